@@ -1,0 +1,114 @@
+"""Plain data passed between the store, the importers, the command line and the UI.
+
+Rows leave the store as frozen dataclasses; importers hand the store `ArticleDraft`s. Nothing here
+knows about SQLite or Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+ROOT_SCOPE = 0
+"""The scope id that stands for the whole library ("All articles")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A node of the category tree, with counts over its whole subtree."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    path: tuple[str, ...]
+    total: int
+    unread: int
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What the article list shows for one row."""
+
+    id: int
+    title: str
+    category_id: int
+    published: str
+    views: int
+    read: bool
+    starred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One whole article, as the reading pane and `reader show` present it."""
+
+    id: int
+    title: str
+    category_id: int
+    category: tuple[str, ...]
+    published: str
+    views: int
+    read: bool
+    starred: bool
+    progress: float
+    author: str
+    url: str
+    tags: tuple[str, ...]
+    body: str
+    source: str
+    related: tuple[str, ...] = ()
+
+    @property
+    def headings(self) -> list[str]:
+        """The texts of the body's section headings, in order."""
+        from reader.markdown_outline import headings
+
+        return [h.text for h in headings(self.body)]
+
+
+@dataclass(slots=True)
+class ArticleDraft:
+    """An article parsed from a source, not yet stored.
+
+    `category` is a path of names, outermost first; the importer's `--category` prefix is added by
+    the store. `published` may be naive (taken as local wall-clock time, as sites print it).
+    """
+
+    title: str
+    body: str = ""
+    category: tuple[str, ...] = ()
+    published: datetime | None = None
+    views: int | None = None
+    author: str = ""
+    url: str = ""
+    guid: str = ""
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    """Titles from the page's own "random articles" block, kept for reference."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the next page of a listing starts (keyset pagination)."""
+
+    key: str | int
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of article summaries and the cursor for the page after it."""
+
+    items: tuple[ArticleSummary, ...]
+    next: Cursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What saving one source's drafts did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    article_ids: tuple[int, ...] = field(default=())

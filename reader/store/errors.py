@@ -1,0 +1,15 @@
+"""Errors the store raises, each with a one-line message fit to show a user."""
+
+from __future__ import annotations
+
+
+class LibraryError(Exception):
+    """The library cannot be opened or used; the message says why and what to do."""
+
+
+class LibraryReadOnly(LibraryError):
+    """A write was asked of a library opened read-only."""
+
+
+class LibraryBusy(LibraryError):
+    """Another program held the library's write lock for longer than the busy timeout."""

@@ -1,0 +1,158 @@
+"""The schema, applied through `sqlite_utils.Migrations`.
+
+Every article is listed once per scope it belongs to in `article_scopes`: its own category, each
+ancestor category, and scope 0 (the whole library). That one table makes the listing of a whole
+subtree, its counts and a random pick from it index seeks, whatever the tree's shape. `seq` numbers
+the articles of a scope densely from 0, so a random article is one lookup of a random number.
+Triggers keep scopes and counts in step with `articles`, inside the writer's own transaction.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("reader")
+
+_ANCESTORS = "SELECT ancestor_id FROM category_ancestors WHERE category_id = {row}.category_id"
+
+_ADD_TO_SCOPES = f"""
+  INSERT INTO article_scopes (scope_id, article_id, published, views, title, seq)
+    SELECT a.ancestor_id, NEW.id, NEW.published, NEW.views, NEW.title, c.total
+    FROM category_ancestors a JOIN scope_counts c ON c.scope_id = a.ancestor_id
+    WHERE a.category_id = NEW.category_id;
+  UPDATE scope_counts SET total = total + 1, unread = unread + (NEW.read_at IS NULL)
+    WHERE scope_id IN ({_ANCESTORS.format(row="NEW")});
+"""
+
+# The last article of each scope takes the removed article's seq, so seq stays dense.
+_REMOVE_FROM_SCOPES = f"""
+  UPDATE article_scopes
+    SET seq = (SELECT d.seq FROM article_scopes d
+               WHERE d.scope_id = article_scopes.scope_id AND d.article_id = OLD.id)
+    WHERE scope_id IN ({_ANCESTORS.format(row="OLD")})
+      AND seq = (SELECT c.total - 1 FROM scope_counts c WHERE c.scope_id = article_scopes.scope_id);
+  DELETE FROM article_scopes
+    WHERE scope_id IN ({_ANCESTORS.format(row="OLD")}) AND article_id = OLD.id;
+  UPDATE scope_counts SET total = total - 1, unread = unread - (OLD.read_at IS NULL)
+    WHERE scope_id IN ({_ANCESTORS.format(row="OLD")});
+"""
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Categories, articles, bodies, scopes with counts, sources and UI state."""
+    db.executescript(
+        f"""
+        CREATE TABLE categories (
+            id INTEGER PRIMARY KEY,
+            parent_id INTEGER REFERENCES categories(id),
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX categories_parent_name ON categories (ifnull(parent_id, 0), name);
+
+        CREATE TABLE category_ancestors (
+            category_id INTEGER NOT NULL,
+            ancestor_id INTEGER NOT NULL,
+            depth INTEGER NOT NULL,
+            PRIMARY KEY (category_id, ancestor_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE scope_counts (
+            scope_id INTEGER PRIMARY KEY,
+            total INTEGER NOT NULL DEFAULT 0,
+            unread INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO scope_counts (scope_id) VALUES (0);
+
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            category_id INTEGER NOT NULL REFERENCES categories(id),
+            published TEXT NOT NULL,
+            title TEXT NOT NULL,
+            views INTEGER NOT NULL DEFAULT 0,
+            read_at TEXT,
+            starred INTEGER NOT NULL DEFAULT 0,
+            progress REAL NOT NULL DEFAULT 0,
+            author TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            related TEXT NOT NULL DEFAULT '[]',
+            key TEXT NOT NULL UNIQUE,
+            content_hash TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_content_hash ON articles (content_hash);
+        CREATE INDEX articles_source ON articles (source);
+
+        CREATE TABLE bodies (
+            id INTEGER PRIMARY KEY,
+            body TEXT NOT NULL
+        );
+
+        CREATE TABLE article_scopes (
+            scope_id INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            published TEXT NOT NULL,
+            views INTEGER NOT NULL,
+            title TEXT NOT NULL COLLATE NOCASE,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (scope_id, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX scopes_published ON article_scopes (scope_id, published, article_id);
+        CREATE INDEX scopes_views ON article_scopes (scope_id, views, article_id);
+        CREATE INDEX scopes_title ON article_scopes (scope_id, title, article_id);
+        CREATE INDEX scopes_seq ON article_scopes (scope_id, seq);
+
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            location TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            category_id INTEGER REFERENCES categories(id),
+            title TEXT NOT NULL DEFAULT '',
+            etag TEXT,
+            last_modified TEXT,
+            encoding TEXT,
+            warning TEXT,
+            fetched_at TEXT,
+            raw BLOB
+        );
+
+        CREATE TABLE state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TRIGGER articles_insert AFTER INSERT ON articles BEGIN
+            {_ADD_TO_SCOPES}
+        END;
+
+        CREATE TRIGGER articles_delete AFTER DELETE ON articles BEGIN
+            {_REMOVE_FROM_SCOPES}
+            DELETE FROM bodies WHERE id = OLD.id;
+        END;
+
+        CREATE TRIGGER articles_move AFTER UPDATE OF category_id ON articles
+        WHEN OLD.category_id != NEW.category_id BEGIN
+            {_REMOVE_FROM_SCOPES}
+            {_ADD_TO_SCOPES}
+        END;
+
+        CREATE TRIGGER articles_sort_keys AFTER UPDATE OF published, views, title ON articles
+        WHEN OLD.category_id = NEW.category_id BEGIN
+            UPDATE article_scopes
+                SET published = NEW.published, views = NEW.views, title = NEW.title
+                WHERE scope_id IN ({_ANCESTORS.format(row="NEW")}) AND article_id = NEW.id;
+        END;
+
+        CREATE TRIGGER articles_read AFTER UPDATE OF read_at ON articles
+        WHEN OLD.category_id = NEW.category_id
+             AND (OLD.read_at IS NULL) != (NEW.read_at IS NULL) BEGIN
+            UPDATE scope_counts
+                SET unread = unread + (NEW.read_at IS NULL) - (OLD.read_at IS NULL)
+                WHERE scope_id IN ({_ANCESTORS.format(row="NEW")});
+        END;
+        """
+    )
