@@ -44,7 +44,11 @@ def connect(path: Path, *, create: bool) -> tuple[sqlite3.Connection, bool]:
             raise LibraryError(f"cannot create {shown}: folder {path.parent} is not writable")
     elif not os.access(path, os.R_OK):
         raise LibraryError(f"cannot read {shown}: permission denied")
-    readonly = exists and not os.access(path, os.W_OK)
+    # Write permission bits are checked too: root passes os.access but a 0444 file is meant
+    # to stay unchanged.
+    readonly = exists and (
+        not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
+    )
     mode = "ro" if readonly else ("rw" if exists else "rwc")
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     try:

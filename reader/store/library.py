@@ -295,6 +295,11 @@ class Library:
                 " content_hash FROM articles WHERE content_hash = ? LIMIT 1",
                 (digest,),
             ).fetchone()
+            if row is not None and not key.startswith("hash:"):
+                # Known only by its content so far: from now on it is known by the stronger key.
+                conn.execute(
+                    "UPDATE articles SET key = ? WHERE id = ? AND key LIKE 'hash:%'", (key, row[0])
+                )
         if row is None:
             article_id = conn.execute(
                 "INSERT INTO articles (category_id, published, title, views, author, url, tags,"

@@ -1,0 +1,353 @@
+"""The `reader` command: thin click commands over the store and the importers.
+
+Output for people is text; `--json` gives the shapes other tools rely on (DESIGN.md, "CLI
+contract"). Errors are one line on stderr, never a traceback (set READER_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from reader import __version__, paths
+from reader.models import ROOT_SCOPE, ArticleSummary
+from reader.output import (
+    article_json,
+    article_text,
+    category_json,
+    category_lines,
+    dumps,
+    listing_lines,
+    summary_json,
+)
+from reader.store import Library, LibraryError, LibraryReadOnly
+
+DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line to stderr and exit."""
+    click.echo(f"reader: {message}", err=True)
+    sys.exit(code)
+
+
+def split_category(text: str | None) -> tuple[str, ...]:
+    """`国际/亚洲` -> ('国际', '亚洲'); also accepts `›` and `>` between names."""
+    if not text:
+        return ()
+    for sep in ("›", ">"):
+        text = text.replace(sep, "/")
+    return tuple(part.strip() for part in text.split("/") if part.strip())
+
+
+def open_library(db: str | None, *, create: bool) -> Library:
+    """Open the library named by `--db`, or the default one (whose folder is made on demand)."""
+    if db:
+        return Library(Path(db), create=create)
+    path = paths.default_db()
+    if not os.environ.get(paths.DB_ENV):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return Library(path, create=True)
+
+
+def resolve_scope(library: Library, category: str | None) -> int:
+    """The scope id for `--category`, or the whole library; an unknown path is an error."""
+    names = split_category(category)
+    if not names:
+        return ROOT_SCOPE
+    found = library.find_category(names)
+    if found is None:
+        fail(f"no category {'/'.join(names)!r} in {library.path} (see `reader categories`)")
+    return found.id
+
+
+def with_paths(library: Library, items: Sequence[ArticleSummary]) -> list[tuple[Any, Any]]:
+    """Pair each summary with its category path (looked up once per category)."""
+    cache: dict[int, tuple[str, ...]] = {}
+    rows = []
+    for item in items:
+        if item.category_id not in cache:
+            cache[item.category_id] = library.category_path(item.category_id)
+        rows.append((item, cache[item.category_id]))
+    return rows
+
+
+db_option = click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+category_option = click.option(
+    "--category", metavar="PATH", default=None, help="Category path, e.g. 国际/亚洲."
+)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
+@click.version_option(__version__, prog_name="reader")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """A terminal reader for libraries of articles. Without a command, open the app."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None:
+        run_app(db)
+
+
+def run_app(db: str | None) -> None:
+    """Open the app; seed a brand-new default library with the demo articles first."""
+    library = open_library(db, create=True)
+    if db is None and library.counts()[0] == 0 and library.get_state("demo") is None:
+        from reader.ingest.demo import write_demo
+
+        if not library.readonly:
+            write_demo(library)
+    from reader.ui.app import ReaderApp
+
+    try:
+        ReaderApp(library).run()
+    finally:
+        library.close()
+
+
+def _db(ctx: click.Context, db: str | None) -> str | None:
+    return db or (ctx.obj or {}).get("db")
+
+
+@cli.command("import")
+@db_option
+@category_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.argument("sources", nargs=-1, required=True)
+@click.pass_context
+def import_command(
+    ctx: click.Context, db: str | None, category: str | None, as_json: bool, sources: tuple[str, ...]
+) -> None:
+    """Import files, folders (recursively), feeds, OPML lists and web pages."""
+    from reader.cli_import import run_import
+
+    with open_library(_db(ctx, db), create=True) as library:
+        report = run_import(library, list(sources), split_category(category), as_json=as_json)
+    sys.exit(1 if report.failed else 0)
+
+
+@cli.command("list")
+@db_option
+@category_option
+@click.option(
+    "--sort", type=click.Choice(["published", "views", "title"]), default="published",
+    help="Newest first, most viewed first, or A to Z.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--unread", is_flag=True, help="Only unread articles.")
+@json_option
+@click.pass_context
+def list_command(
+    ctx: click.Context, db: str | None, category: str | None, sort: str, limit: int,
+    unread: bool, as_json: bool,
+) -> None:
+    """List articles, newest first."""
+    with open_library(_db(ctx, db), create=False) as library:
+        scope = resolve_scope(library, category)
+        items: list[ArticleSummary] = []
+        page = library.page(scope, sort=sort, limit=min(limit, 500), unread_only=unread)  # type: ignore[arg-type]
+        items.extend(page.items)
+        while page.next and len(items) < limit:
+            page = library.page(
+                scope, sort=sort, after=page.next, limit=min(500, limit - len(items)),  # type: ignore[arg-type]
+                unread_only=unread,
+            )
+            items.extend(page.items)
+        rows = with_paths(library, items[:limit])
+    if as_json:
+        click.echo(dumps([summary_json(item, cat) for item, cat in rows]))
+    else:
+        for line in listing_lines(rows, width=_width()):
+            click.echo(line)
+
+
+@cli.command("show")
+@db_option
+@json_option
+@click.option("--no-count", is_flag=True, help="Do not count this as a view.")
+@click.argument("article_id", type=int)
+@click.pass_context
+def show_command(
+    ctx: click.Context, db: str | None, as_json: bool, no_count: bool, article_id: int
+) -> None:
+    """Show one article (and count a view, unless --no-count)."""
+    with open_library(_db(ctx, db), create=False) as library:
+        if library.get(article_id) is None:
+            fail(f"no article {article_id} in {library.path}")
+        if not no_count:
+            try:
+                library.count_view(article_id)
+            except LibraryReadOnly:
+                pass  # a read-only library can still be read
+        article = library.get(article_id)
+    assert article is not None
+    click.echo(dumps(article_json(article)) if as_json else article_text(article))
+
+
+@cli.command("random")
+@db_option
+@category_option
+@json_option
+@click.pass_context
+def random_command(ctx: click.Context, db: str | None, category: str | None, as_json: bool) -> None:
+    """Show a random article; no repeats until every article in scope was shown."""
+    with open_library(_db(ctx, db), create=False) as library:
+        scope = resolve_scope(library, category)
+        picked = library.random_article(scope)
+        if picked is None:
+            fail("the library has no articles" if scope == ROOT_SCOPE else "no articles there")
+        article = library.get(picked.id)
+    assert article is not None
+    click.echo(dumps(article_json(article)) if as_json else article_text(article))
+
+
+@cli.command("search")
+@db_option
+@category_option
+@click.option("--limit", type=click.IntRange(min=1, max=10_000), default=20, show_default=True)
+@click.option(
+    "--order", type=click.Choice(["newest", "best"]), default="newest", show_default=True,
+    help="Newest first, or best match (title matches first).",
+)
+@json_option
+@click.argument("query")
+@click.pass_context
+def search_command(
+    ctx: click.Context, db: str | None, category: str | None, limit: int, order: str,
+    as_json: bool, query: str,
+) -> None:
+    """Search titles and bodies: any substring, Chinese words of one character up.
+
+    Several words must all match; "quoted words" match as a phrase; -word excludes.
+    """
+    with open_library(_db(ctx, db), create=False) as library:
+        scope = resolve_scope(library, category)
+        hits = library.search(query, scope, order=order, limit=limit)  # type: ignore[arg-type]
+        rows = with_paths(library, [hit.summary for hit in hits])
+    if as_json:
+        click.echo(
+            dumps(
+                [
+                    summary_json(item, cat, snippet=hit.snippet)
+                    for hit, (item, cat) in zip(hits, rows, strict=True)
+                ]
+            )
+        )
+        return
+    for hit, line in zip(hits, listing_lines(rows, width=_width()), strict=True):
+        click.echo(line)
+        click.echo(f"         {hit.snippet}")
+
+
+@cli.command("categories")
+@db_option
+@json_option
+@click.pass_context
+def categories_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """Print the category tree with article and unread counts."""
+    with open_library(_db(ctx, db), create=False) as library:
+        tree = library.categories()
+        total = library.counts()
+    if as_json:
+        click.echo(dumps([category_json(c) for c in tree]))
+    else:
+        for line in category_lines(tree, total):
+            click.echo(line)
+
+
+@cli.command("paths")
+@json_option
+def paths_command(as_json: bool) -> None:
+    """Print where the default library and the configuration live."""
+    data = {
+        "library": str(paths.default_db()),
+        "data": str(paths.data_dir()),
+        "config": str(paths.config_dir()),
+        "override": paths.DB_ENV,
+    }
+    if as_json:
+        click.echo(dumps(data))
+        return
+    click.echo(f"library  {data['library']}")
+    click.echo(f"data     {data['data']}")
+    click.echo(f"config   {data['config']}")
+    click.echo(f"(set {paths.DB_ENV} to use another library)")
+
+
+@cli.command("demo")
+@db_option
+@click.pass_context
+def demo_command(ctx: click.Context, db: str | None) -> None:
+    """Write the demo library (into a new or existing library)."""
+    from reader.ingest.demo import write_demo
+
+    with open_library(_db(ctx, db), create=True) as library:
+        result = write_demo(library)
+        click.echo(
+            f"demo library in {library.path}: {result.added} added, {result.updated} updated, "
+            f"{result.unchanged} unchanged"
+        )
+
+
+@cli.command("refresh")
+@db_option
+@category_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def refresh_command(ctx: click.Context, db: str | None, category: str | None, as_json: bool) -> None:
+    """Re-fetch the feeds the library came from: add new entries, update changed ones."""
+    from reader.cli_import import run_refresh
+
+    with open_library(_db(ctx, db), create=False) as library:
+        if category:
+            resolve_scope(library, category)
+        report = run_refresh(library, split_category(category), as_json=as_json)
+    sys.exit(1 if report.failed else 0)
+
+
+@cli.command("reindex")
+@db_option
+@click.pass_context
+def reindex_command(ctx: click.Context, db: str | None) -> None:
+    """Rebuild the search index from the articles."""
+    with open_library(_db(ctx, db), create=False) as library:
+        count = library.reindex()
+    click.echo(f"search index rebuilt: {count} articles")
+
+
+def _width() -> int:
+    try:
+        return max(60, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except OSError:
+        return 100
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; turn every failure into one readable line."""
+    try:
+        cli.main(args=argv, prog_name="reader", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        fail("aborted", 130)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except LibraryError as error:
+        fail(str(error))
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as error:
+        if os.environ.get("READER_DEBUG"):
+            raise
+        fail(f"unexpected error: {type(error).__name__}: {error} (READER_DEBUG=1 shows details)")

@@ -1,0 +1,128 @@
+"""How articles and categories are printed by the command line: JSON shapes and text layout.
+
+Every string from the library is sanitised again here, so nothing from an article can reach the
+user's terminal as an escape sequence, whatever wrote the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.cells import cell_len
+
+from reader.models import Article, ArticleSummary, Category
+from reader.sanitize import sanitize, sanitize_line
+
+
+def summary_json(item: ArticleSummary, category: Sequence[str], **extra: Any) -> dict[str, Any]:
+    """The JSON object for an article in a listing."""
+    return {
+        "id": item.id,
+        "title": item.title,
+        "category": list(category),
+        "published": item.published,
+        "views": item.views,
+        "read": item.read,
+        "starred": item.starred,
+        **extra,
+    }
+
+
+def article_json(article: Article, *, full: bool = True) -> dict[str, Any]:
+    """The JSON object for one whole article (`show`, `random`)."""
+    data: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "category": list(article.category),
+        "published": article.published,
+        "views": article.views,
+        "url": article.url,
+        "author": article.author,
+        "tags": list(article.tags),
+        "read": article.read,
+        "starred": article.starred,
+    }
+    if full:
+        data["body"] = article.body
+        data["headings"] = article.headings
+        data["related"] = list(article.related)
+    return data
+
+
+def category_json(category: Category) -> dict[str, Any]:
+    """The JSON object for one category."""
+    return {
+        "id": category.id,
+        "name": category.name,
+        "path": list(category.path),
+        "parent_id": category.parent_id,
+        "depth": category.depth,
+        "articles": category.total,
+        "unread": category.unread,
+    }
+
+
+def dumps(data: Any) -> str:
+    """JSON as printed: UTF-8 characters kept readable, one document."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def fit(text: str, width: int) -> str:
+    """Cut or pad `text` to exactly `width` terminal cells (CJK characters take two)."""
+    text = sanitize_line(text)
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    out, used = [], 0
+    for char in text:
+        size = cell_len(char)
+        if used + size > width - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + "…" + " " * (width - 1 - used)
+
+
+def listing_lines(
+    rows: Iterable[tuple[ArticleSummary, Sequence[str]]], *, width: int = 100
+) -> list[str]:
+    """One line per article: id, date, views, marks, title, category path."""
+    lines = []
+    title_width = max(20, width - 50)
+    for item, category in rows:
+        marks = ("*" if item.starred else " ") + (" " if item.read else "•")
+        lines.append(
+            f"{item.id:>7}  {item.published[:10]}  {item.views:>6}  {marks} "
+            f"{fit(item.title, title_width)}  {sanitize_line(' › '.join(category))}"
+        )
+    return lines
+
+
+def article_text(article: Article) -> str:
+    """An article as text: breadcrumb, title, metadata line, body, and the page's related list."""
+    crumbs = " › ".join(["Home", *article.category, article.title])
+    meta = [article.published.replace("T", " "), f"{article.views} views"]
+    if article.author:
+        meta.append(article.author)
+    if article.tags:
+        meta.append("tags: " + ", ".join(article.tags))
+    parts = [
+        sanitize_line(crumbs),
+        "",
+        sanitize_line(article.title),
+        sanitize_line(" · ".join(meta)),
+    ]
+    if article.url:
+        parts.append(sanitize_line(article.url))
+    parts += ["", sanitize(article.body).rstrip()]
+    return "\n".join(parts)
+
+
+def category_lines(categories: Iterable[Category], total: tuple[int, int]) -> list[str]:
+    """The category tree as indented text with article and unread counts."""
+    lines = [f"All articles  ({total[0]}, {total[1]} unread)"]
+    for cat in categories:
+        indent = "  " * (cat.depth + 1)
+        lines.append(f"{indent}{sanitize_line(cat.name)}  ({cat.total}, {cat.unread} unread)")
+    return lines

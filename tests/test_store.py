@@ -1,0 +1,265 @@
+"""The library store: saving, identity, paging, counts, random reading and state."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import make_drafts
+
+from reader.models import ROOT_SCOPE, ArticleDraft
+from reader.store import Library, LibraryError, LibraryReadOnly
+
+
+def test_save_is_idempotent_and_updates_changed_content(library: Library) -> None:
+    drafts = [replace(d, url=f"https://example.org/{i}") for i, d in enumerate(make_drafts(10))]
+    first = library.save(drafts, source="a.jsonl")
+    assert (first.added, first.updated, first.unchanged) == (10, 0, 0)
+    again = library.save(drafts, source="a.jsonl")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 10)
+    drafts[3] = replace(drafts[3], body="全新的正文")
+    changed = library.save(drafts, source="a.jsonl")
+    assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 9)
+    assert library.counts() == (10, 10)
+
+
+def test_without_url_or_guid_identity_is_the_content(library: Library) -> None:
+    drafts = make_drafts(2)
+    library.save(drafts)
+    library.save([drafts[0], replace(drafts[1], body="改过的正文")])
+    assert library.counts() == (3, 3)
+    guided = [replace(d, guid="file:/x/a.txt") for d in make_drafts(1)]
+    library.save(guided)
+    result = library.save([replace(guided[0], body="再次修改")])
+    assert (result.added, result.updated) == (0, 1)
+
+
+def test_url_spellings_are_one_article(library: Library) -> None:
+    spellings = [
+        "https://Example.com/a",
+        "http://example.com/a/",
+        "https://EXAMPLE.com/a?utm_source=feed",
+        "https://example.com/a#frag",
+        "http://www.example.com/a",
+    ]
+    for i, url in enumerate(spellings):
+        library.save([ArticleDraft(title="同一篇", body=f"版本 {i}", url=url)])
+    assert library.counts() == (1, 1)
+    article = library.get(library.page().items[0].id)
+    assert article is not None and article.body == "版本 4"
+
+
+def test_unsafe_links_are_not_kept(library: Library) -> None:
+    ids = library.save(
+        [
+            ArticleDraft(title="a", url="javascript:alert(1)"),
+            ArticleDraft(title="b", url="--output=/etc/passwd"),
+            ArticleDraft(title="c", url="file:///etc/passwd"),
+        ]
+    ).article_ids
+    assert [library.get(i).url for i in ids] == ["", "", ""]  # type: ignore[union-attr]
+
+
+def test_hostile_text_is_sanitised_on_save(library: Library) -> None:
+    [article_id] = library.save(
+        [ArticleDraft(title="T\x1b]0;pwned\x07itle\r\nx", body="a\x1b[2Jb\rc", author="\x9b31mA")]
+    ).article_ids
+    article = library.get(article_id)
+    assert article is not None
+    assert (article.title, article.body, article.author) == ("Title x", "ab\nc", "A")
+
+
+def test_subtree_counts_and_paths(library: Library) -> None:
+    library.save(make_drafts(3, category=("国际", "亚洲")))
+    library.save(make_drafts(2, category=("国际", "欧洲"), start=3))
+    library.save(make_drafts(1, category=("科技",), start=5))
+    tree = {c.path: c for c in library.categories()}
+    assert tree[("国际",)].total == 5
+    assert tree[("国际", "亚洲")].total == 3
+    assert tree[("国际", "亚洲")].depth == 1
+    assert [c.path for c in library.categories()][:3] == [("国际",), ("国际", "亚洲"), ("国际", "欧洲")]
+    first = library.page(ROOT_SCOPE).items[0]
+    library.count_view(first.id)
+    assert library.counts(ROOT_SCOPE) == (6, 5)
+    assert library.category_path(tree[("国际", "欧洲")].id) == ("国际", "欧洲")
+
+
+def test_keyset_pages_walk_everything_in_order(library: Library) -> None:
+    library.save(make_drafts(57))
+    seen: list[str] = []
+    page = library.page(limit=10)
+    seen += [i.published for i in page.items]
+    while page.next:
+        page = library.page(after=page.next, limit=10)
+        seen += [i.published for i in page.items]
+    assert len(seen) == 57
+    assert seen == sorted(seen, reverse=True)
+
+
+@pytest.mark.parametrize("sort", ["views", "title"])
+def test_other_sorts_page_without_gaps(library: Library, sort: str) -> None:
+    library.save(make_drafts(23))
+    ids: list[int] = []
+    page = library.page(sort=sort, limit=5)  # type: ignore[arg-type]
+    ids += [i.id for i in page.items]
+    while page.next:
+        page = library.page(sort=sort, after=page.next, limit=5)  # type: ignore[arg-type]
+        ids += [i.id for i in page.items]
+    assert sorted(ids) == sorted(set(ids)) and len(ids) == 23
+    items = library.summaries(ids)
+    if sort == "views":
+        assert [i.views for i in items] == sorted((i.views for i in items), reverse=True)
+    else:
+        assert [i.title.lower() for i in items] == sorted(i.title.lower() for i in items)
+
+
+def test_unread_only_and_offset(library: Library) -> None:
+    library.save(make_drafts(8))
+    newest = library.page(limit=8).items
+    library.set_read(newest[0].id)
+    unread = library.page(unread_only=True, limit=8).items
+    assert newest[0].id not in [i.id for i in unread] and len(unread) == 7
+    assert library.page(offset=5, limit=2).items == newest[5:7]
+    library.set_read(newest[0].id, False)
+    assert library.counts() == (8, 8)
+
+
+def test_random_never_repeats_until_scope_exhausted(library: Library) -> None:
+    library.save(make_drafts(40, category=("甲",)))
+    library.save(make_drafts(7, category=("乙",), start=40))
+    scope = library.find_category(("乙",))
+    assert scope is not None
+    picks = [library.random_article(scope.id) for _ in range(7)]
+    assert len({p.id for p in picks if p}) == 7
+    assert all(p is not None and p.category_id == scope.id for p in picks)
+    whole = {library.random_article().id for _ in range(47)}  # type: ignore[union-attr]
+    assert len(whole) == 47
+
+
+def test_random_stays_uniform_after_deletes(library: Library) -> None:
+    ids = library.save(make_drafts(30)).article_ids
+    library.delete(ids[::3])
+    remaining = set(ids) - set(ids[::3])
+    picks = {library.random_article().id for _ in range(len(remaining))}  # type: ignore[union-attr]
+    assert picks == remaining
+    rows = library.db.conn.execute(
+        "SELECT scope_id, count(*), min(seq), max(seq), count(DISTINCT seq) FROM article_scopes"
+        " GROUP BY scope_id"
+    ).fetchall()
+    for _scope, count, low, high, distinct in rows:
+        assert (low, high, distinct) == (0, count - 1, count)
+
+
+def test_random_sample_excludes_and_is_distinct(library: Library) -> None:
+    ids = library.save(make_drafts(12)).article_ids
+    sample = library.random_sample(count=5, exclude=[ids[0]])
+    assert len(sample) == 5 and len({s.id for s in sample}) == 5
+    assert ids[0] not in {s.id for s in sample}
+    assert library.random_sample(count=5, exclude=ids) == []
+
+
+def test_moving_an_article_moves_its_counts(library: Library) -> None:
+    [article_id] = library.save(make_drafts(1, category=("甲",))).article_ids
+    library.save([replace(make_drafts(1)[0], category=("乙", "丙"))])
+    tree = {c.path: c for c in library.categories()}
+    assert tree[("甲",)].total == 0 and tree[("乙",)].total == 1 and tree[("乙", "丙")].total == 1
+    assert library.get(article_id).category == ("乙", "丙")  # type: ignore[union-attr]
+
+
+def test_state_round_trips(library: Library) -> None:
+    assert library.get_state("last", {"x": 1}) == {"x": 1}
+    library.set_state("last", {"category": 3, "title": "中文"})
+    assert library.get_state("last") == {"category": 3, "title": "中文"}
+
+
+def test_reading_state(library: Library) -> None:
+    [article_id] = library.save(make_drafts(1)).article_ids
+    library.count_view(article_id)
+    library.count_view(article_id)
+    library.set_starred(article_id)
+    library.set_progress(article_id, 1.7)
+    article = library.get(article_id)
+    assert article is not None
+    assert (article.views, article.read, article.starred, article.progress) == (2, True, True, 1.0)
+
+
+def test_reopen_keeps_everything_and_migrates_once(db_path: Path) -> None:
+    with Library(db_path) as lib:
+        lib.save(make_drafts(3))
+    with Library(db_path) as lib:
+        assert lib.counts() == (3, 3)
+        applied = lib.db.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+        assert applied >= 1
+        assert lib.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_untitled_draft_rolls_back_the_whole_source(library: Library) -> None:
+    drafts = [*make_drafts(3), ArticleDraft(title="  ")]
+    with pytest.raises(LibraryError, match="no title"):
+        library.save(drafts)
+    assert library.counts() == (0, 0)
+
+
+def test_published_keeps_local_wall_clock(library: Library) -> None:
+    [article_id] = library.save(
+        [ArticleDraft(title="t", published=datetime(2024, 11, 13, 17, 49, 38))]
+    ).article_ids
+    assert library.get(article_id).published == "2024-11-13T17:49:38"  # type: ignore[union-attr]
+
+
+class TestBadFiles:
+    """Every wrong --db path is one clear error and changes nothing."""
+
+    def test_missing_folder(self, tmp_path: Path) -> None:
+        with pytest.raises(LibraryError, match="does not exist"):
+            Library(tmp_path / "nope" / "x.db")
+        assert not (tmp_path / "nope").exists()
+
+    def test_folder(self, tmp_path: Path) -> None:
+        with pytest.raises(LibraryError, match="is a folder"):
+            Library(tmp_path)
+
+    def test_not_sqlite(self, tmp_path: Path) -> None:
+        path = tmp_path / "notes.db"
+        path.write_bytes(b"hello, this is not a database" * 100)
+        before = path.read_bytes()
+        with pytest.raises(LibraryError, match="not a reader library"):
+            Library(path)
+        assert path.read_bytes() == before
+
+    def test_other_sqlite_database(self, tmp_path: Path) -> None:
+        path = tmp_path / "other.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE mine (x)")
+        conn.commit()
+        conn.close()
+        with pytest.raises(LibraryError, match="not a reader library"):
+            Library(path)
+        names = sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
+        assert names == [("mine",)]
+
+    def test_corrupt(self, db_path: Path) -> None:
+        with Library(db_path) as lib:
+            lib.save(make_drafts(50))
+        data = bytearray(db_path.read_bytes())
+        data[100:4096] = b"\xff" * (4096 - 100)
+        db_path.write_bytes(bytes(data))
+        with pytest.raises(LibraryError) as caught:
+            Library(db_path)
+        assert "\n" not in str(caught.value) and str(db_path) in str(caught.value)
+
+    def test_read_only_file_opens_for_reading(self, db_path: Path) -> None:
+        with Library(db_path) as lib:
+            lib.save(make_drafts(2))
+            lib.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db_path.chmod(0o444)
+        try:
+            with Library(db_path) as lib:
+                assert lib.readonly and lib.counts() == (2, 2)
+                with pytest.raises(LibraryReadOnly, match="read-only"):
+                    lib.save(make_drafts(1, start=9))
+        finally:
+            db_path.chmod(0o644)
