@@ -6,6 +6,7 @@ contract"). Errors are one line on stderr, never a traceback (set READER_DEBUG=1
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -123,7 +124,11 @@ def _db(ctx: click.Context, db: str | None) -> str | None:
 @click.argument("sources", nargs=-1, required=True)
 @click.pass_context
 def import_command(
-    ctx: click.Context, db: str | None, category: str | None, as_json: bool, sources: tuple[str, ...]
+    ctx: click.Context,
+    db: str | None,
+    category: str | None,
+    as_json: bool,
+    sources: tuple[str, ...],
 ) -> None:
     """Import files, folders (recursively), feeds, OPML lists and web pages."""
     from reader.cli_import import run_import
@@ -137,7 +142,9 @@ def import_command(
 @db_option
 @category_option
 @click.option(
-    "--sort", type=click.Choice(["published", "views", "title"]), default="published",
+    "--sort",
+    type=click.Choice(["published", "views", "title"]),
+    default="published",
     help="Newest first, most viewed first, or A to Z.",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
@@ -145,8 +152,13 @@ def import_command(
 @json_option
 @click.pass_context
 def list_command(
-    ctx: click.Context, db: str | None, category: str | None, sort: str, limit: int,
-    unread: bool, as_json: bool,
+    ctx: click.Context,
+    db: str | None,
+    category: str | None,
+    sort: str,
+    limit: int,
+    unread: bool,
+    as_json: bool,
 ) -> None:
     """List articles, newest first."""
     with open_library(_db(ctx, db), create=False) as library:
@@ -156,7 +168,10 @@ def list_command(
         items.extend(page.items)
         while page.next and len(items) < limit:
             page = library.page(
-                scope, sort=sort, after=page.next, limit=min(500, limit - len(items)),  # type: ignore[arg-type]
+                scope,
+                sort=sort,
+                after=page.next,
+                limit=min(500, limit - len(items)),  # type: ignore[arg-type]
                 unread_only=unread,
             )
             items.extend(page.items)
@@ -182,10 +197,8 @@ def show_command(
         if library.get(article_id) is None:
             fail(f"no article {article_id} in {library.path}")
         if not no_count:
-            try:
+            with contextlib.suppress(LibraryReadOnly):  # a read-only library can still be read
                 library.count_view(article_id)
-            except LibraryReadOnly:
-                pass  # a read-only library can still be read
         article = library.get(article_id)
     assert article is not None
     click.echo(dumps(article_json(article)) if as_json else article_text(article))
@@ -213,15 +226,23 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
 @category_option
 @click.option("--limit", type=click.IntRange(min=1, max=10_000), default=20, show_default=True)
 @click.option(
-    "--order", type=click.Choice(["newest", "best"]), default="newest", show_default=True,
+    "--order",
+    type=click.Choice(["newest", "best"]),
+    default="newest",
+    show_default=True,
     help="Newest first, or best match (title matches first).",
 )
 @json_option
 @click.argument("query")
 @click.pass_context
 def search_command(
-    ctx: click.Context, db: str | None, category: str | None, limit: int, order: str,
-    as_json: bool, query: str,
+    ctx: click.Context,
+    db: str | None,
+    category: str | None,
+    limit: int,
+    order: str,
+    as_json: bool,
+    query: str,
 ) -> None:
     """Search titles and bodies: any substring, Chinese words of one character up.
 
@@ -301,7 +322,9 @@ def demo_command(ctx: click.Context, db: str | None) -> None:
 @category_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
-def refresh_command(ctx: click.Context, db: str | None, category: str | None, as_json: bool) -> None:
+def refresh_command(
+    ctx: click.Context, db: str | None, category: str | None, as_json: bool
+) -> None:
     """Re-fetch the feeds the library came from: add new entries, update changed ones."""
     from reader.cli_import import run_refresh
 

@@ -13,7 +13,9 @@ from reader.store import Library
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep the user's real library and configuration out of every test."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -38,7 +40,9 @@ def library(db_path: Path) -> Iterator[Library]:
     lib.close()
 
 
-def make_drafts(count: int, *, category: tuple[str, ...] = ("科技",), start: int = 0) -> list[ArticleDraft]:
+def make_drafts(
+    count: int, *, category: tuple[str, ...] = ("科技",), start: int = 0
+) -> list[ArticleDraft]:
     """`count` distinct drafts with descending publication times and a little Chinese text."""
     base = datetime(2024, 1, 1, 8, 0, 0)
     return [

@@ -40,7 +40,8 @@ def test_sanitize_line_folds_whitespace() -> None:
 
 def _is_control(char: str) -> bool:
     return char not in "\n\t" and (
-        unicodedata.category(char) == "Cc" or char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+        unicodedata.category(char) == "Cc"
+        or char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
     )
 
 
@@ -51,6 +52,10 @@ def test_output_never_holds_control_characters(text: str) -> None:
     assert sanitize(cleaned) == cleaned
 
 
-@given(st.lists(st.sampled_from(["\x1b", "[", "]", "P", "\\", "\x07", "0;", "x", "中", "\x9b", "\x9d"])))
+@given(
+    st.lists(
+        st.sampled_from(["\x1b", "[", "]", "P", "\\", "\x07", "0;", "x", "中", "\x9b", "\x9d"])
+    )
+)
 def test_fragments_of_sequences_never_leave_an_escape(parts: list[str]) -> None:
     assert "\x1b" not in sanitize("".join(parts))

@@ -80,7 +80,11 @@ def test_subtree_counts_and_paths(library: Library) -> None:
     assert tree[("国际",)].total == 5
     assert tree[("国际", "亚洲")].total == 3
     assert tree[("国际", "亚洲")].depth == 1
-    assert [c.path for c in library.categories()][:3] == [("国际",), ("国际", "亚洲"), ("国际", "欧洲")]
+    assert [c.path for c in library.categories()][:3] == [
+        ("国际",),
+        ("国际", "亚洲"),
+        ("国际", "欧洲"),
+    ]
     first = library.page(ROOT_SCOPE).items[0]
     library.count_view(first.id)
     assert library.counts(ROOT_SCOPE) == (6, 5)

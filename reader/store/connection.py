@@ -46,9 +46,7 @@ def connect(path: Path, *, create: bool) -> tuple[sqlite3.Connection, bool]:
         raise LibraryError(f"cannot read {shown}: permission denied")
     # Write permission bits are checked too: root passes os.access but a 0444 file is meant
     # to stay unchanged.
-    readonly = exists and (
-        not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222
-    )
+    readonly = exists and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222)
     mode = "ro" if readonly else ("rw" if exists else "rwc")
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     try:

@@ -278,7 +278,9 @@ class Library:
             "title": title,
             "author": sanitize_line(draft.author),
             "url": url,
-            "tags": json.dumps([t for t in map(sanitize_line, draft.tags) if t], ensure_ascii=False),
+            "tags": json.dumps(
+                [t for t in map(sanitize_line, draft.tags) if t], ensure_ascii=False
+            ),
             "related": json.dumps(
                 [t for t in map(sanitize_line, draft.related) if t], ensure_ascii=False
             ),
@@ -306,8 +308,13 @@ class Library:
                 " related, key, content_hash, source, imported_at, updated_at)"
                 " VALUES (:category_id, :published, :title, :views, :author, :url, :tags,"
                 " :related, :key, :content_hash, :source, :now, :now)",
-                {**values, "views": max(0, draft.views or 0), "key": key, "source": source,
-                 "now": now},
+                {
+                    **values,
+                    "views": max(0, draft.views or 0),
+                    "key": key,
+                    "source": source,
+                    "now": now,
+                },
             ).lastrowid
             assert article_id is not None
             conn.execute("INSERT INTO bodies (id, body) VALUES (?, ?)", (article_id, body))
@@ -316,8 +323,16 @@ class Library:
         article_id = row[0]
         stored = dict(
             zip(
-                ("category_id", "published", "title", "author", "url", "tags", "related",
-                 "content_hash"),
+                (
+                    "category_id",
+                    "published",
+                    "title",
+                    "author",
+                    "url",
+                    "tags",
+                    "related",
+                    "content_hash",
+                ),
                 row[1:],
                 strict=True,
             )
