@@ -207,7 +207,6 @@ def _source_name(location: str) -> str:
 
 def _fatal(error: LibraryError) -> bool:
     """Errors about the library itself stop the import: no later source could be saved."""
-    from reader.store import LibraryBusy, LibraryReadOnly
+    from reader.store import LibraryBusy, LibraryReadOnly, LibraryUnavailable
 
-    text = str(error)
-    return isinstance(error, LibraryReadOnly | LibraryBusy) or "disk" in text or "damaged" in text
+    return isinstance(error, LibraryReadOnly | LibraryBusy | LibraryUnavailable)

@@ -3,7 +3,13 @@
 Nothing in this package imports Textual.
 """
 
-from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly
+from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly, LibraryUnavailable
 from reader.store.library import Library
 
-__all__ = ["Library", "LibraryBusy", "LibraryError", "LibraryReadOnly"]
+__all__ = [
+    "Library",
+    "LibraryBusy",
+    "LibraryError",
+    "LibraryReadOnly",
+    "LibraryUnavailable",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import threading
@@ -9,10 +10,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly
+from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly, LibraryUnavailable
+from reader.store.filesystems import network_filesystem
 
 BUSY_TIMEOUT_S = 15.0
+BUSY_TIMEOUT_ENV = "READER_BUSY_TIMEOUT"
 MIN_SQLITE = (3, 35, 0)
+
+# Error codes that describe the library file or its disk rather than a mistake in a query.
+_FILE_ERRORS = ("CORRUPT", "NOTADB", "FULL", "IOERR", "BUSY", "LOCKED", "READONLY", "CANTOPEN")
 
 
 def check_sqlite_version() -> None:
@@ -24,13 +30,40 @@ def check_sqlite_version() -> None:
         )
 
 
-def connect(path: Path, *, create: bool) -> tuple[sqlite3.Connection, bool]:
+def busy_timeout(seconds: float | None = None) -> float:
+    """How long to wait for another program's write lock: `seconds`, else $READER_BUSY_TIMEOUT."""
+    if seconds is None:
+        text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+        if not text:
+            return BUSY_TIMEOUT_S
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = math.nan
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise LibraryError(f"{BUSY_TIMEOUT_ENV}={text!r} is not a number of seconds")
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise LibraryError(f"the busy timeout must be a number of seconds, not {seconds!r}")
+    return seconds
+
+
+def _writable(path: Path) -> bool:
+    # Write permission bits are checked too: root passes os.access, but a 0444 file or a 0555
+    # folder is meant to stay unchanged.
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def connect(
+    path: Path, *, create: bool, timeout: float | None = None
+) -> tuple[sqlite3.Connection, bool]:
     """Open `path` and return the connection and whether it is read-only.
 
     Raises `LibraryError` with a one-line message for every way the path can be wrong; nothing is
-    created or changed unless `create` is true and the file does not exist yet.
+    created or changed unless `create` is true and the file does not exist yet. A library whose
+    file or folder is not writable is opened read-only.
     """
     check_sqlite_version()
+    seconds = busy_timeout(timeout)
     shown = str(path)
     if path.is_dir():
         raise LibraryError(f"{shown} is a folder, not a library file; give a file path")
@@ -44,40 +77,91 @@ def connect(path: Path, *, create: bool) -> tuple[sqlite3.Connection, bool]:
             raise LibraryError(f"cannot create {shown}: folder {path.parent} is not writable")
     elif not os.access(path, os.R_OK):
         raise LibraryError(f"cannot read {shown}: permission denied")
-    # Write permission bits are checked too: root passes os.access but a 0444 file is meant
-    # to stay unchanged.
-    readonly = exists and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222)
+    network = network_filesystem(path.parent)
+    if network:
+        raise LibraryError(
+            f"{shown} is on a network filesystem ({network}), where SQLite's write-ahead log "
+            "cannot share memory between programs and the library could be damaged; "
+            "keep it on a local disk (--db or READER_DB)"
+        )
+    readonly = exists and not (_writable(path) and _writable(path.parent))
     mode = "ro" if readonly else ("rw" if exists else "rwc")
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     try:
-        conn = sqlite3.connect(
-            uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+        return _open(uri, seconds), readonly
+    except sqlite3.DatabaseError as error:
+        if not readonly or _error_name(error) not in ("READONLY", "CANTOPEN"):
+            raise LibraryError(describe(error, shown)) from None
+    # A write-ahead-log library in a folder that cannot be written: SQLite cannot create the
+    # `-shm` index beside it. With no log to replay the file alone is complete, so it can be
+    # read as immutable; a log that was never written back would be skipped, so refuse then.
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise LibraryError(
+            f"{shown} has changes in {wal.name} that were never written back into it, and its "
+            "folder is read-only; make the folder writable and open the library once"
         )
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    try:
+        return _open(f"{uri}&immutable=1", seconds), readonly
     except sqlite3.DatabaseError as error:
         raise LibraryError(describe(error, shown)) from None
-    return conn, readonly
+
+
+def _open(uri: str, timeout: float) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=timeout, check_same_thread=False, isolation_level=None
+    )
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
+def _error_name(error: sqlite3.Error) -> str:
+    """The primary SQLite result code of an error without its prefix (`BUSY`, `FULL`, ...)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.removeprefix("SQLITE_").split("_")[0]
+
+
+def is_file_error(error: sqlite3.Error) -> bool:
+    """True when an SQLite error is about the library file or its disk, not about a query."""
+    return _error_name(error) in _FILE_ERRORS
 
 
 def describe(error: sqlite3.Error, shown: str) -> str:
     """Turn an SQLite error into one line naming the library and what to do."""
     text = str(error)
-    if "not a database" in text:
+    name = _error_name(error)
+    if name == "NOTADB" or "not a database" in text:
         return f"{shown} is not a reader library (not an SQLite database); nothing was changed"
-    if "malformed" in text or "corrupt" in text:
+    if name == "CORRUPT" or "malformed" in text or "corrupt" in text:
         return (
             f"{shown} is damaged ({text}); restore it from a backup, or recover it with "
             "`sqlite3 FILE .recover`"
         )
-    if "locked" in text or "busy" in text:
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_DBMOVED":
+        return moved_message(shown)
+    if name in ("BUSY", "LOCKED") or "locked" in text or "busy" in text:
         return f"{shown} is locked by another program; try again when it has finished"
-    if "readonly" in text or "read-only" in text:
+    if name == "READONLY" or "readonly" in text or "read-only" in text:
         return f"{shown} is read-only; it can be read but not changed"
-    if "disk is full" in text or "full" in text:
+    if name == "FULL" or "disk is full" in text:
         return f"the disk holding {shown} is full; free some space and try again"
-    if "unable to open" in text:
+    if name == "IOERR":
+        return f"cannot read or write {shown} ({text}); check the disk it is on"
+    if name == "CANTOPEN" or "unable to open" in text:
         return f"cannot open {shown}: {text}"
     return f"{shown}: {text}"
+
+
+def moved_message(shown: str) -> str:
+    """The message for a library file deleted, moved or replaced while it was open."""
+    return (
+        f"{shown} was moved or deleted while it was open, so the last change was not saved; "
+        "put it back, or give its new place with --db"
+    )
 
 
 class Transactions:
@@ -87,11 +171,37 @@ class Transactions:
     another process writes, whatever the busy timeout; `BEGIN IMMEDIATE` waits for the lock.
     """
 
-    def __init__(self, conn: sqlite3.Connection, shown: str, readonly: bool) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        shown: str,
+        readonly: bool,
+        *,
+        timeout: float = BUSY_TIMEOUT_S,
+        path: Path | None = None,
+    ) -> None:
         self.conn = conn
         self.shown = shown
         self.readonly = readonly
+        self.timeout = timeout
         self.lock = threading.RLock()
+        self._path = path.resolve() if path is not None else None
+        self._identity = self._file_identity()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self._path is None:
+            return None
+        try:
+            stat = self._path.stat()
+        except OSError:
+            return None
+        return (stat.st_dev, stat.st_ino)
+
+    def _check_still_there(self) -> None:
+        # SQLite keeps writing a deleted write-ahead-log library through its open file handles
+        # and reports success; everything would vanish at close. Refuse to commit instead.
+        if self._identity is not None and self._file_identity() != self._identity:
+            raise LibraryUnavailable(moved_message(self.shown))
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -105,15 +215,16 @@ class Transactions:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:
-                raise self._translate(error) from None
+                raise self.translate(error) from None
             try:
                 yield self.conn
+                self._check_still_there()
                 self.conn.execute("COMMIT")
             except BaseException as error:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 if isinstance(error, sqlite3.Error):
-                    raise self._translate(error) from error
+                    raise self.translate(error) from error
                 raise
 
     @contextmanager
@@ -122,13 +233,26 @@ class Transactions:
         with self.lock:
             try:
                 yield self.conn
-            except sqlite3.OperationalError as error:
-                raise self._translate(error) from error
+            except sqlite3.DatabaseError as error:
+                if not is_file_error(error):
+                    raise
+                raise self.translate(error) from error
 
-    def _translate(self, error: sqlite3.Error) -> LibraryError:
+    def translate(self, error: sqlite3.Error) -> LibraryError:
+        """The `LibraryError` to raise for an SQLite error met while using this library."""
+        name = _error_name(error)
+        if name in ("BUSY", "LOCKED"):
+            return LibraryBusy(
+                f"{self.shown} is busy: another program has held its write lock for more than "
+                f"{self.timeout:g} s; try again when it has finished"
+            )
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_DBMOVED" or (
+            self._identity is not None and self._file_identity() != self._identity
+        ):
+            return LibraryUnavailable(moved_message(self.shown))
         message = describe(error, self.shown)
-        if "locked" in str(error) or "busy" in str(error):
-            return LibraryBusy(message)
-        if "readonly" in str(error):
+        if name == "READONLY":
             return LibraryReadOnly(message)
+        if name in ("FULL", "CORRUPT", "NOTADB", "IOERR"):
+            return LibraryUnavailable(message)
         return LibraryError(message)

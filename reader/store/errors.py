@@ -13,3 +13,7 @@ class LibraryReadOnly(LibraryError):
 
 class LibraryBusy(LibraryError):
     """Another program held the library's write lock for longer than the busy timeout."""
+
+
+class LibraryUnavailable(LibraryError):
+    """The library can take no more changes: its disk is full, it is damaged, or it was moved."""

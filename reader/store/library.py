@@ -24,7 +24,8 @@ from reader.models import (
 )
 from reader.sanitize import sanitize, sanitize_line
 from reader.store import shuffle
-from reader.store.connection import Transactions, connect, describe
+from reader.store.connection import Transactions, connect
+from reader.store.connection import busy_timeout as busy_timeout_seconds
 from reader.store.errors import LibraryError, LibraryReadOnly
 from reader.store.keys import article_key, content_hash, is_web_url
 from reader.store.schema import migrations
@@ -64,10 +65,18 @@ class Library:
     frozen dataclasses in pages; every write is one `BEGIN IMMEDIATE` transaction.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(
+        self, path: str | Path, *, create: bool = True, busy_timeout: float | None = None
+    ) -> None:
+        """Open (or, with `create`, make) the library at `path`.
+
+        `busy_timeout` is how many seconds a write waits for another program's write lock
+        before failing with `LibraryBusy` (default: $READER_BUSY_TIMEOUT, else 15).
+        """
         self.path = Path(path).expanduser()
-        conn, readonly = connect(self.path, create=create)
-        self._tx = Transactions(conn, str(self.path), readonly)
+        timeout = busy_timeout_seconds(busy_timeout)
+        conn, readonly = connect(self.path, create=create, timeout=timeout)
+        self._tx = Transactions(conn, str(self.path), readonly, timeout=timeout, path=self.path)
         self.db = Database(conn)
         self.readonly = readonly
         self._rng = _random.Random()
@@ -75,7 +84,7 @@ class Library:
             self._prepare(conn)
         except sqlite3.DatabaseError as error:
             conn.close()
-            raise LibraryError(describe(error, str(self.path))) from None
+            raise self._tx.translate(error) from None
         except LibraryError:
             conn.close()
             raise
