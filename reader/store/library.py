@@ -29,6 +29,7 @@ from reader.store.connection import busy_timeout as busy_timeout_seconds
 from reader.store.errors import LibraryError, LibraryReadOnly
 from reader.store.keys import article_key, content_hash, is_web_url
 from reader.store.schema import migrations
+from reader.store.sources import SourceRecord
 
 Sort = Literal["published", "views", "title"]
 SORTS: tuple[Sort, ...] = ("published", "views", "title")
@@ -375,6 +376,60 @@ class Library:
                 search.unindex_article(conn, article_id)
                 count += conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
         return count
+
+    # -- sources ----------------------------------------------------------------------------
+
+    def record_source(
+        self,
+        location: str,
+        kind: str,
+        *,
+        category: Sequence[str] | None = None,
+        title: str = "",
+        etag: str | None = None,
+        last_modified: str | None = None,
+        encoding: str | None = None,
+        warning: str | None = None,
+        raw: bytes | None = None,
+    ) -> int:
+        """Remember where articles came from (upsert by location) so `refresh` can find it.
+
+        `category` is the path the source's articles were saved under; `raw` keeps the bytes
+        of a fetched or non-UTF-8 source so that it can be decoded again later.
+        """
+        from reader.store import sources
+
+        with self._tx.write() as conn:
+            category_id = self.ensure_category(category) if category else None
+            return sources.upsert(
+                conn,
+                location=location,
+                kind=kind,
+                category_id=category_id,
+                title=title,
+                etag=etag,
+                last_modified=last_modified,
+                encoding=encoding,
+                warning=warning,
+                fetched_at=_now(),
+                raw=raw,
+            )
+
+    def sources(
+        self, *, kinds: Sequence[str] = (), under: Sequence[str] = ()
+    ) -> list[SourceRecord]:
+        """Recorded sources, oldest first: only of `kinds` if given, only those whose category
+        lies in the subtree at path `under` if given (none if that category does not exist)."""
+        from reader.store import sources
+
+        scope: int | None = None
+        if under:
+            found = self.find_category(under)
+            if found is None:
+                return []
+            scope = found.id
+        with self._tx.read() as conn:
+            return sources.listing(conn, kinds=kinds, under=scope)
 
     # -- reading ----------------------------------------------------------------------------
 
