@@ -72,6 +72,8 @@ _FOOTERS = {
     "related articles", "popular posts", "recent posts", "you may also like", "you might also like",
 }  # fmt: skip
 _DECORATION = " \t:：-—–=*#_~·•【】[]「」『』<>《》()（）"
+# Punctuation of running text: a bullet holding it is a list in the body, not metadata.
+_PROSE = re.compile(r"[。，！？；]|[.,;!?]\s")
 _SENTENCE_MARKS = re.compile(r"[。，,；;！!？?：:…]|\.\s")
 _JUNK = re.compile("[\ufffd\x01-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ue000-\uf8ff]")
 
@@ -104,8 +106,12 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> list[Articl
 
 
 def read_text(data: bytes) -> str:
-    """Decode a text file (UTF-8, BOM, GB18030), refuse binary data, sanitise, use `\\n` only."""
-    decoded = decode_bytes(data)
+    """Decode a text file (UTF-8, BOM, GB18030), refuse binary data, sanitise, use `\\n` only.
+
+    Bytes that are not UTF-8 are tried as GB18030 before any detection: these files come from
+    Chinese sites, and detectors misread short GBK texts as Shift-JIS or Big5.
+    """
+    decoded = decode_bytes(data, "gb18030")
     if decoded.warning:
         warn(decoded.warning)
     text = decoded.text
@@ -198,7 +204,7 @@ class _Meta:
         bullet = _BULLET.match(line)
         if bullet:
             value = bullet["value"].strip()
-            if len(value) > MAX_BULLET:
+            if len(value) > MAX_BULLET or (_PROSE.search(value) and not self._kind(value)):
                 return False
             self._add(value, bare=True)
             return True
@@ -328,7 +334,7 @@ def _same_title(crumb: str, title: str) -> bool:
     if crumb == title:
         return True
     stem = crumb.rstrip(".…").rstrip()
-    return stem != crumb and len(stem) >= 4 and title.startswith(stem)
+    return stem != crumb and len(stem) >= 2 and title.startswith(stem)
 
 
 def _is_footer_marker(line: str) -> bool:
