@@ -1,0 +1,73 @@
+"""Every benchmark in one run (what `make bench` calls), then a summary.
+
+Runs the store benchmark and, when present, `bench.search_bench` and `bench.ui_bench`, each
+through its `main(argv)` with the same `--quick` / `--sizes` options.
+
+    python -m bench.run [--quick] [--sizes 10000,100000,1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+import time
+import traceback
+
+from bench.store_library import RESULTS, label
+
+BENCHES = ("bench.store_bench", "bench.search_bench", "bench.ui_bench")
+
+
+def _store_summary(sizes: list[int]) -> list[str]:
+    """One line per size from the store result files written by this run."""
+    lines = []
+    for size in sizes:
+        path = RESULTS / f"store-{label(size)}.json"
+        if not path.exists():
+            continue
+        result = json.loads(path.read_text(encoding="utf-8"))
+        ops = {op["name"]: op["median_ms"] for op in result["operations"]}
+        missed = [g["goal"] for g in result["goals"] if not g["met"]]
+        lines.append(
+            f"  store {result['label']:>4}: import {result['import']['articles_per_s']:,.0f}/s,"
+            f" db {result['db_bytes'] / 1e9:.2f} GB, first page {ops['first page']:.2f} ms,"
+            f" next {ops['next page']:.2f} ms, tree {ops['category tree']:.2f} ms,"
+            f" random {ops['random']:.2f} / {ops['random in largest']:.2f} ms"
+            + (f"; MISSED: {', '.join(missed)}" if missed else "")
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run each benchmark that exists; return non-zero if any of them failed."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="10k articles only (a smoke test)")
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    args = parser.parse_args(argv)
+    forwarded = ["--quick"] if args.quick else ["--sizes", args.sizes]
+    sizes = [10_000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    outcomes: list[tuple[str, str, float]] = []
+    for name in BENCHES:
+        if importlib.util.find_spec(name) is None:
+            outcomes.append((name, "absent", 0.0))
+            continue
+        began = time.perf_counter()
+        try:
+            code = importlib.import_module(name).main(forwarded)
+            status = "ok" if code == 0 else f"exit {code}"
+        except Exception:  # one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            status = "error"
+        outcomes.append((name, status, time.perf_counter() - began))
+    print("\nbenchmark summary")
+    for name, status, took in outcomes:
+        print(f"  {name}: {status}" + (f" ({took:,.0f} s)" if status != "absent" else ""))
+    print("\n".join(_store_summary(sizes)))
+    return 0 if all(s in ("ok", "absent") for _, s, _ in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

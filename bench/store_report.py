@@ -1,0 +1,83 @@
+"""Store benchmark results as Markdown (for the results folder) and as a terminal table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ms(entry: dict[str, Any]) -> str:
+    return f"{entry['median_ms']:.3f} ({entry['min_ms']:.3f}-{entry['max_ms']:.3f})"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The Markdown report of one size."""
+    imp, largest = result["import"], result["largest_category"]
+    rates = ", ".join(f"{b['articles_per_s']:,.0f}" for b in imp["batches"])
+    lines = [
+        f"# Store benchmark, {result['label']} articles",
+        "",
+        f"{result['date']}, reader {result['reader_commit']}, Python {result['machine']['python']},"
+        f" SQLite {result['machine']['sqlite']}, {result['machine']['cpus']} CPUs."
+        f" Largest category: {'/'.join(largest['path'])} ({largest['total']:,} articles).",
+        "",
+        f"Import ({imp['import_path']}, built {imp['built']} at {imp['built_with_commit']}):"
+        f" {imp['size']:,} articles from {imp['files']} JSON Lines files"
+        f" ({imp['jsonl_bytes'] / 1e6:,.0f} MB) in {imp['import_s']:,.1f} s:"
+        f" **{imp['articles_per_s']:,.0f} articles/s, {imp['mb_per_s']:.1f} MB/s**."
+        f" Rate per batch: {rates}.",
+        "",
+        f"Database: {result['db_bytes'] / 1e6:,.1f} MB, {result['bytes_per_article']:,} bytes per"
+        " article.",
+        "",
+        "| operation | library, ms: median (min-max) | raw SQL floor, ms | ratio |",
+        "|---|---|---|---|",
+    ]
+    for op in result["operations"]:
+        floor = _ms(op["floor"]) if "floor" in op else "-"
+        lines.append(f"| {op['name']} | {_ms(op)} | {floor} | {op.get('ratio', '-')} |")
+    read = result["mostly_read"]
+    lines += [
+        "",
+        f"First unread page of the largest category when its {read['read_articles']:,} newest"
+        f" articles are read: {_ms(read)} ms (raw SQL {_ms(read['floor'])} ms).",
+        "",
+        "## Goals",
+        "",
+        *(
+            f"- {g['goal']}: {g['value']:,} ({'met' if g['met'] else 'MISSED'})"
+            for g in result["goals"]
+        ),
+        "",
+        "## Query plans",
+        "",
+        "| query | ms: median (min-max) | plan | warning |",
+        "|---|---|---|---|",
+    ]
+    for entry in result["plans"]:
+        shown = " / ".join("; ".join(p) for p in entry["plan"])
+        lines.append(
+            f"| {entry['query']} | {_ms(entry)} | {shown} | {'; '.join(entry['warnings'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def table(result: dict[str, Any]) -> str:
+    """A short plain-text table of one size for the terminal."""
+    imp = result["import"]
+    rows = [
+        f"{result['label']}: import {imp['articles_per_s']:,.0f} articles/s,"
+        f" {imp['mb_per_s']:.1f} MB/s ({imp['import_path']}{', cached' if imp['cached'] else ''});"
+        f" db {result['db_bytes'] / 1e6:,.0f} MB ({result['bytes_per_article']:,} B/article)",
+        f"  {'operation':28} {'median ms':>10} {'min-max':>18} {'floor ms':>9} {'ratio':>6}",
+    ]
+    for op in result["operations"]:
+        floor = op.get("floor", {}).get("median_ms")
+        span = f"{op['min_ms']:.3f}-{op['max_ms']:.3f}"
+        rows.append(
+            f"  {op['name']:28} {op['median_ms']:10.3f} {span:>18}"
+            f" {'-' if floor is None else f'{floor:.3f}':>9} {op.get('ratio', '-')!s:>6}"
+        )
+    for entry in result["plans"]:
+        if entry["warnings"]:
+            rows.append(f"  plan warning: {entry['query']}: {'; '.join(entry['warnings'])}")
+    return "\n".join(rows)
