@@ -1,0 +1,74 @@
+"""The reader app: one library, one main screen, keys declared in `reader.ui.commands`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.screen import Screen
+
+from reader.paths import styles_dir
+from reader.ui.commands import APP_BINDINGS, palette_commands, screen_sections
+from reader.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from reader.store import Library
+
+
+class ReaderApp(App[None]):
+    """A terminal reader: category tree, article list and reading pane over one `Library`."""
+
+    TITLE = "reader"
+    CSS_PATH = str(styles_dir() / "reader.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        seed: int | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        """Open `library`; `seed` makes random picks repeatable; `keymap` remaps binding ids."""
+        super().__init__()
+        self.library = library
+        self.keymap_overrides: dict[str, str] = dict(keymap or {})
+        if seed is not None:
+            library.seed_random(seed)
+
+    def on_mount(self) -> None:
+        """Apply the user's keymap and show the main screen."""
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
+        self.push_screen(MainScreen(self.library))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists every action of every pane, then Textual's own (theme, keys...)."""
+        target = screen if screen_sections(screen) else self._main_screen()
+        if target is not None:
+            yield from palette_commands(self, screen_sections(target))
+        yield from super().get_system_commands(screen)
+
+    def _main_screen(self) -> MainScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def action_help(self) -> None:
+        """Show the keys of every pane, as bound now."""
+        from reader.ui.screens.help import HelpScreen
+
+        main = self._main_screen()
+        if main is not None and not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(main.sections(), self.keymap_overrides))
+
+    async def action_quit(self) -> None:
+        """Remember the reading position, then quit."""
+        main = self._main_screen()
+        if main is not None:
+            main.remember_now()
+        self.exit()

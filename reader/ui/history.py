@@ -1,0 +1,56 @@
+"""The back/forward history of opened articles, and the web-link check used before copying."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from reader.sanitize import sanitize_line
+
+MAX_HISTORY = 500
+
+
+class History:
+    """Article ids in the order they were opened, with a position that back/forward move."""
+
+    def __init__(self) -> None:
+        self.items: list[int] = []
+        self.position = -1
+
+    @property
+    def current(self) -> int | None:
+        """The article at the current position."""
+        return self.items[self.position] if self.position >= 0 else None
+
+    def push(self, article_id: int) -> None:
+        """Record a newly opened article; anything forward of the position is dropped."""
+        if self.current == article_id:
+            return
+        del self.items[self.position + 1 :]
+        self.items.append(article_id)
+        if len(self.items) > MAX_HISTORY:
+            del self.items[0]
+        self.position = len(self.items) - 1
+
+    def can_go(self, step: int) -> bool:
+        """Whether there is an article `step` away (-1 back, +1 forward)."""
+        return 0 <= self.position + step < len(self.items)
+
+    def go(self, step: int) -> int | None:
+        """Move `step` and return the article there, or None when there is nothing."""
+        if not self.can_go(step):
+            return None
+        self.position += step
+        return self.items[self.position]
+
+
+def web_link(url: str) -> str | None:
+    """`url` if it is safe to copy or open: http(s), a host, no spaces or controls; else None."""
+    cleaned = sanitize_line(url)
+    if not cleaned or cleaned != url.strip() or cleaned.startswith("-"):
+        return None
+    if any(char.isspace() for char in cleaned) or len(cleaned) > 4096:
+        return None
+    parts = urlsplit(cleaned)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return cleaned

@@ -1,0 +1,99 @@
+"""What the UI's thread workers ask of the store, as plain functions over a `Library`.
+
+Each returns frozen data for a message; none touches a widget. Kept apart from the screens so the
+flow of reads and writes is easy to see and to test without Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from reader.models import ROOT_SCOPE, ArticleSummary, Category
+from reader.ui.page import ArticleView
+
+if TYPE_CHECKING:
+    from reader.store import Library
+
+RELATED = 5
+SORTS = ("published", "views", "title")
+SORT_NAMES = {"published": "date", "views": "views", "title": "title"}
+
+STATE_SCOPE = "ui.scope"
+STATE_ARTICLE = "ui.article"
+STATE_SORT = "ui.sort"
+STATE_UNREAD = "ui.unread_only"
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Everything the main screen needs to draw its first frame, and where the user left off."""
+
+    categories: tuple[Category, ...]
+    totals: tuple[int, int]
+    scope: int
+    sort: str
+    unread_only: bool
+    article: int | None
+
+
+def load_start(library: Library) -> Start:
+    """Read the tree, the library's counts and the remembered UI state."""
+    categories = tuple(library.categories())
+    known = {c.id for c in categories} | {ROOT_SCOPE}
+    scope = _int(library.get_state(STATE_SCOPE), ROOT_SCOPE)
+    sort = library.get_state(STATE_SORT, "published")
+    article = library.get_state(STATE_ARTICLE)
+    return Start(
+        categories=categories,
+        totals=library.counts(ROOT_SCOPE),
+        scope=scope if scope in known else ROOT_SCOPE,
+        sort=sort if sort in SORTS else "published",
+        unread_only=bool(library.get_state(STATE_UNREAD, False)),
+        article=article if isinstance(article, int) else None,
+    )
+
+
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) else default
+
+
+def load_view(
+    library: Library,
+    article_id: int,
+    *,
+    count: bool,
+    terms: tuple[str, ...] = (),
+) -> ArticleView | None:
+    """Fetch an article (counting the view first when asked) and pick its random articles."""
+    if count and not library.readonly:
+        library.count_view(article_id)
+    article = library.get(article_id)
+    if article is None:
+        return None
+    return ArticleView(
+        article, tuple(pick_related(library, article.id, article.category_id)), terms=terms
+    )
+
+
+def pick_related(library: Library, article_id: int, category_id: int) -> list[ArticleSummary]:
+    """Five other articles: from the same category when it has enough, else the whole library."""
+    picked = library.random_sample(category_id, RELATED, exclude=[article_id])
+    if len(picked) < RELATED:
+        exclude = [article_id, *(s.id for s in picked)]
+        picked += library.random_sample(ROOT_SCOPE, RELATED - len(picked), exclude=exclude)
+    return picked
+
+
+def random_view(library: Library, scope: int) -> ArticleView | None:
+    """A random article of `scope` (no repeats until all were shown), opened and counted."""
+    summary = library.random_article(scope)
+    if summary is None:
+        return None
+    return load_view(library, summary.id, count=True)
+
+
+def list_total(library: Library, scope: int, unread_only: bool) -> int:
+    """How many rows the list will have."""
+    total, unread = library.counts(scope)
+    return unread if unread_only else total

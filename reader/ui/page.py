@@ -1,0 +1,211 @@
+"""What the reading pane shows for one article, laid out into lines at a given width.
+
+The page is built once per article (breadcrumb, title, metadata, body, random articles) as
+width-independent blocks; `layout` wraps them into lines whenever the width changes. Each line
+remembers the block it came from, so headings and the random-article entries can be found again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+from textual.content import Content, Span
+
+from reader.models import Article, ArticleSummary
+from reader.sanitize import sanitize_line
+from reader.ui.document import BLANK, Block, markdown_blocks, split_parts
+from reader.ui.wrapping import wrap_ranges
+
+MAX_GRID_COLUMNS = 12
+MAX_TABLE_ROWS = 1000
+RANDOM_KEYS = "12345"
+"""Keys that open the entries of the random-articles block, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """An opened article with the random picks shown under it and which part of it is shown."""
+
+    article: Article
+    related: tuple[ArticleSummary, ...] = ()
+    part: int = 0
+    terms: tuple[str, ...] = ()
+    """Search terms to highlight."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One laid-out line of the page."""
+
+    content: Content
+    block: int
+    target: str = ""
+
+
+@dataclass(slots=True)
+class Page:
+    """A view's blocks and facts about them that do not depend on the width."""
+
+    view: ArticleView
+    blocks: list[Block]
+    parts: int
+    headings: list[tuple[int, int, str]] = field(default_factory=list)
+    """(block index, level, text) of each heading in the body."""
+
+
+def short_date(published: str) -> str:
+    """`2024-11-13T17:49:38` -> `2024-11-13 17:49`."""
+    return published.replace("T", " ")[:16]
+
+
+def build_page(view: ArticleView) -> Page:
+    """Build the blocks of a whole page for `view`."""
+    article = view.article
+    parts = split_parts(article.body)
+    part = min(max(view.part, 0), len(parts) - 1)
+    title = sanitize_line(article.title)
+    crumbs = [Content.styled("Home", "crumb")]
+    for name in article.category:
+        crumbs.append(Content.styled(sanitize_line(name), "crumb"))
+    crumbs.append(Content.styled(title, "crumb-here"))
+    blocks: list[Block] = [
+        Block(Content(" › ").join(crumbs)),
+        BLANK,
+        Block(Content.styled(title, "title")),
+        Block(meta_line(article)),
+        BLANK,
+    ]
+    if len(parts) > 1:
+        blocks += [Block(Content.styled(f"Part {part + 1} of {len(parts)}", "meta")), BLANK]
+    body = markdown_blocks(parts[part])
+    if view.terms:
+        body = [highlight(block, view.terms) for block in body]
+    start = len(blocks)
+    blocks += body
+    headings = [
+        (start + index, block.heading, block.content.plain)
+        for index, block in enumerate(body)
+        if block.heading
+    ]
+    blocks.append(BLANK)
+    if part + 1 < len(parts):
+        more = f"▶ Continue: part {part + 2} of {len(parts)} (press ] or click)"
+        blocks += [Block(Content.styled(more, "link"), target=f"part:{part + 1}"), BLANK]
+    blocks.append(Block(Content.styled("─" * 3, "rule"), kind="rule"))
+    blocks.append(Block(Content.styled("Random articles", "section")))
+    if not view.related:
+        blocks.append(Block(Content.styled("No other articles yet.", "meta")))
+    for key, summary in zip(RANDOM_KEYS, view.related, strict=False):
+        entry = Content.assemble(
+            (f"{key} ", "bullet"),
+            (sanitize_line(summary.title), "related"),
+            (f"  {summary.published[:10]}", "meta"),
+        )
+        blocks.append(Block(entry, rest=Content("  "), target=f"article:{summary.id}"))
+    return Page(view, blocks, len(parts), headings)
+
+
+def meta_line(article: Article) -> Content:
+    """Publication time, views, author or source, and tags, joined by dots."""
+    pieces: list[Content] = [Content.styled(short_date(article.published), "meta")]
+    views = "1 view" if article.views == 1 else f"{article.views:,} views"
+    pieces.append(Content.styled(views, "meta"))
+    who = sanitize_line(article.author) or _source_name(article)
+    if who:
+        pieces.append(Content.styled(who, "meta"))
+    tags = [sanitize_line(tag) for tag in article.tags if sanitize_line(tag)]
+    if tags:
+        pieces.append(Content.styled(" ".join(f"#{tag}" for tag in tags), "tag"))
+    if article.starred:
+        pieces.append(Content.styled("★ starred", "star"))
+    return Content.styled(" · ", "meta").join(pieces)
+
+
+def _source_name(article: Article) -> str:
+    url = sanitize_line(article.url)
+    if "://" in url:
+        return url.split("://", 1)[1].split("/", 1)[0]
+    source = sanitize_line(article.source)
+    return source.rsplit("/", 1)[-1]
+
+
+def highlight(block: Block, terms: Sequence[str]) -> Block:
+    """Mark every case-insensitive occurrence of `terms` in a block with the `match` role."""
+    plain = block.content.plain.casefold()
+    spans: list[Span] = []
+    for term in terms:
+        needle = term.casefold()
+        if not needle:
+            continue
+        at = plain.find(needle)
+        while at >= 0:
+            spans.append(Span(at, at + len(needle), "match"))
+            at = plain.find(needle, at + len(needle))
+    if not spans:
+        return block
+    content = block.content.add_spans(spans)
+    return Block(content, block.first, block.rest, block.kind, block.heading, block.target)
+
+
+def layout(blocks: Sequence[Block], width: int) -> tuple[list[Line], list[int]]:
+    """Wrap `blocks` into lines at `width` cells; also return each block's first line number."""
+    lines: list[Line] = []
+    starts: list[int] = []
+    width = max(width, 8)
+    for index, block in enumerate(blocks):
+        starts.append(len(lines))
+        if block.kind == "blank":
+            lines.append(Line(Content(), index))
+        elif block.kind == "rule":
+            size = max(1, width - block.first.cell_length)
+            lines.append(Line(block.first + Content.styled("─" * size, "rule"), index))
+        elif block.kind == "table":
+            lines += _table_lines(block, index, width)
+        else:
+            lines += _wrap_block(block, index, width)
+    return lines, starts
+
+
+def _wrap_block(block: Block, index: int, width: int) -> list[Line]:
+    content = block.content
+    indent = max(block.first.cell_length, block.rest.cell_length)
+    plain = content.plain
+    result: list[Line] = []
+    for number, (start, end) in enumerate(wrap_ranges(plain, width - indent)):
+        prefix = block.first if number == 0 else block.rest
+        piece = content[start:end].rstrip()
+        result.append(Line(prefix + piece, index, block.target))
+    return result
+
+
+def _table_lines(block: Block, index: int, width: int) -> list[Line]:
+    rows = [tuple(cell.plain.replace("\n", " ") for cell in row) for row in block.rows]
+    shown = block.rows[:MAX_TABLE_ROWS]
+    columns = max((len(row) for row in rows), default=0)
+    widths = [0] * columns
+    for row in rows[:MAX_TABLE_ROWS]:
+        for column, cell in enumerate(row):
+            widths[column] = max(widths[column], cell_len(cell))
+    avail = width - block.first.cell_length
+    grid = columns <= MAX_GRID_COLUMNS and sum(widths) + 3 * (columns - 1) <= avail
+    result: list[Line] = []
+    sep = Content.styled(" │ ", "rule")
+    for number, row in enumerate(shown):
+        cells = [Content(cell.plain.replace("\n", " ")) for cell in row]
+        if number == 0:
+            cells = [cell.stylize("strong") for cell in cells]
+        if grid:
+            padded = [cell.pad_right(widths[i] - cell.cell_length) for i, cell in enumerate(cells)]
+            result.append(Line(block.first + sep.join(padded).rstrip(), index))
+            if number == 0:
+                rule = "─┼─".join("─" * w for w in widths)
+                result.append(Line(block.first + Content.styled(rule, "rule"), index))
+        else:
+            text = Block(sep.join(cells), block.first, block.rest)
+            result += _wrap_block(text, index, width)
+    if len(block.rows) > MAX_TABLE_ROWS:
+        more = f"… {len(block.rows) - MAX_TABLE_ROWS:,} more rows not shown"
+        result.append(Line(block.first + Content.styled(more, "meta"), index))
+    return result

@@ -1,0 +1,61 @@
+"""The help screen, generated from the live bindings of every pane."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.ui.commands import HELP_BINDINGS, Section, live_key
+
+INTRO = (
+    "reader: a category tree, an article list and a reading pane. Tab moves between panes; "
+    "Ctrl+P lists every command. Counts in the tree are unread/total articles."
+)
+
+
+def help_content(sections: list[Section], keymap: dict[str, str]) -> Content:
+    """The help text: for each pane its short description, then each key and what it does."""
+    lines: list[Content] = [Content(INTRO), Content()]
+    for section in sections:
+        lines.append(Content.styled(section.title, "bold"))
+        about = getattr(section.node, "HELP", "")
+        if about:
+            lines.append(Content.styled(about, "italic"))
+        for binding in section.bindings:
+            keys = live_key(binding, keymap)
+            lines.append(
+                Content.assemble(
+                    (f"  {keys:<16} ", "bold"),
+                    binding.description,
+                    (f"  {binding.tooltip}", "dim"),
+                )
+            )
+        lines.append(Content())
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of every pane, as bound now."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(HELP_BINDINGS)
+
+    def __init__(self, sections: list[Section], keymap: dict[str, str]) -> None:
+        super().__init__()
+        self.sections = sections
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        """A scrolling page of keys."""
+        with VerticalScroll(id="help") as scroll:
+            scroll.border_title = "Keys"
+            yield Static(help_content(self.sections, self.keymap))
+
+    def action_close(self) -> None:
+        """Back to where the help was opened."""
+        self.dismiss(None)

@@ -1,0 +1,449 @@
+"""The main screen: category tree, article list and reading pane, and the state they share.
+
+The screen owns the state (scope, sort, filter, the open article, the history); the panes announce
+intent with their own messages and the screen decides. Store work runs in thread workers that post
+messages back; at 80 columns the panes collapse into a list view and a full-width reading view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from reader.models import ROOT_SCOPE, ArticleSummary
+from reader.sanitize import sanitize_line
+from reader.store.errors import LibraryError
+from reader.ui import loading
+from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
+from reader.ui.history import History, web_link
+from reader.ui.page import ArticleView
+from reader.ui.widgets.article_list import ArticleList, Query
+from reader.ui.widgets.category_tree import ALL_ARTICLES, CategoryTree
+from reader.ui.widgets.reading_pane import ReadingPane
+
+if TYPE_CHECKING:
+    from reader.store import Library
+
+NARROW_BELOW = 120
+
+
+class MainScreen(Screen[None]):
+    """Three panes over one library."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-narrow"),
+        (NARROW_BELOW, "-wide"),
+    ]
+
+    query_now: var[Query] = var(Query, init=False)
+
+    class Started(Message):
+        """The tree, counts and remembered state were read."""
+
+        def __init__(self, start: loading.Start) -> None:
+            super().__init__()
+            self.start = start
+
+    class Ready(Message):
+        """An article was fetched (and counted, when `counted`)."""
+
+        def __init__(
+            self, view: ArticleView | None, counted: bool, push: bool, focus: bool
+        ) -> None:
+            super().__init__()
+            self.view = view
+            self.counted = counted
+            self.push = push
+            self.focus = focus
+
+    class Recounted(Message):
+        """Fresh counts for the tree after reads changed."""
+
+        def __init__(self, start: loading.Start) -> None:
+            super().__init__()
+            self.start = start
+
+    class Changed(Message):
+        """A star or read mark was written."""
+
+        def __init__(self, article_id: int, field: str, value: bool) -> None:
+            super().__init__()
+            self.article_id = article_id
+            self.field = field
+            self.value = value
+
+    class Problem(Message):
+        """A store operation failed; the message is one line fit to show."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.history = History()
+        self.names: dict[int, tuple[str, ...]] = {}
+        self.started = False
+
+    def compose(self) -> ComposeResult:
+        """The three panes side by side, and the footer with the keys that matter now."""
+        with Horizontal(id="panes"):
+            yield CategoryTree(id="tree")
+            yield ArticleList(self.library, id="list")
+            yield ReadingPane(id="reading")
+        yield Footer(compact=True)
+
+    @property
+    def tree(self) -> CategoryTree:
+        """The category tree."""
+        return self.query_one(CategoryTree)
+
+    @property
+    def articles(self) -> ArticleList:
+        """The article list."""
+        return self.query_one(ArticleList)
+
+    @property
+    def pane(self) -> ReadingPane:
+        """The reading pane."""
+        return self.query_one(ReadingPane)
+
+    def sections(self) -> list[Section]:
+        """The bindings of every pane, titled, for the help screen and the palette."""
+        return [
+            Section("Everywhere", self.app, list(APP_BINDINGS)),
+            Section("Main", self, list(MAIN_BINDINGS)),
+            Section("Categories", self.tree, list(self.tree.BINDINGS)),  # type: ignore[arg-type]
+            Section("Article list", self.articles, list(self.articles.BINDINGS)),  # type: ignore[arg-type]
+            Section("Reading pane", self.pane, list(self.pane.BINDINGS)),  # type: ignore[arg-type]
+        ]
+
+    # -- start -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Read the library in a worker; the panes fill when it answers."""
+        self.tree.border_title = "Categories"
+        self.pane.border_title = "Article"
+        self.articles.focus()
+        self._start()
+
+    @work(thread=True, exclusive=True, group="start")
+    def _start(self) -> None:
+        try:
+            self.post_message(self.Started(loading.load_start(self.library)))
+        except LibraryError as error:
+            self.post_message(self.Problem(str(error)))
+
+    def on_main_screen_started(self, message: Started) -> None:
+        """Fill the tree, restore the last category, sort, filter and article."""
+        start = message.start
+        self.names = {c.id: c.path for c in start.categories}
+        self.articles.names = {c.id: c.name for c in start.categories}
+        self.tree.fill(start.categories, start.totals)
+        self.tree.show_scope(start.scope)
+        self.started = True
+        self.query_now = Query(start.scope, start.sort, start.unread_only)
+        if start.article is not None:
+            self._open(start.article, count=False, focus=False)
+
+    def watch_query_now(self, query: Query) -> None:
+        """Load the list for the new scope, order or filter, and remember the choice."""
+        self.articles.set_query(query)
+        self._remember(
+            {
+                loading.STATE_SCOPE: query.scope,
+                loading.STATE_SORT: query.sort,
+                loading.STATE_UNREAD: query.unread_only,
+            }
+        )
+
+    @on(ArticleList.Filled)
+    def _list_filled(self, message: ArticleList.Filled) -> None:
+        self._describe_list(message.query, message.total)
+
+    @on(ArticleList.Failed)
+    def _list_failed(self, message: ArticleList.Failed) -> None:
+        self.notify(message.text, severity="error", markup=False, timeout=6)
+
+    def _describe_list(self, query: Query, total: int) -> None:
+        path = self.names.get(query.scope, ())
+        name = sanitize_line(path[-1]) if path else ALL_ARTICLES
+        self.articles.border_title = Content(name)
+        what = "unread" if query.unread_only else "articles"
+        self.articles.border_subtitle = Content(
+            f"{total:,} {what} · by {loading.SORT_NAMES[query.sort]}"
+        )
+
+    @work(thread=True, group="state")
+    def _remember(self, values: dict[str, object]) -> None:
+        try:
+            for key, value in values.items():
+                self.library.set_state(key, value)
+        except LibraryError:
+            pass  # a read-only library simply forgets the UI state
+
+    # -- messages from the panes ---------------------------------------------------------------
+
+    @on(CategoryTree.Chosen)
+    def _category_chosen(self, message: CategoryTree.Chosen) -> None:
+        if message.scope != self.query_now.scope:
+            self.query_now = replace(self.query_now, scope=message.scope)
+        if message.enter:
+            self.articles.focus()
+
+    @on(ArticleList.Opened)
+    def _article_chosen(self, message: ArticleList.Opened) -> None:
+        self._open(message.summary.id, count=True, focus=True)
+
+    @on(ReadingPane.Step)
+    def _step(self, message: ReadingPane.Step) -> None:
+        self.articles.open_index(self.articles.cursor + message.delta)
+
+    @on(ReadingPane.Activated)
+    def _activated(self, message: ReadingPane.Activated) -> None:
+        kind, _, value = message.target.partition(":")
+        if kind == "article":
+            self._open(int(value), count=True, focus=True)
+        elif kind == "part" and self.pane.view is not None:
+            self.pane.show(replace(self.pane.view, part=int(value)))
+
+    @on(ReadingPane.OutlineRequested)
+    def _outline(self) -> None:
+        from reader.ui.screens.outline import OutlineScreen
+
+        headings = self.pane.headings()
+        if not headings:
+            self.notify("This article has no section headings.", timeout=3)
+            return
+
+        def jump(line: int | None) -> None:
+            if line is not None:
+                self.pane.scroll_to_line(line)
+
+        self.app.push_screen(OutlineScreen(headings), jump)
+
+    # -- opening articles ------------------------------------------------------------------------
+
+    def _open(
+        self,
+        article_id: int,
+        *,
+        count: bool,
+        focus: bool,
+        push: bool = True,
+        terms: tuple[str, ...] = (),
+    ) -> None:
+        self._save_progress()
+        self._load(article_id, count, push, focus, terms)
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load(
+        self, article_id: int, count: bool, push: bool, focus: bool, terms: tuple[str, ...]
+    ) -> None:
+        try:
+            view = loading.load_view(self.library, article_id, count=count, terms=terms)
+        except LibraryError as error:
+            self.post_message(self.Problem(str(error)))
+            return
+        self.post_message(self.Ready(view, count, push, focus))
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load_random(self, scope: int) -> None:
+        try:
+            view = loading.random_view(self.library, scope)
+        except LibraryError as error:
+            self.post_message(self.Problem(str(error)))
+            return
+        if view is None:
+            self.post_message(self.Problem("There are no articles here yet."))
+            return
+        self.post_message(self.Ready(view, True, True, True))
+
+    def on_main_screen_ready(self, message: Ready) -> None:
+        """Show the article, note it in the history and the list, and remember it."""
+        view = message.view
+        if view is None:
+            self.notify("That article is no longer in the library.", severity="warning")
+            return
+        article = view.article
+        self.pane.show(view, article.progress)
+        self.pane.border_title = Content(_crumb(article.category))
+        if message.push:
+            self.history.push(article.id)
+        self.articles.patch(article.id, read=article.read, views=article.views)
+        if message.focus:
+            self.add_class("-reading")
+            self.pane.focus()
+        if message.counted:
+            self._recount()
+        self._remember({loading.STATE_ARTICLE: article.id})
+        self.refresh_bindings()
+
+    def _save_progress(self) -> None:
+        view = self.pane.view
+        if view is not None and not self.library.readonly:
+            self._write_progress(view.article.id, self.pane.progress)
+
+    @work(thread=True, group="state")
+    def _write_progress(self, article_id: int, progress: float) -> None:
+        try:
+            self.library.set_progress(article_id, progress)
+        except LibraryError:
+            pass  # losing a reading position is better than interrupting the reader
+
+    def remember_now(self) -> None:
+        """Write the reading position synchronously (the app is about to exit)."""
+        view = self.pane.view
+        if view is not None and not self.library.readonly:
+            try:
+                self.library.set_progress(view.article.id, self.pane.progress)
+            except LibraryError:
+                pass
+
+    @work(thread=True, exclusive=True, group="recount")
+    def _recount(self) -> None:
+        try:
+            self.post_message(self.Recounted(loading.load_start(self.library)))
+        except LibraryError as error:
+            self.post_message(self.Problem(str(error)))
+
+    def on_main_screen_recounted(self, message: Recounted) -> None:
+        """Refresh the counts shown in the tree and under the list."""
+        self.tree.recount(message.start.categories, message.start.totals)
+
+    def on_main_screen_problem(self, message: Problem) -> None:
+        """Show a store error in one line; the app carries on."""
+        self.notify(message.text, severity="error", markup=False, timeout=6)
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def _target(self) -> ArticleSummary | None:
+        """The article an action applies to: the list's row when the list has focus, else the
+        open article."""
+        if self.focused is self.articles:
+            return self.articles.row(self.articles.cursor)
+        view = self.pane.view
+        if view is None:
+            return None
+        a = view.article
+        return ArticleSummary(a.id, a.title, a.category_id, a.published, a.views, a.read, a.starred)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out what cannot apply now (no article, no history)."""
+        if action in ("star", "toggle_read"):
+            return True if self._target() is not None else None
+        if action == "copy_link":
+            view = self.pane.view
+            return True if view and web_link(view.article.url) else None
+        if action == "back":
+            return True if self.history.can_go(-1) else None
+        if action == "forward":
+            return True if self.history.can_go(1) else None
+        return True
+
+    def action_random(self) -> None:
+        """A random article from the current category."""
+        self._save_progress()
+        self._load_random(self.query_now.scope)
+
+    def action_random_all(self) -> None:
+        """A random article from the whole library."""
+        self._save_progress()
+        self._load_random(ROOT_SCOPE)
+
+    def action_back(self) -> None:
+        """The previous article of the history."""
+        article_id = self.history.go(-1)
+        if article_id is not None:
+            self._open(article_id, count=False, focus=True, push=False)
+
+    def action_forward(self) -> None:
+        """The next article of the history."""
+        article_id = self.history.go(1)
+        if article_id is not None:
+            self._open(article_id, count=False, focus=True, push=False)
+
+    def action_star(self) -> None:
+        """Star or unstar the target article."""
+        target = self._target()
+        if target is not None:
+            self._write_mark(target.id, "starred", not target.starred)
+
+    def action_toggle_read(self) -> None:
+        """Mark the target article read or unread."""
+        target = self._target()
+        if target is not None:
+            self._write_mark(target.id, "read", not target.read)
+
+    @work(thread=True, group="marks")
+    def _write_mark(self, article_id: int, field: str, value: bool) -> None:
+        try:
+            if field == "starred":
+                self.library.set_starred(article_id, value)
+            else:
+                self.library.set_read(article_id, value)
+        except LibraryError as error:
+            self.post_message(self.Problem(str(error)))
+            return
+        self.post_message(self.Changed(article_id, field, value))
+
+    def on_main_screen_changed(self, message: Changed) -> None:
+        """Show a written mark in the list and the reading pane."""
+        self.articles.patch(message.article_id, **{message.field: message.value})
+        view = self.pane.view
+        if view is not None and view.article.id == message.article_id:
+            article = replace(view.article, **{message.field: message.value})
+            self.pane.show(replace(view, article=article), self.pane.progress)
+        if message.field == "read":
+            self._recount()
+        self.refresh_bindings()
+
+    def action_unread_only(self) -> None:
+        """Show only unread articles, or all of them again."""
+        self.query_now = replace(self.query_now, unread_only=not self.query_now.unread_only)
+
+    def action_sort(self) -> None:
+        """Cycle the list's order: date, views, title."""
+        sorts = loading.SORTS
+        following = sorts[(sorts.index(self.query_now.sort) + 1) % len(sorts)]
+        self.query_now = replace(self.query_now, sort=following)
+
+    def action_copy_link(self) -> None:
+        """Copy the open article's web link to the clipboard (OSC 52: works over SSH)."""
+        view = self.pane.view
+        url = web_link(view.article.url) if view else None
+        if url is None:
+            self.notify("This article has no web link to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {url}", markup=False, timeout=3)
+
+    def action_search(self) -> None:
+        """Open the search box."""
+        self.notify("Search is not available in this version.", timeout=3)
+
+    def action_back_out(self) -> None:
+        """Escape: from the article to the list, from the list to the categories."""
+        if self.has_class("-reading") and self.has_class("-narrow"):
+            self.remove_class("-reading")
+            self.articles.focus()
+        elif self.focused is self.pane:
+            self.articles.focus()
+        elif self.focused is self.articles:
+            self.tree.focus()
+
+
+def _crumb(path: tuple[str, ...]) -> str:
+    return " › ".join(sanitize_line(name) for name in path) or "Article"

@@ -1,0 +1,1 @@
+"""The app's own widgets: category tree, article list, reading pane."""

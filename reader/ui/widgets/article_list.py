@@ -1,0 +1,348 @@
+"""The article list: a virtual list that draws only visible rows and pages them in from the store.
+
+`DataTable`, `OptionList` and `ListView` build every row up front (seconds for 100k rows), so this
+is a Line API widget. Rows arrive in blocks of `BLOCK` from a thread worker; the block after a
+loaded one is fetched by keyset (constant time at any depth), a far jump by offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import events, work
+from textual.binding import BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.models import ROOT_SCOPE, ArticleSummary, Cursor
+from reader.sanitize import sanitize_line
+from reader.store.errors import LibraryError
+from reader.ui.commands import LIST_BINDINGS
+
+if TYPE_CHECKING:
+    from reader.store import Library
+
+BLOCK = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What the list shows: a scope, an order and the unread filter."""
+
+    scope: int = ROOT_SCOPE
+    sort: str = "published"
+    unread_only: bool = False
+
+
+class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Titles of a category's articles with their category, date, views and read/star marks."""
+
+    HELP = "Articles of the chosen category. Enter opens one; S sorts; u shows unread only."
+    BINDINGS: ClassVar[list[BindingType]] = list(LIST_BINDINGS)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--mark",
+        "article-list--star",
+        "article-list--dim",
+        "article-list--loading",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Opened(Message):
+        """The reader chose an article (Enter, a click, or a step from the reading pane)."""
+
+        def __init__(self, summary: ArticleSummary, index: int) -> None:
+            super().__init__()
+            self.summary = summary
+            self.index = index
+
+    class Loaded(Message):
+        """A worker fetched a block of rows."""
+
+        def __init__(
+            self,
+            generation: int,
+            block: int,
+            rows: list[ArticleSummary],
+            after: Cursor | None,
+            total: int | None,
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.block = block
+            self.rows = rows
+            self.after = after
+            self.total = total
+
+    class Filled(Message):
+        """The first block of a new query is on screen, and how many rows the query has."""
+
+        def __init__(self, query: Query, total: int) -> None:
+            super().__init__()
+            self.query = query
+            self.total = total
+
+    class Failed(Message):
+        """Rows could not be read; the text is one line fit to show."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, library: Library, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self.query_now = Query()
+        self.total = 0
+        self.names: dict[int, str] = {}
+        self._generation = 0
+        self._blocks: dict[int, list[ArticleSummary]] = {}
+        self._cursors: dict[int, Cursor | None] = {}
+        self._pending: set[int] = set()
+        self._open_when_loaded: int | None = None
+        self._new: Query | None = None
+        self._keep_cursor: int | None = None
+
+    # -- data ------------------------------------------------------------------------------
+
+    def set_query(self, query: Query, *, keep_cursor: int | None = None) -> None:
+        """Show `query`; the old rows stay on screen until the new first block arrives."""
+        self._generation += 1
+        self._new = query
+        self._pending = {0}
+        self._keep_cursor = keep_cursor
+        self._fetch(self._generation, query, 0, None, 0)
+
+    def _apply_first(self, rows: list[ArticleSummary], after: Cursor | None, total: int) -> None:
+        assert self._new is not None
+        self.query_now, self.total = self._new, total
+        self._new = None
+        self._blocks = {0: rows}
+        self._cursors = {0: after}
+        self._pending = set()
+        self.total = max(self.total, len(rows))
+        if len(rows) < BLOCK:
+            self.total = len(rows)
+        self.virtual_size = Size(self.size.width, self.total)
+        keep = self._keep_cursor
+        self.cursor = min(keep, max(0, self.total - 1)) if keep is not None else 0
+        self.scroll_to(
+            y=max(0, self.cursor - self.scrollable_content_region.height // 2),
+            animate=False,
+            force=True,
+        )
+        self.refresh()
+        self.post_message(self.Filled(self.query_now, self.total))
+
+    def row(self, index: int) -> ArticleSummary | None:
+        """The summary at `index`, if its block is loaded (a fetch is started if not)."""
+        block, at = divmod(index, BLOCK)
+        rows = self._blocks.get(block)
+        if rows is None:
+            self._request(block)
+            return None
+        return rows[at] if at < len(rows) else None
+
+    def update_row(self, summary: ArticleSummary) -> None:
+        """Replace a shown row after its read, star or view count changed."""
+        for block, rows in self._blocks.items():
+            for at, row in enumerate(rows):
+                if row.id == summary.id:
+                    rows[at] = summary
+                    self.refresh_line(block * BLOCK + at)
+
+    def patch(self, article_id: int, **changes: object) -> None:
+        """Change fields of a shown row in place (`read=True`, `starred=False`, ...)."""
+        for block, rows in self._blocks.items():
+            for at, row in enumerate(rows):
+                if row.id == article_id:
+                    rows[at] = replace(row, **changes)  # type: ignore[arg-type]
+                    self.refresh_line(block * BLOCK + at)
+
+    def _request(self, block: int) -> None:
+        if block in self._pending or self._new is not None:
+            return
+        if block * BLOCK >= self.total:
+            return
+        self._pending.add(block)
+        after = self._cursors.get(block - 1) if block - 1 in self._blocks else None
+        self._fetch(self._generation, self.query_now, block, after, block * BLOCK)
+
+    @work(thread=True, group="list-rows")
+    def _fetch(
+        self, generation: int, query: Query, block: int, after: Cursor | None, offset: int
+    ) -> None:
+        try:
+            total = None
+            if block == 0:
+                all_rows, unread = self.library.counts(query.scope)
+                total = unread if query.unread_only else all_rows
+            page = self.library.page(
+                query.scope,
+                sort=query.sort,  # type: ignore[arg-type]
+                after=after,
+                offset=0 if after is not None else offset,
+                limit=BLOCK,
+                unread_only=query.unread_only,
+            )
+        except LibraryError as error:
+            self.post_message(self.Failed(str(error)))
+            return
+        self.post_message(self.Loaded(generation, block, list(page.items), page.next, total))
+
+    def on_article_list_loaded(self, message: ArticleList.Loaded) -> None:
+        """Take in a fetched block, if it belongs to the current query."""
+        message.stop()
+        if message.generation != self._generation:
+            return
+        if self._new is not None and message.block == 0:
+            self._apply_first(message.rows, message.after, message.total or 0)
+        else:
+            self._pending.discard(message.block)
+            self._blocks[message.block] = message.rows
+            self._cursors[message.block] = message.after
+            if len(self._blocks) > 64:  # keep memory flat while scrolling a huge list
+                far = max(self._blocks, key=lambda b: abs(b - self.cursor // BLOCK))
+                del self._blocks[far]
+            self.refresh()
+        if self._open_when_loaded is not None:
+            index, self._open_when_loaded = self._open_when_loaded, None
+            self.open_index(index)
+
+    # -- cursor ------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Keep the cursor row visible and redraw the two rows that changed."""
+        self.refresh_line(old)
+        self.refresh_line(new)
+        height = self.scrollable_content_region.height
+        if new < self.scroll_y:
+            self.scroll_to(y=new, animate=False, force=True)
+        elif height and new >= self.scroll_y + height:
+            self.scroll_to(y=new - height + 1, animate=False, force=True)
+
+    def move(self, delta: int) -> None:
+        """Move the cursor by `delta` rows, within the list."""
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, self.cursor + delta))
+
+    def open_index(self, index: int) -> None:
+        """Open the article at `index` (after its block arrives if need be)."""
+        if not 0 <= index < self.total:
+            return
+        self.cursor = index
+        summary = self.row(index)
+        if summary is None:
+            self._open_when_loaded = index
+        else:
+            self.post_message(self.Opened(summary, index))
+
+    def action_cursor_down(self) -> None:
+        """Next row."""
+        self.move(1)
+
+    def action_cursor_up(self) -> None:
+        """Previous row."""
+        self.move(-1)
+
+    def action_first(self) -> None:
+        """First row."""
+        self.move(-self.total)
+
+    def action_last(self) -> None:
+        """Last row."""
+        self.move(self.total)
+
+    def action_page_down(self) -> None:
+        """A page down."""
+        self.move(max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        """A page up."""
+        self.move(-max(1, self.scrollable_content_region.height - 1))
+
+    def action_half_down(self) -> None:
+        """Half a page down."""
+        self.move(max(1, self.scrollable_content_region.height // 2))
+
+    def action_half_up(self) -> None:
+        """Half a page up."""
+        self.move(-max(1, self.scrollable_content_region.height // 2))
+
+    def action_open(self) -> None:
+        """Open the article under the cursor."""
+        self.open_index(self.cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor there and opens the article."""
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.open_index(offset.y + round(self.scroll_y))
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the virtual width in step so rows fill the pane."""
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total)
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one row: marks, title, then category, date and views on the right."""
+        index = y + round(self.scroll_y)
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= self.total:
+            return Strip.blank(width, base)
+        summary = self.row(index)
+        if summary is None:
+            style = base + self.get_component_rich_style("article-list--loading", partial=True)
+            return Strip([Segment("  …", style)]).crop_extend(0, width, base)
+        return self._row_strip(summary, width, index == self.cursor)
+
+    def _row_strip(self, row: ArticleSummary, width: int, is_cursor: bool) -> Strip:
+        base = self.rich_style
+        if is_cursor:
+            base = base + self.get_component_rich_style("article-list--cursor", partial=True)
+        title_role = "article-list--read" if row.read else "article-list--unread"
+        title_style = base + self.get_component_rich_style(title_role, partial=True)
+        dim = base + self.get_component_rich_style("article-list--dim", partial=True)
+        mark = base + self.get_component_rich_style("article-list--mark", partial=True)
+        star = base + self.get_component_rich_style("article-list--star", partial=True)
+        right: list[tuple[str, object]] = []
+        if width >= 72:
+            name = sanitize_line(self.names.get(row.category_id, ""))
+            right.append((_fit(name, 12), dim))
+        if width >= 40:
+            right.append((row.published[:10].ljust(10), dim))
+        if width >= 56:
+            right.append((f"{row.views:>6,}"[-6:], dim))
+        right_text = " ".join(text for text, _ in right)
+        title_width = max(4, width - 3 - (cell_len(right_text) + 1 if right else 0))
+        title = _fit(sanitize_line(row.title), title_width)
+        segments = [
+            Segment("●" if not row.read else " ", mark),
+            Segment("★" if row.starred else " ", star),
+            Segment(" ", base),
+            Segment(title, title_style),
+        ]
+        for text, style in right:
+            segments.append(Segment(" ", base))
+            segments.append(Segment(text, style))  # type: ignore[arg-type]
+        return Strip(segments).crop_extend(0, width, base)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut `text` to `width` cells (with an ellipsis) and pad it to exactly that width."""
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    content = Content(text).truncate(width, ellipsis=True)
+    return content.plain + " " * (width - content.cell_length)

@@ -1,0 +1,266 @@
+"""The reading pane: one article, laid out line by line and drawn only where visible.
+
+A Line API widget rather than `Markdown` or `Static`: the page is wrapped once per width into
+`Content` lines (see `reader.ui.page`) and `render_line` turns only the visible ones into strips,
+so a long article opens as fast as a short one and scrolling costs the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import BindingType
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+
+from reader.ui.commands import READING_BINDINGS
+from reader.ui.page import ArticleView, Line, Page, build_page, layout
+
+MEASURE = 100
+"""Longest line, in cells: wider text is hard to read, so a wide pane centres it instead."""
+
+ROLES = (
+    "crumb crumb-here title meta tag star section related bullet rule quote code link url "
+    "strong em strike h1 h2 h3 h4 h5 h6 match"
+).split()
+
+
+class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
+    """Shows the open article: breadcrumb, title, metadata, body and five random articles."""
+
+    HELP = "The article. Scroll with the usual keys; 1-5 or a click open a random article."
+    BINDINGS: ClassVar[list[BindingType]] = list(READING_BINDINGS)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"reading--{role}" for role in ROLES}
+
+    class Activated(Message):
+        """A line with a target was clicked or its key pressed (`article:ID`, `part:N`)."""
+
+        def __init__(self, target: str) -> None:
+            super().__init__()
+            self.target = target
+
+    class Step(Message):
+        """The reader asked for the next (+1) or previous (-1) article of the list."""
+
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    class OutlineRequested(Message):
+        """The reader asked for the outline of section headings."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.page: Page | None = None
+        self.lines: list[Line] = []
+        self.block_starts: list[int] = []
+        self._laid_width = 0
+        self._margin = 0
+        self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(512)
+        self._roles: dict[str, Style] = {}
+
+    # -- content ---------------------------------------------------------------------------
+
+    @property
+    def view(self) -> ArticleView | None:
+        """The view shown, if any."""
+        return self.page.view if self.page else None
+
+    def show(self, view: ArticleView | None, progress: float = 0.0) -> None:
+        """Show `view` (or nothing) and scroll to `progress` (0..1) of its length."""
+        self.page = build_page(view) if view else None
+        self._laid_width = 0
+        self._relayout()
+        self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
+        self.refresh()
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return
+        measure = min(width - 2, MEASURE)
+        self._margin = max(1, (width - measure) // 2)
+        self._laid_width = width
+        self._strips.clear()
+        if self.page is None:
+            self.lines, self.block_starts = [], []
+        else:
+            self.lines, self.block_starts = layout(self.page.blocks, measure)
+        self.virtual_size = Size(width, len(self.lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Wrap again at the new width, keeping the reader's place."""
+        if self.scrollable_content_region.width != self._laid_width:
+            progress = self.progress
+            self._relayout()
+            self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
+
+    @property
+    def progress(self) -> float:
+        """How far down the article the view is (0..1)."""
+        if self.max_scroll_y <= 0:
+            return 0.0
+        return min(1.0, self.scroll_y / self.max_scroll_y)
+
+    def headings(self) -> list[tuple[int, str, int]]:
+        """(level, text, line number) of each section heading of the shown part."""
+        if not self.page or not self.block_starts:
+            return []
+        return [(level, text, self.block_starts[b]) for b, level, text in self.page.headings]
+
+    def match_lines(self) -> list[int]:
+        """Line numbers holding a search match."""
+        return [
+            number
+            for number, line in enumerate(self.lines)
+            if any(span.style == "match" for span in line.content.spans)
+        ]
+
+    def scroll_to_line(self, number: int) -> None:
+        """Bring line `number` to the top, a little below it if there is room."""
+        self.scroll_to(y=max(0, number - 1), animate=False, force=True)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        """Forget cached styles and strips when the theme or CSS changes."""
+        super().notify_style_update()
+        self._roles.clear()
+        self._strips.clear()
+
+    def _role(self, role: str | Style) -> Style:
+        if isinstance(role, Style):
+            return role
+        style = self._roles.get(role)
+        if style is None:
+            rich = self.get_component_rich_style(f"reading--{role}", partial=True, default=None)
+            style = Style.from_rich_style(rich) if rich is not None else Style()
+            self._roles[role] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        """Draw one visible line: margin, then the laid-out content."""
+        number = y + round(self.scroll_y)
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if number >= len(self.lines):
+            return Strip.blank(width, base)
+        key = (number, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            content: Content = self.lines[number].content
+            segments = [Segment(" " * self._margin, base)]
+            for text, style in content.render(Style.from_rich_style(base), "", self._role):
+                segments.append(Segment(text, style.rich_style))
+            strip = Strip(segments).crop_extend(0, width, base)
+            self._strips[key] = strip
+        return strip
+
+    # -- input -----------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """Clicking a random article (or "continue") opens it."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        number = offset.y + round(self.scroll_y)
+        if 0 <= number < len(self.lines) and self.lines[number].target:
+            self.post_message(self.Activated(self.lines[number].target))
+
+    def _jump(self, y: float) -> None:
+        self.scroll_to(y=max(0.0, min(y, self.max_scroll_y)), animate=False, force=True)
+
+    def action_scroll_down(self) -> None:
+        """Scroll one line down."""
+        self._jump(self.scroll_y + 1)
+
+    def action_scroll_up(self) -> None:
+        """Scroll one line up."""
+        self._jump(self.scroll_y - 1)
+
+    def action_top(self) -> None:
+        """Go to the top."""
+        self._jump(0)
+
+    def action_bottom(self) -> None:
+        """Go to the end."""
+        self._jump(self.max_scroll_y)
+
+    def action_page_down(self) -> None:
+        """One page down."""
+        self._jump(self.scroll_y + max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        """One page up."""
+        self._jump(self.scroll_y - max(1, self.scrollable_content_region.height - 1))
+
+    def action_half_down(self) -> None:
+        """Half a page down."""
+        self._jump(self.scroll_y + max(1, self.scrollable_content_region.height // 2))
+
+    def action_half_up(self) -> None:
+        """Half a page up."""
+        self._jump(self.scroll_y - max(1, self.scrollable_content_region.height // 2))
+
+    def action_next_article(self) -> None:
+        """Ask for the next article of the list."""
+        self.post_message(self.Step(1))
+
+    def action_previous_article(self) -> None:
+        """Ask for the previous article of the list."""
+        self.post_message(self.Step(-1))
+
+    def action_outline(self) -> None:
+        """Ask for the outline."""
+        self.post_message(self.OutlineRequested())
+
+    def action_open_related(self, index: int) -> None:
+        """Open the random article with this index (0-4)."""
+        view = self.view
+        if view and 0 <= index < len(view.related):
+            self.post_message(self.Activated(f"article:{view.related[index].id}"))
+
+    def action_next_part(self) -> None:
+        """Show the next part of a long article."""
+        if self.page and self.page.view.part + 1 < self.page.parts:
+            self.post_message(self.Activated(f"part:{self.page.view.part + 1}"))
+
+    def action_previous_part(self) -> None:
+        """Show the previous part of a long article."""
+        if self.page and self.page.view.part > 0:
+            self.post_message(self.Activated(f"part:{self.page.view.part - 1}"))
+
+    def action_next_match(self) -> None:
+        """Jump to the next search match below the top line."""
+        top = round(self.scroll_y) + 1
+        for number in self.match_lines():
+            if number > top:
+                self.scroll_to_line(number)
+                return
+        self.notify("No more matches below", timeout=2)
+
+    def action_previous_match(self) -> None:
+        """Jump to the previous search match above the top line."""
+        top = round(self.scroll_y) + 1
+        for number in reversed(self.match_lines()):
+            if number < top:
+                self.scroll_to_line(number)
+                return
+        self.notify("No more matches above", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide match, part and article keys when they can do nothing."""
+        if action in ("next_match", "previous_match"):
+            return bool(self.view and self.view.terms)
+        if action in ("next_part", "previous_part"):
+            return bool(self.page and self.page.parts > 1)
+        if action in ("next_article", "previous_article", "outline", "open_related"):
+            return self.page is not None
+        return True
