@@ -37,6 +37,9 @@ class ArticleSummary:
     views: int
     read: bool
     starred: bool
+    author: str = ""
+    url: str = ""
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

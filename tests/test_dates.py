@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -64,7 +64,7 @@ def test_offsets_give_aware_times(text: str, offset: timedelta) -> None:
     result = parse_datetime(text)
     assert result is not None
     assert result.utcoffset() == offset
-    assert result == datetime(2024, 11, 13, 9, 49, 38, tzinfo=timezone.utc)
+    assert result == datetime(2024, 11, 13, 9, 49, 38, tzinfo=UTC)
 
 
 def test_offset_round_trips_through_isoformat() -> None:

@@ -36,7 +36,8 @@ SORTS: tuple[Sort, ...] = ("published", "views", "title")
 UNCATEGORISED = "Uncategorised"
 
 _SUMMARY_COLUMNS = (
-    "a.id, a.title, a.category_id, a.published, a.views, a.read_at IS NOT NULL, a.starred"
+    "a.id, a.title, a.category_id, a.published, a.views, a.read_at IS NOT NULL, a.starred,"
+    " a.author, a.url, a.tags"
 )
 # Sort key, direction, and the keyset comparison for the next page.
 _ORDER: dict[str, tuple[str, str, str]] = {
@@ -161,6 +162,7 @@ class Library:
                         "INSERT INTO categories (parent_id, name, position) VALUES (?, ?, ?)",
                         (parent, name, position),
                     ).lastrowid
+                    assert cat_id is not None
                     conn.execute("INSERT INTO scope_counts (scope_id) VALUES (?)", (cat_id,))
                     rows = [(cat_id, a, len(ancestors) - i) for i, a in enumerate(ancestors)]
                     rows.append((cat_id, cat_id, 0))
@@ -622,4 +624,7 @@ def _summary(row: Sequence[Any]) -> ArticleSummary:
         views=row[4],
         read=bool(row[5]),
         starred=bool(row[6]),
+        author=row[7],
+        url=row[8],
+        tags=tuple(json.loads(row[9])),
     )
