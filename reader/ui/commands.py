@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
 from textual.app import SystemCommand
+from textual.binding import Binding
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -232,7 +232,7 @@ def _pretty(key: str) -> str:
     return "+".join([*(p.capitalize() for p in parts[:-1]), names.get(parts[-1], parts[-1])])
 
 
-def palette_commands(app: App[object], sections: Iterable[Section]) -> Iterator[SystemCommand]:
+def palette_commands(app: App[Any], sections: Iterable[Section]) -> Iterator[SystemCommand]:
     """One palette command per binding whose action is available now."""
     for section in sections:
         for binding in section.bindings:
@@ -259,7 +259,7 @@ def _runner(app: App[object], action: str, node: DOMNode) -> Callable[[], object
     return run
 
 
-def screen_sections(screen: Screen[object]) -> list[Section]:
+def screen_sections(screen: Screen[Any]) -> list[Section]:
     """The sections of the screen's panes, if it declares them (see `MainScreen.sections`)."""
     sections = getattr(screen, "sections", None)
     return list(sections()) if callable(sections) else []

@@ -111,7 +111,7 @@ class _Builder:
         first, rest = self.prefixes()
         self.blocks.append(Block(content, first, rest, kind=kind, heading=heading))
 
-    def token(self, token: Token) -> None:  # noqa: C901 - one branch per token type
+    def token(self, token: Token) -> None:
         kind = token.type
         if kind == "paragraph_open":
             if not token.hidden:

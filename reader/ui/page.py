@@ -185,9 +185,9 @@ def _table_lines(block: Block, index: int, width: int) -> list[Line]:
     shown = block.rows[:MAX_TABLE_ROWS]
     columns = max((len(row) for row in rows), default=0)
     widths = [0] * columns
-    for row in rows[:MAX_TABLE_ROWS]:
-        for column, cell in enumerate(row):
-            widths[column] = max(widths[column], cell_len(cell))
+    for texts in rows[:MAX_TABLE_ROWS]:
+        for column, plain in enumerate(texts):
+            widths[column] = max(widths[column], cell_len(plain))
     avail = width - block.first.cell_length
     grid = columns <= MAX_GRID_COLUMNS and sum(widths) + 3 * (columns - 1) <= avail
     result: list[Line] = []
@@ -203,8 +203,8 @@ def _table_lines(block: Block, index: int, width: int) -> list[Line]:
                 rule = "─┼─".join("─" * w for w in widths)
                 result.append(Line(block.first + Content.styled(rule, "rule"), index))
         else:
-            text = Block(sep.join(cells), block.first, block.rest)
-            result += _wrap_block(text, index, width)
+            joined = Block(sep.join(cells), block.first, block.rest)
+            result += _wrap_block(joined, index, width)
     if len(block.rows) > MAX_TABLE_ROWS:
         more = f"… {len(block.rows) - MAX_TABLE_ROWS:,} more rows not shown"
         result.append(Line(block.first + Content.styled(more, "meta"), index))

@@ -7,6 +7,7 @@ messages back; at 80 columns the panes collapse into a list view and a full-widt
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -41,12 +42,12 @@ class MainScreen(Screen[None]):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (an instance variable on Screen)
         (0, "-narrow"),
         (NARROW_BELOW, "-wide"),
     ]
 
-    query_now: var[Query] = var(Query, init=False)
+    query_now: var[Query] = var(Query, init=False, always_update=True)
 
     class Started(Message):
         """The tree, counts and remembered state were read."""
@@ -106,7 +107,7 @@ class MainScreen(Screen[None]):
         yield Footer(compact=True)
 
     @property
-    def tree(self) -> CategoryTree:
+    def categories(self) -> CategoryTree:
         """The category tree."""
         return self.query_one(CategoryTree)
 
@@ -125,7 +126,7 @@ class MainScreen(Screen[None]):
         return [
             Section("Everywhere", self.app, list(APP_BINDINGS)),
             Section("Main", self, list(MAIN_BINDINGS)),
-            Section("Categories", self.tree, list(self.tree.BINDINGS)),  # type: ignore[arg-type]
+            Section("Categories", self.categories, list(self.categories.BINDINGS)),  # type: ignore[arg-type]
             Section("Article list", self.articles, list(self.articles.BINDINGS)),  # type: ignore[arg-type]
             Section("Reading pane", self.pane, list(self.pane.BINDINGS)),  # type: ignore[arg-type]
         ]
@@ -134,7 +135,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Read the library in a worker; the panes fill when it answers."""
-        self.tree.border_title = "Categories"
+        self.categories.border_title = "Categories"
         self.pane.border_title = "Article"
         self.articles.focus()
         self._start()
@@ -151,8 +152,8 @@ class MainScreen(Screen[None]):
         start = message.start
         self.names = {c.id: c.path for c in start.categories}
         self.articles.names = {c.id: c.name for c in start.categories}
-        self.tree.fill(start.categories, start.totals)
-        self.tree.show_scope(start.scope)
+        self.categories.fill(start.categories, start.totals)
+        self.categories.show_scope(start.scope)
         self.started = True
         self.query_now = Query(start.scope, start.sort, start.unread_only)
         if start.article is not None:
@@ -298,19 +299,16 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="state")
     def _write_progress(self, article_id: int, progress: float) -> None:
-        try:
+        # Losing a reading position is better than interrupting the reader.
+        with contextlib.suppress(LibraryError):
             self.library.set_progress(article_id, progress)
-        except LibraryError:
-            pass  # losing a reading position is better than interrupting the reader
 
     def remember_now(self) -> None:
         """Write the reading position synchronously (the app is about to exit)."""
         view = self.pane.view
         if view is not None and not self.library.readonly:
-            try:
+            with contextlib.suppress(LibraryError):
                 self.library.set_progress(view.article.id, self.pane.progress)
-            except LibraryError:
-                pass
 
     @work(thread=True, exclusive=True, group="recount")
     def _recount(self) -> None:
@@ -321,7 +319,7 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_recounted(self, message: Recounted) -> None:
         """Refresh the counts shown in the tree and under the list."""
-        self.tree.recount(message.start.categories, message.start.totals)
+        self.categories.recount(message.start.categories, message.start.totals)
 
     def on_main_screen_problem(self, message: Problem) -> None:
         """Show a store error in one line; the app carries on."""
@@ -404,7 +402,11 @@ class MainScreen(Screen[None]):
         self.articles.patch(message.article_id, **{message.field: message.value})
         view = self.pane.view
         if view is not None and view.article.id == message.article_id:
-            article = replace(view.article, **{message.field: message.value})
+            article = (
+                replace(view.article, starred=message.value)
+                if message.field == "starred"
+                else replace(view.article, read=message.value)
+            )
             self.pane.show(replace(view, article=article), self.pane.progress)
         if message.field == "read":
             self._recount()
@@ -442,7 +444,7 @@ class MainScreen(Screen[None]):
         elif self.focused is self.pane:
             self.articles.focus()
         elif self.focused is self.articles:
-            self.tree.focus()
+            self.categories.focus()
 
 
 def _crumb(path: tuple[str, ...]) -> str:

@@ -26,10 +26,32 @@ from reader.ui.page import ArticleView, Line, Page, build_page, layout
 MEASURE = 100
 """Longest line, in cells: wider text is hard to read, so a wide pane centres it instead."""
 
-ROLES = (
-    "crumb crumb-here title meta tag star section related bullet rule quote code link url "
-    "strong em strike h1 h2 h3 h4 h5 h6 match"
-).split()
+ROLES = [
+    "crumb",
+    "crumb-here",
+    "title",
+    "meta",
+    "tag",
+    "star",
+    "section",
+    "related",
+    "bullet",
+    "rule",
+    "quote",
+    "code",
+    "link",
+    "url",
+    "strong",
+    "em",
+    "strike",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "match",
+]
 
 
 class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
