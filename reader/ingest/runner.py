@@ -29,6 +29,7 @@ KINDS_BY_SUFFIX: dict[str, str] = {
     ".mdx": "markdown",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".json": "jsonl",
 }
 PARSER_MODULES: dict[str, str] = {
     "pagetext": "reader.ingest.pagetext",
@@ -141,9 +142,18 @@ def read_source(location: str) -> bytes:
 
 
 def import_one(
-    library: Library, location: str, kind: str | None, category: Sequence[str]
+    library: Library,
+    location: str,
+    kind: str | None,
+    category: Sequence[str],
+    *,
+    root: str | None = None,
 ) -> SourceOutcome:
-    """Import one source in one transaction; never raises for a bad source."""
+    """Import one source in one transaction; never raises for a bad source.
+
+    `root` is the file or folder named on the command line that `location` was found in: a
+    Markdown file without a category takes the folders between it and the file as its path.
+    """
     outcome = SourceOutcome(location, kind or "")
     with notes.collect() as warnings:
         try:
@@ -152,7 +162,12 @@ def import_one(
             if kind == "url":
                 raise ParseError("importing from URLs is not supported yet")
             data = read_source(location)
-            drafts = parser_for(kind)(data, location)
+            if kind == "markdown":
+                from reader.ingest.markdown import parse as parse_markdown
+
+                drafts = parse_markdown(data, location, root=root)
+            else:
+                drafts = parser_for(kind)(data, location)
             if kind in SINGLE_ARTICLE_KINDS:
                 drafts = _keyed_by_file(drafts, location)
             result = library.save(drafts, source=_source_name(location), category=category)
@@ -184,11 +199,12 @@ def import_sources(
 ) -> ImportReport:
     """Import every source; call `on_source` after each one (for progress)."""
     report = ImportReport()
-    for location, kind in expand(sources):
-        outcome = import_one(library, location, kind, category)
-        report.outcomes.append(outcome)
-        if on_source:
-            on_source(outcome)
+    for source in sources:
+        for location, kind in expand([source]):
+            outcome = import_one(library, location, kind, category, root=source)
+            report.outcomes.append(outcome)
+            if on_source:
+                on_source(outcome)
     return report
 
 
