@@ -162,6 +162,7 @@ def import_one(
             if kind == "url":
                 raise ParseError("importing from URLs is not supported yet")
             data = read_source(location)
+            drafts: Iterable[ArticleDraft]
             if kind == "markdown":
                 from reader.ingest.markdown import parse as parse_markdown
 
