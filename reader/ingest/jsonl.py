@@ -3,8 +3,11 @@
 Read: title, category (a list of names or an `a/b` string), published (ISO 8601), views, url,
 author, tags, body, related, guid. Ignored: id, headings, snippet, read, starred and anything
 else. Lines are read one at a time and drafts handed out as they are made, so a large file never
-holds all its articles in memory. As a convenience a file whose first character is `[` is read as
-one JSON array of such objects.
+holds all its articles in memory.
+
+What the command line prints is read too: a JSON array of articles (`reader list --json`), one
+object spread over several lines (`reader show --json`), or several such documents one after
+another (`jq` output). A JSON Feed document is read as its items.
 """
 
 from __future__ import annotations
@@ -26,14 +29,15 @@ from reader.sanitize import sanitize
 
 MAX_VIEWS = 2**63 - 1
 _ARRAY_START = re.compile(rb"\s*\[")
+_JSON_SPACE = " \t\r\n"
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def parse(data: bytes, location: str, *, root: str | None = None) -> Iterator[ArticleDraft]:
-    """Yield one draft per non-blank line of `data`.
+    """Yield one draft per article in `data`: per non-blank line, or per JSON document.
 
     `location` names the file in messages; `root` is accepted like the other importers' and
-    unused. A line that is not a JSON object with a title raises `ParseError("line N: ...")`
+    unused. Something that is not a JSON object with a title raises `ParseError("line N: ...")`
     when it is reached: the runner then rolls back the whole file.
     """
     if data.startswith(_WIDE_BOMS):
@@ -41,13 +45,72 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> Iterator[Ar
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     if _ARRAY_START.match(data):
-        yield from _array(data)
+        yield from _documents(data, 1)
         return
-    for number, raw in enumerate(_lines(data), start=1):
+    for number, (start, raw) in enumerate(_lines(data), start=1):
         if not raw.strip():
             continue
         where = f"line {number}"
-        yield draft_from_json(_load(_decode(raw, where), where), where)
+        text = _decode(raw, where)
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError as error:
+            if error.pos >= len(text.rstrip()) and text.lstrip().startswith(("{", "[")):
+                # The line ends inside an object: a document spread over several lines.
+                yield from _documents(data[start:], number)
+                return
+            raise ParseError(f"{where}, column {error.colno}: invalid JSON: {error.msg}") from None
+        except RecursionError:
+            raise ParseError(f"{where}: JSON nested too deeply") from None
+        yield from _drafts(item, where, text)
+
+
+def _documents(data: bytes, first_line: int) -> Iterator[ArticleDraft]:
+    """Drafts from JSON documents written one after another, each possibly over many lines.
+
+    A document is an article object or an array of them; `first_line` is the line `data`
+    starts on in the file, for messages.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = decode_bytes(data)
+        warn(f"the file is not UTF-8; read as {decoded.encoding}")
+        text = decoded.text
+    decoder = json.JSONDecoder()
+    line, counted, pos = first_line, 0, 0
+    while True:
+        while pos < len(text) and text[pos] in _JSON_SPACE:
+            pos += 1
+        if pos >= len(text):
+            return
+        line += text.count("\n", counted, pos)
+        counted = pos
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as error:
+            where = f"line {first_line + error.lineno - 1}, column {error.colno}"
+            raise ParseError(f"{where}: invalid JSON: {error.msg}") from None
+        except RecursionError:
+            raise ParseError(f"line {line}: JSON nested too deeply") from None
+        yield from _drafts(value, f"line {line}", text[pos:end])
+        pos = end
+
+
+def _drafts(item: Any, where: str, text: str) -> Iterator[ArticleDraft]:
+    """The drafts of an article object, an array of them, or the items of a JSON Feed."""
+    if isinstance(item, list):
+        for index, element in enumerate(item, start=1):
+            yield draft_from_json(element, f"{where}, item {index}")
+        return
+    version = item.get("version") if isinstance(item, dict) else None
+    if isinstance(version, str) and "jsonfeed.org/version/" in version and "title" not in item:
+        from reader.ingest.jsonfeed import read_json_feed
+
+        for _, draft in read_json_feed(text)[2]:
+            yield draft
+        return
+    yield draft_from_json(item, where)
 
 
 def draft_from_json(item: Any, where: str) -> ArticleDraft:
@@ -142,15 +205,15 @@ class _Fields:
         return self.text("author").strip()
 
 
-def _lines(data: bytes) -> Iterator[bytes]:
-    """The lines of `data` one at a time, without CR; old Mac files (CR only) too."""
+def _lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(offset, line) for the lines of `data` one at a time, without CR; CR-only files too."""
     separator = b"\n" if b"\n" in data or b"\r" not in data else b"\r"
     start = 0
     while start < len(data):
         end = data.find(separator, start)
         if end == -1:
             end = len(data)
-        yield data[start:end].rstrip(b"\r")
+        yield start, data[start:end].rstrip(b"\r")
         start = end + 1
 
 
@@ -162,26 +225,6 @@ def _decode(raw: bytes, where: str) -> str:
         decoded = decode_bytes(raw)
         warn(f"{where} is not UTF-8; read as {decoded.encoding}")
         return decoded.text
-
-
-def _load(text: str, where: str) -> Any:
-    """Parse one JSON document, with a one-line error for every way that fails."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        place = f"{where}, column {error.colno}" if error.lineno == 1 else f"line {error.lineno}"
-        raise ParseError(f"{place}: invalid JSON: {error.msg}") from None
-    except RecursionError:
-        raise ParseError(f"{where}: JSON nested too deeply") from None
-
-
-def _array(data: bytes) -> Iterator[ArticleDraft]:
-    """Drafts from a file holding one JSON array of article objects."""
-    items = _load(decode_bytes(data).text, "line 1")
-    if not isinstance(items, list):
-        raise ParseError("line 1: expected a JSON array of articles")
-    for index, item in enumerate(items, start=1):
-        yield draft_from_json(item, f"item {index}")
 
 
 def _kind(value: Any) -> str:
