@@ -267,3 +267,30 @@ class TestBadFiles:
                     lib.save(make_drafts(1, start=9))
         finally:
             db_path.chmod(0o644)
+
+
+def test_a_dateless_source_keeps_its_first_import_time(library: Library) -> None:
+    draft = ArticleDraft(title="没有日期", body="正文", guid="file:/x/a.md")
+    [article_id] = library.save([draft]).article_ids
+    library.db.execute("UPDATE articles SET published = ? WHERE id = ?", ("2020-01-02T03:04:05", 1))
+    again = library.save([draft])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+    assert library.get(article_id).published == "2020-01-02T03:04:05"  # type: ignore[union-attr]
+
+
+def test_a_draft_without_body_never_erases_the_stored_body(library: Library) -> None:
+    moment = datetime(2024, 11, 13, 17, 49, 38)
+    full = ArticleDraft(title="有正文", body="完整的正文。", url="https://example.org/1")
+    no_url = ArticleDraft(title="无链接", body="另一段正文。", published=moment)
+    first_id, second_id = library.save([full, no_url]).article_ids
+    listing = [replace(full, body="", published=None), replace(no_url, body="")]
+    again = library.save(listing)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert again.article_ids == (first_id, second_id)
+    assert library.get(first_id).body == "完整的正文。"  # type: ignore[union-attr]
+    assert library.get(second_id).body == "另一段正文。"  # type: ignore[union-attr]
+    # Metadata still updates from a listing.
+    changed = library.save([replace(full, body="", author="新作者")])
+    assert changed.updated == 1
+    article = library.get(first_id)
+    assert article is not None and article.author == "新作者" and article.body == "完整的正文。"

@@ -314,6 +314,16 @@ class Library:
                 conn.execute(
                     "UPDATE articles SET key = ? WHERE id = ? AND key LIKE 'hash:%'", (key, row[0])
                 )
+        if row is None and not body and draft.published is not None:
+            # A listing without bodies (`reader list --json` re-imported) names an article by
+            # its title and time (found through the whole library's scope by time).
+            row = conn.execute(
+                "SELECT a.id, a.category_id, a.published, a.title, a.author, a.url, a.tags,"
+                " a.related, a.content_hash FROM article_scopes s JOIN articles a"
+                " ON a.id = s.article_id WHERE s.scope_id = ? AND s.published = ? AND a.title = ?"
+                " LIMIT 1",
+                (ROOT_SCOPE, published, title),
+            ).fetchone()
         if row is None:
             article_id = conn.execute(
                 "INSERT INTO articles (category_id, published, title, views, author, url, tags,"
@@ -349,6 +359,12 @@ class Library:
                 strict=True,
             )
         )
+        if draft.published is None:
+            # A source without a date keeps the time it was first imported at.
+            values["published"] = stored["published"]
+        if not body:
+            # A draft without a body (a listing) never erases the stored body.
+            values["content_hash"] = stored["content_hash"]
         if stored == values:
             return "unchanged", article_id
         conn.execute(
@@ -357,7 +373,7 @@ class Library:
             " content_hash = :content_hash, updated_at = :now WHERE id = :id",
             {**values, "now": now, "id": article_id},
         )
-        if stored["content_hash"] != digest:
+        if stored["content_hash"] != values["content_hash"]:
             conn.execute("UPDATE bodies SET body = ? WHERE id = ?", (body, article_id))
             self._index(conn, article_id, title, body)
         return "updated", article_id
