@@ -6,7 +6,6 @@ contract"). Errors are one line on stderr, never a traceback (set READER_DEBUG=1
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -197,8 +196,12 @@ def show_command(
         if library.get(article_id) is None:
             fail(f"no article {article_id} in {library.path}")
         if not no_count:
-            with contextlib.suppress(LibraryReadOnly):  # a read-only library can still be read
+            try:
                 library.count_view(article_id)
+            except LibraryReadOnly:  # a read-only library can still be read
+                click.echo(
+                    f"reader: {library.path} is read-only; this view was not counted", err=True
+                )
         article = library.get(article_id)
     assert article is not None
     click.echo(dumps(article_json(article)) if as_json else article_text(article))

@@ -47,6 +47,12 @@ def busy_timeout(seconds: float | None = None) -> float:
     return seconds
 
 
+def _empty(path: Path) -> bool:
+    """True for a zero-byte file with no write-ahead log holding its content."""
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0)
+
+
 def _writable(path: Path) -> bool:
     # Write permission bits are checked too: root passes os.access, but a 0444 file or a 0555
     # folder is meant to stay unchanged.
@@ -77,6 +83,13 @@ def connect(
             raise LibraryError(f"cannot create {shown}: folder {path.parent} is not writable")
     elif not os.access(path, os.R_OK):
         raise LibraryError(f"cannot read {shown}: permission denied")
+    elif _empty(path):
+        # SQLite would take an empty file as a new database; it is more likely a library lost
+        # by a failed copy or a full disk, so say so instead of writing into it.
+        raise LibraryError(
+            f"{shown} is an empty file (0 bytes), not a reader library; nothing was changed "
+            "(delete it to start a new library there)"
+        )
     network = network_filesystem(path.parent)
     if network:
         raise LibraryError(

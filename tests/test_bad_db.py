@@ -1,0 +1,337 @@
+"""Every wrong `--db` is one line on stderr naming the file, a non-zero exit, and no change.
+
+HOSTILE.md D: "unreadable, read-only, corrupt or non-SQLite file given as --db: a one-line error
+naming the file, exit non-zero, nothing overwritten". Files are compared by SHA-256 before and
+after every command.
+
+Tests run as root, where file permissions do not stop writes. Read-only is therefore covered
+four ways: a 0444 file (reader's own check of the permission bits; the kernel would let root
+write, so this proves reader does not try), an immutable file (`chattr +i`: the kernel refuses
+even root), a read-only bind mount in a private mount namespace, and a 0444 file used by an
+unprivileged user. The last three are skipped, saying why, where the system does not allow them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import make_drafts
+
+from reader.cli import main
+from reader.store import Library
+
+COMMANDS: list[list[str]] = [
+    ["list"],
+    ["list", "--json"],
+    ["show", "1"],
+    ["show", "--no-count", "1"],
+    ["random"],
+    ["categories"],
+    ["import", "SOURCE"],
+    ["demo"],
+]
+
+
+def sha(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run `reader ARGS` in-process; return (exit code, stdout, stderr)."""
+    try:
+        main(args)
+        code = 0
+    except SystemExit as done:
+        code = int(done.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def command(args: list[str], db: Path, source: Path) -> list[str]:
+    """`args` with `--db` and the import source filled in."""
+    return [args[0], "--db", str(db), *(str(source) if a == "SOURCE" else a for a in args[1:])]
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """A Markdown file to import."""
+    path = tmp_path / "source" / "note.md"
+    path.parent.mkdir()
+    path.write_text("# 一篇笔记\n\n正文。\n", encoding="utf-8")
+    return path
+
+
+def real_library(path: Path, count: int = 300) -> Path:
+    """A library of `count` articles, checkpointed so the file alone holds everything."""
+    with Library(path) as lib:
+        lib.save(make_drafts(count))
+        lib.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def _garbage(size: int) -> bytes:
+    return (hashlib.sha256(b"reader").digest() * (size // 32 + 1))[:size]
+
+
+def not_sqlite(path: Path) -> None:
+    path.write_bytes("这不是数据库。not a database\n".encode() * 200)
+
+
+def zero_bytes(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def damaged_header(path: Path) -> None:
+    real_library(path)
+    data = bytearray(path.read_bytes())
+    data[0:16] = b"NOT SQLITE HERE!"
+    path.write_bytes(bytes(data))
+
+
+def damaged_middle(path: Path) -> None:
+    real_library(path)
+    data = bytearray(path.read_bytes())
+    start, end = 4096, len(data) - 4096  # every page but the first (the schema) and the last
+    data[start:end] = _garbage(end - start)
+    path.write_bytes(bytes(data))
+
+
+BAD_FILES = {
+    "not-sqlite": (not_sqlite, "is not a reader library"),
+    "zero-bytes": (zero_bytes, "is an empty file"),
+    "damaged-header": (damaged_header, "is not a reader library"),
+    "damaged-middle": (damaged_middle, "is damaged"),
+}
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("kind", list(BAD_FILES))
+def test_bad_library_files(
+    kind: str,
+    args: list[str],
+    tmp_path: Path,
+    source: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make, message = BAD_FILES[kind]
+    db = tmp_path / "library.db"
+    make(db)
+    before = sha(db)
+    code, out, err = run(command(args, db, source), capsys)
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("reader: ") and "Traceback" not in err
+    assert str(db) in err and message in err
+    assert sha(db) == before
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_missing_folder(
+    args: list[str], tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "no such folder" / "library.db"
+    code, out, err = run(command(args, db, source), capsys)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert str(db) in err
+    assert not db.parent.exists()
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_a_folder(
+    args: list[str], tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    code, out, err = run(command(args, folder, source), capsys)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert f"{folder} is a folder" in err
+    assert list(folder.iterdir()) == []
+
+
+def test_errors_from_a_real_process_have_no_traceback(tmp_path: Path) -> None:
+    db = tmp_path / "library.db"
+    damaged_middle(db)
+    before = sha(db)
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "list", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert str(db) in done.stderr and sha(db) == before
+
+
+# -- read-only libraries -----------------------------------------------------------------------
+
+
+def check_read_only(db: Path, source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Reading works, `show` says the view was not counted, writes fail in one line."""
+    before = sha(db)
+    code, out, err = run(["list", "--db", str(db), "--json"], capsys)
+    assert code == 0 and err == "" and out.count('"id"') == 50
+    code, out, err = run(["show", "--db", str(db), "--no-count", "1"], capsys)
+    assert code == 0 and err == "" and "第0篇" in out
+    code, out, err = run(["show", "--db", str(db), "1"], capsys)
+    assert code == 0 and "第0篇" in out
+    assert err == f"reader: {db} is read-only; this view was not counted\n"
+    code, _, err = run(["categories", "--db", str(db)], capsys)
+    assert code == 0 and err == ""
+    for args in (["import", str(source)], ["demo"]):
+        code, out, err = run([args[0], "--db", str(db), *args[1:]], capsys)
+        assert code == 1 and out == ""
+        assert err == f"reader: {db} is read-only; it can be read but not changed\n"
+    assert sha(db) == before
+    with Library(db, create=False) as lib:
+        assert lib.readonly
+        assert lib.get(1).views == 0  # type: ignore[union-attr]
+
+
+def test_read_only_file_by_permission_bits(
+    tmp_path: Path, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 0444 file. As root the kernel would allow writing: reader refuses on its own."""
+    db = real_library(tmp_path / "library.db")
+    db.chmod(0o444)
+    try:
+        check_read_only(db, source, capsys)
+    finally:
+        db.chmod(0o644)
+
+
+@pytest.fixture
+def immutable_library(tmp_path: Path) -> Iterator[Path]:
+    """A library marked immutable with `chattr +i` (skipped where that is not possible)."""
+    db = real_library(tmp_path / "library.db")
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed")
+    done = subprocess.run(["chattr", "+i", str(db)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +i is not allowed here: {done.stderr.strip()}")
+    try:
+        yield db
+    finally:
+        subprocess.run(["chattr", "-i", str(db)], check=True)
+
+
+def test_immutable_file(
+    immutable_library: Path, source: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The kernel refuses any write to the file, even root's."""
+    check_read_only(immutable_library, source, capsys)
+
+
+def test_read_only_mount(tmp_path: Path) -> None:
+    """A library on a read-only filesystem: a bind mount, in a private mount namespace."""
+    folder = tmp_path / "mounted"
+    folder.mkdir()
+    db = real_library(folder / "library.db")
+    before = sha(db)
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare is not installed")
+    script = (
+        'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" || exit 99\n'
+        'touch "$1/probe" 2>/dev/null && exit 98\n'
+        'for args in "list --json" "show 1" "show --no-count 1" "import $2" "demo"; do\n'
+        '  "$3" -m reader $args --db "$1/library.db" >"$4/out" 2>"$4/err"\n'
+        '  echo "$args|$?|$(wc -l <"$4/out")|$(cat "$4/err")"\n'
+        "done\n"
+    )
+    source = tmp_path / "note.md"
+    source.write_text("# 笔记\n\n正文\n", encoding="utf-8")
+    arguments = [str(folder), str(source), sys.executable, str(tmp_path)]
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode in (99, 98) or "unshare failed" in done.stderr:
+        pytest.skip(f"cannot make a read-only mount here: {done.stderr.strip()[:200]}")
+    rows = {line.split("|")[0]: line.split("|")[1:] for line in done.stdout.splitlines()}
+    code, lines, err = rows["list --json"]
+    assert code == "0" and int(lines) > 50 and err == ""
+    assert rows["show --no-count 1"][0] == "0" and rows["show --no-count 1"][2] == ""
+    assert rows["show 1"][0] == "0" and "this view was not counted" in rows["show 1"][2]
+    for writer in (f"import {source}", "demo"):
+        code, _, err = rows[writer]
+        assert code == "1" and err == f"reader: {db} is read-only; it can be read but not changed"
+    assert sha(db) == before
+    assert sorted(p.name for p in folder.iterdir()) == ["library.db"]
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A temporary folder another user can enter (pytest's own is private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="reader-test-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_read_only_file_for_an_ordinary_user(shared_tmp: Path) -> None:
+    """A 0444 file and a 0555 folder opened by `nobody`: the kernel itself refuses writes."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the command as another user")
+    db = real_library(shared_tmp / "library.db")
+    db.chmod(0o444)
+    shared_tmp.chmod(0o555)
+    before = sha(db)
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
+    env = {**os.environ, "HOME": str(shared_tmp)}
+    try:
+        listed = subprocess.run(
+            [*as_nobody, "-m", "reader", "list", "--db", str(db), "--limit", "3"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        if "Permission denied" in listed.stderr and "python" in listed.stderr.lower():
+            pytest.skip("the test's Python cannot be run by another user")
+        assert listed.returncode == 0 and listed.stdout.count("\n") == 3, listed.stderr
+        shown = subprocess.run(
+            [*as_nobody, "-m", "reader", "show", "--db", str(db), "1"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        assert shown.returncode == 0 and "第0篇" in shown.stdout
+        assert "this view was not counted" in shown.stderr
+        demo = subprocess.run(
+            [*as_nobody, "-m", "reader", "demo", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        assert demo.returncode == 1 and demo.stderr.count("\n") == 1
+        assert "read-only" in demo.stderr and str(db) in demo.stderr
+        unreadable = shared_tmp / "private.db"
+        shared_tmp.chmod(0o755)
+        real_library(unreadable).chmod(0o000)
+        hidden = subprocess.run(
+            [*as_nobody, "-m", "reader", "list", "--db", str(unreadable)],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
+        assert hidden.returncode == 1
+        assert hidden.stderr == f"reader: cannot read {unreadable}: permission denied\n"
+    finally:
+        shared_tmp.chmod(0o755)
+    assert sha(db) == before
