@@ -84,7 +84,13 @@ MAIN_BINDINGS = _ids(
             show=False,
         ),
         _bind("slash", "search", "Search", "Search the library.", key_display="/"),
-        _bind("escape", "back_out", "Back", "Close search, leave the reading pane or the list."),
+        _bind(
+            "escape",
+            "back_out",
+            "Back",
+            "Close search, leave the reading pane or the list.",
+            show=False,
+        ),
         _bind("tab", "app.focus_next", "Next pane", "Move to the next pane.", show=False),
         _bind(
             "shift+tab",

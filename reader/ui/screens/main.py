@@ -339,7 +339,13 @@ class MainScreen(Screen[None]):
         return ArticleSummary(a.id, a.title, a.category_id, a.published, a.views, a.read, a.starred)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out what cannot apply now (no article, no history)."""
+        """Grey out what cannot apply now (no article, no history).
+
+        Sorting and filtering belong to the list: while reading they are hidden from the footer
+        (which at 80 columns has no room for them) and their keys do nothing.
+        """
+        if action in ("sort", "unread_only"):
+            return self.focused is not self.pane
         if action in ("star", "toggle_read"):
             return True if self._target() is not None else None
         if action == "copy_link":

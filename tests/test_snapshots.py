@@ -1,0 +1,38 @@
+"""SVG snapshots that guard the layout: 80x24 and 160x48, with and without an article open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from ui_support import make_app, make_library, settle
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def lib_path(tmp_path: Path) -> Path:
+    return make_library(tmp_path / "library.db")
+
+
+async def _settled(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+
+
+async def _open_first(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_library_view(snap_compare: SnapCompare, lib_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(lib_path), terminal_size=size, run_before=_settled)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_article_open(snap_compare: SnapCompare, lib_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(lib_path), terminal_size=size, run_before=_open_first)
