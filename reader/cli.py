@@ -96,14 +96,32 @@ def cli(ctx: click.Context, db: str | None) -> None:
         run_app(db)
 
 
-def run_app(db: str | None) -> None:
-    """Open the app; seed a brand-new default library with the demo articles first."""
+def prepare_default_library(db: str | None) -> Library:
+    """Open the library the app shows; a brand-new default library gets the demo articles.
+
+    Only the default library (no `--db`; `READER_DB` names the default) is seeded, only once
+    (a library whose demo articles were deleted stays empty), and never a read-only one.
+    """
     library = open_library(db, create=True)
-    if db is None and library.counts()[0] == 0 and library.get_state("demo") is None:
+    if (
+        db is None
+        and not library.readonly
+        and library.counts()[0] == 0
+        and library.get_state("demo") is None
+    ):
         from reader.ingest.demo import write_demo
 
-        if not library.readonly:
+        try:
             write_demo(library)
+        except BaseException:
+            library.close()
+            raise
+    return library
+
+
+def run_app(db: str | None) -> None:
+    """Open the app on the library (seeding a brand-new default library with the demo)."""
+    library = prepare_default_library(db)
     from reader.ui.app import ReaderApp
 
     try:

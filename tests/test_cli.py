@@ -146,3 +146,67 @@ def test_read_commands_never_create_a_library(
     missing = tmp_path / "typo.db"
     code, _, err = run(["list", "--db", str(missing)], capsys)
     assert code == 1 and "does not exist" in err and not missing.exists()
+
+
+def test_first_start_seeds_an_empty_default_library_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.cli import prepare_default_library
+    from reader.ingest.demo import demo_drafts
+
+    monkeypatch.delenv("READER_DB")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    default = tmp_path / "data" / "reader" / "library.db"
+    assert not default.parent.exists()
+    with prepare_default_library(None) as lib:
+        assert lib.path == default and default.exists()
+        assert lib.counts()[0] == len(demo_drafts()) >= 30
+        lib.delete(item.id for item in lib.page(limit=500).items)
+        assert lib.counts() == (0, 0)
+    # Emptied by the user: the demo does not come back.
+    with prepare_default_library(None) as lib:
+        assert lib.counts() == (0, 0)
+
+
+def test_first_start_leaves_other_libraries_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.cli import prepare_default_library
+
+    chosen = tmp_path / "chosen.db"
+    with prepare_default_library(str(chosen)) as lib:
+        assert lib.counts() == (0, 0)  # an explicit --db is never seeded
+    filled = tmp_path / "filled.db"
+    with Library(filled) as lib:
+        lib.save(make_drafts(2))
+    monkeypatch.setenv("READER_DB", str(filled))
+    with prepare_default_library(None) as lib:
+        assert lib.counts() == (2, 2)  # a default library with articles is not seeded
+    empty = tmp_path / "empty.db"
+    Library(empty).close()
+    empty.chmod(0o444)
+    monkeypatch.setenv("READER_DB", str(empty))
+    try:
+        with prepare_default_library(None) as lib:
+            assert lib.readonly and lib.counts() == (0, 0)  # read-only: opened, not seeded
+    finally:
+        empty.chmod(0o644)
+
+
+def test_bare_reader_opens_the_app_on_the_prepared_library(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import reader.ui.app
+
+    shown: list[tuple[int, int]] = []
+
+    class FakeApp:
+        def __init__(self, library: Library) -> None:
+            shown.append(library.counts())
+
+        def run(self) -> None:
+            pass
+
+    monkeypatch.setattr(reader.ui.app, "ReaderApp", FakeApp)
+    main([])
+    assert len(shown) == 1 and shown[0][0] >= 30
