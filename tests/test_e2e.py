@@ -1,0 +1,141 @@
+"""End to end: the real `reader` process in a real terminal (tmux), driven by keys, read off the
+screen. Waits poll the screen for what a person would wait to see, with a deadline."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from ui_support import make_library
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+DEADLINE = 30.0
+
+
+class Terminal:
+    """One tmux session on a private server, running one command."""
+
+    def __init__(self, command: str, size: tuple[int, int], env: dict[str, str]) -> None:
+        self.socket = f"reader-e2e-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        width, height = size
+        self._tmux("new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height), command)
+
+    def _tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            check=False,
+        )
+
+    def screen(self) -> str:
+        """The visible text of the terminal."""
+        return self._tmux("capture-pane", "-p", "-t", "app").stdout
+
+    def keys(self, *keys: str) -> None:
+        """Type keys (tmux key names: Enter, Escape, Tab, or plain characters)."""
+        self._tmux("send-keys", "-t", "app", *keys)
+
+    def alive(self) -> bool:
+        """Whether the session (and so the app) is still running."""
+        return self._tmux("has-session", "-t", "app").returncode == 0
+
+    def wait_for(self, check: Callable[[str], bool], what: str) -> str:
+        """Poll the screen until `check` holds; fail with the last screen after the deadline."""
+        end = time.monotonic() + DEADLINE
+        text = ""
+        while time.monotonic() < end:
+            text = self.screen()
+            if check(text):
+                return text
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}; the screen was:\n{text}")
+
+    def close(self) -> None:
+        """End the tmux server."""
+        self._tmux("kill-server")
+
+
+@pytest.fixture
+def library_path(tmp_path: Path) -> Path:
+    return make_library(tmp_path / "library.db")
+
+
+def start(library: Path, size: tuple[int, int], extra_env: dict[str, str]) -> Terminal:
+    env = {**os.environ, "TERM": "xterm-256color", **extra_env}
+    env.pop("TMUX", None)
+    command = f"{shlex.quote(sys.executable)} -m reader --db {shlex.quote(str(library))}"
+    return Terminal(command, size, env)
+
+
+@pytest.fixture
+def terminals() -> Iterator[list[Terminal]]:
+    opened: list[Terminal] = []
+    yield opened
+    for terminal in opened:
+        terminal.close()
+
+
+@pytest.mark.parametrize(
+    ("size", "extra_env"),
+    [
+        ((80, 24), {}),
+        ((200, 60), {}),
+        ((80, 24), {"NO_COLOR": "1"}),
+        ((80, 24), {"TERM": "linux"}),
+    ],
+    ids=["80x24", "200x60", "no-color", "linux-16-colours"],
+)
+def test_read_random_help_and_quit_in_a_real_terminal(
+    library_path: Path,
+    terminals: list[Terminal],
+    size: tuple[int, int],
+    extra_env: dict[str, str],
+) -> None:
+    term = start(library_path, size, extra_env)
+    terminals.append(term)
+    first = term.wait_for(
+        lambda s: "All articles" in s and "Welcome to reader" in s, "the panes to fill"
+    )
+    assert "Categories" in first and "40 articles" in first
+
+    term.keys("Enter")
+    opened = term.wait_for(lambda s: "Home › Getting started › Welcome" in s, "the article")
+    assert "1 view" in opened
+
+    term.keys("R")
+    term.wait_for(lambda s: "Home › Getting started › Welcome" not in s, "a random article")
+
+    term.keys("?")
+    term.wait_for(lambda s: "Random (all)" in s and "Keys" in s, "the help")
+    term.keys("Escape")
+    term.wait_for(lambda s: "Random (all)" not in s, "help to close")
+
+    term.keys("q")
+    end = time.monotonic() + DEADLINE
+    while term.alive() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not term.alive(), "q did not quit the app"
+
+
+def test_hostile_title_cannot_quit_the_app(library_path: Path, terminals: list[Terminal]) -> None:
+    term = start(library_path, (160, 48), {})
+    terminals.append(term)
+    term.wait_for(lambda s: "[@click=app.quit]Read more[/] [b]x" in s, "the hostile title")
+    term.keys("G", "k", "k", "Enter")
+    term.wait_for(lambda s: "[@click=app.quit]markup[/]" in s, "the hostile article")
+    assert term.alive()
