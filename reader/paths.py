@@ -35,3 +35,8 @@ def styles_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).parent.parent / "styles"
+
+
+def keymap_file() -> Path:
+    """The user's key remapping file (TOML: binding id = "keys")."""
+    return config_dir() / "keymap.toml"

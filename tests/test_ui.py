@@ -449,3 +449,28 @@ async def test_quit_key_exits(lib_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_keymap_file_remaps_keys(lib_path: Path, tmp_path: Path) -> None:
+    from reader.paths import keymap_file
+
+    path = keymap_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('"main.random_all" = "z"\n"no.such" = "k"\n', encoding="utf-8")
+    app = ReaderApp(Library(lib_path), seed=7)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.keymap_problem is not None and "no.such" in app.keymap_problem
+        await pilot.press("z")
+        await settle(pilot)
+        assert main_screen(app).pane.view is not None
+
+
+def test_unreadable_keymap_is_one_line_and_ignored(tmp_path: Path) -> None:
+    from reader.ui.keymap import load_keymap
+
+    path = tmp_path / "keymap.toml"
+    path.write_text("this is = = not toml", encoding="utf-8")
+    keymap, problem = load_keymap(path)
+    assert keymap == {} and problem is not None and "\n" not in problem
+    assert load_keymap(tmp_path / "missing.toml") == ({}, None)

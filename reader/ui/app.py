@@ -9,8 +9,9 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from reader.paths import styles_dir
+from reader.paths import keymap_file, styles_dir
 from reader.ui.commands import APP_BINDINGS, palette_commands, screen_sections
+from reader.ui.keymap import load_keymap
 from reader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -32,10 +33,16 @@ class ReaderApp(App[None]):
         seed: int | None = None,
         keymap: dict[str, str] | None = None,
     ) -> None:
-        """Open `library`; `seed` makes random picks repeatable; `keymap` remaps binding ids."""
+        """Open `library`; `seed` makes random picks repeatable; `keymap` remaps binding ids.
+
+        Without `keymap`, the user's `keymap.toml` (see `reader.ui.keymap`) is read.
+        """
         super().__init__()
         self.library = library
-        self.keymap_overrides: dict[str, str] = dict(keymap or {})
+        self.keymap_problem: str | None = None
+        if keymap is None:
+            keymap, self.keymap_problem = load_keymap(keymap_file())
+        self.keymap_overrides: dict[str, str] = dict(keymap)
         if seed is not None:
             library.seed_random(seed)
 
@@ -44,6 +51,8 @@ class ReaderApp(App[None]):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.push_screen(MainScreen(self.library))
+        if self.keymap_problem:
+            self.notify(self.keymap_problem, severity="warning", markup=False, timeout=8)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action of every pane, then Textual's own (theme, keys...)."""

@@ -269,3 +269,17 @@ def screen_sections(screen: Screen[Any]) -> list[Section]:
     """The sections of the screen's panes, if it declares them (see `MainScreen.sections`)."""
     sections = getattr(screen, "sections", None)
     return list(sections()) if callable(sections) else []
+
+
+def all_binding_ids() -> set[str]:
+    """Every binding id a keymap may remap."""
+    tables = (
+        APP_BINDINGS,
+        MAIN_BINDINGS,
+        TREE_BINDINGS,
+        LIST_BINDINGS,
+        READING_BINDINGS,
+        OUTLINE_BINDINGS,
+        HELP_BINDINGS,
+    )
+    return {binding.id for table in tables for binding in table if binding.id}
