@@ -26,6 +26,7 @@ from reader.output import (
     summary_json,
 )
 from reader.store import Library, LibraryError, LibraryReadOnly
+from reader.store.library import SORTS, Sort
 
 DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
 
@@ -172,7 +173,7 @@ def list_command(
     ctx: click.Context,
     db: str | None,
     category: str | None,
-    sort: str,
+    sort: Sort,
     limit: int,
     unread: bool,
     as_json: bool,
@@ -181,14 +182,14 @@ def list_command(
     with open_library(_db(ctx, db), create=False) as library:
         scope = resolve_scope(library, category)
         items: list[ArticleSummary] = []
-        page = library.page(scope, sort=sort, limit=min(limit, 500), unread_only=unread)  # type: ignore[arg-type]
+        page = library.page(scope, sort=sort, limit=min(limit, 500), unread_only=unread)
         items.extend(page.items)
         while page.next and len(items) < limit:
             page = library.page(
                 scope,
                 sort=sort,
                 after=page.next,
-                limit=min(500, limit - len(items)),  # type: ignore[arg-type]
+                limit=min(500, limit - len(items)),
                 unread_only=unread,
             )
             items.extend(page.items)
