@@ -161,7 +161,7 @@ def import_command(
 @category_option
 @click.option(
     "--sort",
-    type=click.Choice(["published", "views", "title"]),
+    type=click.Choice(SORTS),
     default="published",
     help="Newest first, most viewed first, or A to Z.",
 )
