@@ -1,0 +1,196 @@
+"""The real app in a pseudo-terminal over a library of hostile articles: the bytes it writes to the
+terminal never carry a sequence an article smuggled in, and nothing an article says runs an action.
+
+`run_test()` is headless and cannot show this class of bug (HOSTILE.md, B): only the bytes written
+to a real terminal can.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from reader.models import ArticleDraft
+from reader.store import Library
+
+pytestmark = pytest.mark.e2e
+
+# Each injected sequence carries a marker that must never reach the terminal.
+INJECTED = {
+    "osc0-bel": "\x1b]0;PWNED-TITLE-A\x07",
+    "osc0-st": "\x1b]2;PWNED-TITLE-B\x1b\\",
+    "osc52": "\x1b]52;c;UFdORUQtQ0xJUA==\x07",
+    "osc8": "\x1b]8;;http://pwned-link.example/\x1b\\click\x1b]8;;\x1b\\",
+    "dcs": "\x1bPPWNED-DCS\x1b\\",
+    "apc": "\x1b_PWNED-APC\x1b\\",
+    "pm": "\x1b^PWNED-PM\x1b\\",
+    "sos": "\x1bXPWNED-SOS\x1b\\",
+    "c1-osc": "\x9d0;PWNED-C1\x07",
+    "c1-csi": "\x9b31mred",
+    "csi-report": "\x1b[6n\x1b[21t",
+    "reset": "\x1bc",
+    "bidi": "\u202eDESREVER\u202c",
+}
+FORBIDDEN_BYTES = [
+    b"PWNED-TITLE",
+    b"UFdORUQtQ0xJUA",
+    b"pwned-link.example",
+    b"PWNED-DCS",
+    b"PWNED-APC",
+    b"PWNED-PM",
+    b"PWNED-SOS",
+    b"0;PWNED-C1",
+    b"\xc2\x9b",
+    b"\xc2\x9d",
+    b"\x1b[6n",
+    b"\x1b[21t",
+    b"\x1bc",
+    "\u202e".encode(),
+]
+MARKUP = ["[@click=app.quit]Q[/]", "[/]", "[@click=app.simulate_key('d')]D[/]", "[link=x]l[/link]"]
+
+
+def hostile_drafts() -> list[ArticleDraft]:
+    """One article per injected sequence, carried in the title, body, category and tags."""
+    drafts = []
+    for number, (name, seq) in enumerate(INJECTED.items()):
+        markup = MARKUP[number % len(MARKUP)]
+        drafts.append(
+            ArticleDraft(
+                title=f"{name} {seq} title {markup}",
+                body=f"## {seq}问题？\n\n正文 {seq} body {markup}\n\n- [link]({seq}http://x/)",
+                category=(f"分类{seq}", f"{name}{markup}"),
+                tags=(f"tag{seq}", markup),
+                author=f"author{seq}",
+                url=f"https://example.org/{name}",
+            )
+        )
+    return drafts
+
+
+def test_hostile_library_is_sanitised_when_saved(tmp_path: Path) -> None:
+    """The store sanitises on the way in, so the library itself holds no sequence."""
+    with Library(tmp_path / "h.db") as library:
+        library.save(hostile_drafts(), source="hostile")
+        for item in library.page(limit=100).items:
+            article = library.get(item.id)
+            assert article is not None
+            stored = " ".join([article.title, article.body, article.author, *article.tags])
+            assert "\x1b" not in stored and "PWNED" not in stored
+
+
+def _raw_hostile_library(path: Path) -> None:
+    """A library whose rows hold the raw sequences, as if written by another program."""
+    with Library(path) as library:
+        library.save(hostile_drafts(), source="hostile")
+        drafts = hostile_drafts()
+        ids = [item.id for item in library.page(limit=100, sort="title").items]
+        by_title = {library.get(i).title.split()[0]: i for i in ids}  # type: ignore[union-attr]
+        conn = library.db.conn
+        for draft in drafts:
+            article_id = by_title[draft.title.split()[0]]
+            conn.execute(
+                "UPDATE articles SET title = ?, author = ?, tags = json_array(?, ?) WHERE id = ?",
+                (draft.title, draft.author, *draft.tags, article_id),
+            )
+            conn.execute("UPDATE bodies SET body = ? WHERE id = ?", (draft.body, article_id))
+        for number, name in enumerate(INJECTED.values()):
+            conn.execute(
+                "UPDATE categories SET name = name || ? WHERE id = ?", (name, number % 3 + 1)
+            )
+        conn.commit()
+
+
+class Pty:
+    """The app running on the slave side of a pseudo-terminal; every byte it writes is kept."""
+
+    def __init__(self, args: list[str], size: tuple[int, int]) -> None:
+        self.master, slave = pty.openpty()
+        cols, rows = size
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)}
+        self.process = subprocess.Popen(
+            args, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
+        os.close(slave)
+        self.output = bytearray()
+
+    def pump(self, until: bytes | None = None, quiet: float = 0.15, deadline: float = 30) -> None:
+        """Read output until `until` appears (or the output is quiet), within a deadline."""
+        end = time.monotonic() + deadline
+        last = time.monotonic()
+        while time.monotonic() < end:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.output += chunk
+                last = time.monotonic()
+                if until is not None and until in self.output:
+                    return
+            elif until is None and time.monotonic() - last > quiet:
+                return
+            if self.process.poll() is not None:
+                return
+        if until is not None:
+            raise AssertionError(f"{until!r} never appeared")
+
+    def type(self, keys: str) -> None:
+        """Send keys, one at a time, reading output in between."""
+        for key in keys:
+            os.write(self.master, key.encode())
+            self.pump()
+
+    def close(self) -> None:
+        """Stop the app if it still runs."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.master)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_no_injected_sequence_reaches_the_terminal(tmp_path: Path, size: tuple[int, int]) -> None:
+    path = tmp_path / "hostile.db"
+    _raw_hostile_library(path)
+    app = Pty([sys.executable, "-m", "reader", "--db", str(path)], size)
+    try:
+        app.pump(until=b"articles")
+        app.pump()
+        # Open articles, scroll them, random ones, click everything, history, help.
+        app.type("\r")
+        app.type("GgjjJJKr")
+        app.type("R12345")
+        app.type("HL")
+        app.type("\t\t\tjjj\r")
+        app.type("?")
+        app.type("\x1b")
+        for row in range(1, size[1]):
+            for col in (2, 10, 30, size[0] // 2, size[0] - 10):
+                press = f"\x1b[<0;{col};{row}M\x1b[<0;{col};{row}m"
+                os.write(app.master, press.encode())
+            if row % 4 == 0:
+                app.pump()
+        app.pump()
+        assert app.process.poll() is None, "the app exited on its own"
+        found = [marker for marker in FORBIDDEN_BYTES if marker in app.output]
+        assert found == []
+        assert b"All articles" in app.output or b"articles" in app.output
+        app.type("q")
+        app.process.wait(timeout=20)
+    finally:
+        app.close()
