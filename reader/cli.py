@@ -139,6 +139,12 @@ def _db(ctx: click.Context, db: str | None) -> str | None:
 @db_option
 @category_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--no-fetch",
+    is_flag=True,
+    help="OPML lists: record the feeds and their folders without fetching them "
+    "(`reader refresh` fetches them later).",
+)
 @click.argument("sources", nargs=-1, required=True)
 @click.pass_context
 def import_command(
@@ -146,13 +152,24 @@ def import_command(
     db: str | None,
     category: str | None,
     as_json: bool,
+    no_fetch: bool,
     sources: tuple[str, ...],
 ) -> None:
-    """Import files, folders (recursively), feeds, OPML lists and web pages."""
+    """Import files, folders (recursively), feeds, OPML lists and web pages.
+
+    SOURCE is a file or folder (.txt page text, .md, .jsonl, RSS/Atom/JSON Feed .xml/.rss/.atom/
+    .json, .opml, saved .html pages) or an http(s) address of a feed, an OPML list or a page.
+    """
     from reader.cli_import import run_import
 
     with open_library(_db(ctx, db), create=True) as library:
-        report = run_import(library, list(sources), split_category(category), as_json=as_json)
+        report = run_import(
+            library,
+            list(sources),
+            split_category(category),
+            as_json=as_json,
+            fetch_feeds=not no_fetch,
+        )
     sys.exit(1 if report.failed else 0)
 
 

@@ -6,8 +6,9 @@ stdout, with one line per failed source naming the reason.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import click
 from rich.console import Console
@@ -26,37 +27,61 @@ from reader.sanitize import sanitize_line
 from reader.store import Library
 
 
-def _progress(total: int | None) -> tuple[Progress | None, Callable[[SourceOutcome], None] | None]:
-    if not sys.stderr.isatty():
-        return None, None
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True, markup=False, highlight=False),
-        transient=True,
-    )
-    task = progress.add_task("importing", total=total)
+class _Bar:
+    """A progress bar with counts and ETA on stderr, only when stderr is a terminal."""
 
-    def advance(outcome: SourceOutcome) -> None:
-        progress.update(task, advance=1)
+    def __init__(self, total: int | None, description: str) -> None:
+        self.progress: Progress | None = None
+        if not sys.stderr.isatty():
+            return
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True, markup=False, highlight=False),
+            transient=True,
+        )
+        self.task = self.progress.add_task(description, total=total)
 
-    return progress, advance
+    def advance(self, outcome: SourceOutcome) -> None:
+        """One more source done."""
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1)
+
+    def more(self, count: int) -> None:
+        """`count` more sources to do (an OPML list's feeds; negative for skipped repeats)."""
+        if self.progress is not None:
+            total = self.progress.tasks[0].total or 0
+            self.progress.update(self.task, total=max(0, total + count))
+
+    def start(self, count: int) -> None:
+        """The number of sources is known now."""
+        if self.progress is not None:
+            self.progress.update(self.task, total=count)
 
 
 def run_import(
-    library: Library, sources: Sequence[str], category: Sequence[str], *, as_json: bool
+    library: Library,
+    sources: Sequence[str],
+    category: Sequence[str],
+    *,
+    as_json: bool,
+    fetch_feeds: bool = True,
 ) -> ImportReport:
     """Import with a progress bar on a terminal, then print the summary."""
     total = sum(1 for _ in expand(sources)) if sys.stderr.isatty() else None
-    progress, advance = _progress(total)
-    if progress is None:
-        report = import_sources(library, sources, category=category)
-    else:
-        with progress:
-            report = import_sources(library, sources, category=category, on_source=advance)
+    bar = _Bar(total, "importing")
+    with bar.progress or contextlib.nullcontext():
+        report = import_sources(
+            library,
+            sources,
+            category=category,
+            on_source=bar.advance,
+            on_more=bar.more,
+            fetch_feeds=fetch_feeds,
+        )
     print_report(report, as_json=as_json)
     return report
 
@@ -65,12 +90,9 @@ def run_refresh(library: Library, category: Sequence[str], *, as_json: bool) -> 
     """Re-fetch the library's feeds with a progress bar on a terminal, then print the summary."""
     from reader.ingest.refresh import refresh
 
-    progress, advance = _progress(None)
-    if progress is None:
-        report = refresh(library, category)
-    else:
-        with progress:
-            report = refresh(library, category, on_source=advance)
+    bar = _Bar(None, "refreshing")
+    with bar.progress or contextlib.nullcontext():
+        report = refresh(library, category, on_source=bar.advance, on_start=bar.start)
     print_report(report, as_json=as_json)
     return report
 

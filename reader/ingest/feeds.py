@@ -14,6 +14,7 @@ import calendar
 import io
 import re
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from reader.ingest.htmlmd import html_to_markdown, html_to_text, safe_link
 from reader.ingest.jsonfeed import looks_like_json_feed, read_json_feed
 from reader.models import ArticleDraft
 from reader.sanitize import sanitize, sanitize_line
-from reader.store.keys import is_web_url
+from reader.store.keys import is_web_url, normalize_url
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 10_000
@@ -38,6 +39,8 @@ CONVERT_SECONDS = 60.0
 NAME_LENGTH = 80
 
 _XML_DECLARATION = re.compile(r"^(\s*<\?xml[^>]*?)\bencoding\s*=\s*([\"'])[^\"']*\2", re.IGNORECASE)
+# An internal DTD subset: where entity bombs are declared. Nothing in a real feed needs one.
+_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
 _ITEM_END = re.compile(r"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 
@@ -118,6 +121,7 @@ def _read_xml(
 ) -> Feed:
     import feedparser
 
+    text = _without_internal_subset(text)
     utf8 = _XML_DECLARATION.sub(r"\1encoding=\2utf-8\2", text, count=1).encode("utf-8")
     response = {"content-type": "application/xml; charset=utf-8"}
     if base:
@@ -151,6 +155,14 @@ def _read_xml(
         drafts.append(_entry_draft(entry, base))
     feed.drafts = _finish(drafts, feed, location)
     return feed
+
+
+def _without_internal_subset(text: str) -> str:
+    """Drop a DOCTYPE's internal subset, so that no declared entity is ever expanded."""
+    head = text[:65536]
+    if "<!DOCTYPE" not in head.upper():
+        return text
+    return _INTERNAL_SUBSET.sub("", head, count=1) + text[65536:]
 
 
 def _complete_entries(error: Any, entries: list[Any], text: str) -> list[Any]:
@@ -224,7 +236,9 @@ def _body(entry: Mapping[str, Any], base: str) -> str:
 
 def _moment(entry: Mapping[str, Any]) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        # dict.get: feedparser's own lookup maps `published_parsed` to `updated_parsed` with a
+        # DeprecationWarning; the order here already does that.
+        parsed = dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
         if parsed:
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
@@ -241,7 +255,12 @@ def _author(entry: Mapping[str, Any]) -> str:
 def _finish(drafts: list[ArticleDraft], feed: Feed, location: str) -> list[ArticleDraft]:
     """Give every draft a title and a GUID that cannot collide with another feed's."""
     scope = feed.link or location
+    # Old blog engines link entries as fragments of one archive page (`archive.html#123`); the
+    # store's URL key drops fragments, so such entries are told apart by their full link.
+    shared = Counter(normalize_url(d.url) for d in drafts if d.url and not d.guid)
     for draft in drafts:
+        if not draft.guid and draft.url and shared[normalize_url(draft.url)] > 1:
+            draft.guid = draft.url
         if draft.guid and ":" not in draft.guid:
             # Bare ids ("42") are unique only within their feed.
             draft.guid = f"{scope}#{draft.guid}"

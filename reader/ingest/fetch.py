@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
 from reader.ingest.errors import ParseError
@@ -113,6 +113,9 @@ def fetch(
         if error.code == 304:
             return Response(url, 304, {k.lower(): v for k, v in error.headers.items()})
         if error.code in (301, 302, 303, 307, 308):
+            target = urljoin(url, error.headers.get("Location") or "")
+            if not is_web_url(target):
+                raise FetchError(f"redirected to a non-http address ({target[:80]})") from None
             raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})") from None
         reason = (error.reason or http.client.responses.get(error.code, "")).strip()
         raise FetchError(f"HTTP {error.code} {reason}".strip()) from None

@@ -52,6 +52,7 @@ _INLINE_LINK = re.compile(
 _AUTOLINK = re.compile(r"<(?P<dest>[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>")
 _REFERENCE = re.compile(r"^(?P<lead> {0,3})\[(?P<label>[^\]\n]+)\]:[ \t]*(?P<dest>\S+)", re.M)
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8", no_network=True)
 _CHAR_REFERENCE = re.compile(r"&#(?:[xX]0*(?P<hex>[0-9a-fA-F]{1,8})|0*(?P<dec>[0-9]{1,10}));?")
 
 
@@ -75,7 +76,7 @@ def html_to_text(html: str | None) -> str:
         return ""
     if "<" not in html and "&" not in html:
         return sanitize_line(html)
-    root = _parse(_drop_control_references(sanitize(html)))
+    root = _parse(drop_control_references(sanitize(html)))
     if root is None:
         return sanitize_line(html)
     return sanitize_line(root.text_content())
@@ -85,7 +86,7 @@ def html_to_markdown(html: str | None, base: str = "") -> str:
     """Convert an HTML fragment or document to Markdown: unwrapped, links as `[text](url)`."""
     if not html or not html.strip():
         return ""
-    root = _parse(_drop_control_references(sanitize(html)))
+    root = _parse(drop_control_references(sanitize(html)))
     if root is None:
         return safe_markdown(sanitize(html))
     _clean(root, base)
@@ -136,7 +137,7 @@ def safe_markdown(markdown: str) -> str:
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
-def _drop_control_references(html: str) -> str:
+def drop_control_references(html: str) -> str:
     """Remove character references to control characters (`&#27;`, `&#x9b;`) before parsing."""
 
     def check(match: re.Match[str]) -> str:
@@ -153,7 +154,8 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
     """A tree for `html`, or None when lxml cannot make one (empty, only comments)."""
     try:
         if re.match(r"\s*(<!doctype|<html|<\?xml)", html, re.IGNORECASE):
-            document = lxml.html.document_fromstring(html.encode("utf-8"))
+            # lxml reads undeclared bytes as Latin-1: say they are UTF-8.
+            document = lxml.html.document_fromstring(html.encode("utf-8"), parser=_UTF8_PARSER)
             body = document.find("body")
             return body if body is not None else document
         return lxml.html.fragment_fromstring(html, create_parent="div")

@@ -1,52 +1,70 @@
-"""Import sources into a library: find them, pick a parser, save each in one transaction.
+"""Import sources into a library: find them, fetch or read them, save each in one transaction.
 
-A source is a file, a folder (read recursively) or an http(s) URL. One bad source is reported
-with its reason and skipped; every other source is still imported.
+A source is a file, a folder (read recursively) or an http(s) URL; an OPML list adds its feeds as
+further sources. URLs are fetched a few at a time in worker threads while the calling thread
+parses and saves, in the order the sources were given. One bad source is reported with its
+reason and skipped; every other source is still imported.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from reader.ingest import notes
 from reader.ingest.errors import ParseError
+from reader.ingest.fetch import Response
+from reader.ingest.load import FEED, KINDS_BY_SUFFIX, Loaded, load
 from reader.models import ArticleDraft
 from reader.store import Library, LibraryError
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
-
-# File endings and the parser module for each kind of source.
-KINDS_BY_SUFFIX: dict[str, str] = {
-    ".txt": "pagetext",
-    ".text": "pagetext",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".mdx": "markdown",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-}
-PARSER_MODULES: dict[str, str] = {
-    "pagetext": "reader.ingest.pagetext",
-    "markdown": "reader.ingest.markdown",
-    "jsonl": "reader.ingest.jsonl",
-}
-
+# Network fetches run in a few threads; the store is written from the calling thread only.
+WORKERS = 4
+# How many sources may be fetched ahead of the one being saved.
+WINDOW = 16
 
 # Kinds holding one article per file: without a URL or GUID, the file itself is its identity, so
 # an edited file updates its article instead of adding a second one.
 SINGLE_ARTICLE_KINDS = frozenset({"pagetext", "markdown", "html"})
+_PLAIN_CODECS = frozenset({"", "utf-8", "utf-8-sig", "ascii"})
 
 
-class Parser(Protocol):
-    """What every source kind's module provides."""
+class Fetcher(Protocol):
+    """What fetches a URL: `reader.ingest.fetch.fetch` or a stand-in (tests, dry runs)."""
 
-    def __call__(self, data: bytes, location: str) -> Iterable[ArticleDraft]: ...
+    def __call__(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Response: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One source to import: where it is, its kind if known, and where its articles go.
+
+    `category` is the path prefix (the `--category` option and an OPML list's folders); `name` is
+    the feed's own category name when already known (from an OPML list or an earlier import);
+    `root` is the file or folder named on the command line that the source was found in.
+    """
+
+    location: str
+    kind: str | None
+    category: tuple[str, ...] = ()
+    name: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    root: str | None = None
+
+    @property
+    def remote(self) -> bool:
+        """True for an http(s) source, fetched over the network."""
+        return is_url(self.location)
 
 
 @dataclass(slots=True)
@@ -118,13 +136,6 @@ def expand(sources: Sequence[str]) -> Iterator[tuple[str, str | None]]:
             yield source, kind_of(path)
 
 
-def parser_for(kind: str) -> Parser:
-    """The parse function of a kind's module."""
-    module = importlib.import_module(PARSER_MODULES[kind])
-    parse: Parser = module.parse
-    return parse
-
-
 def read_source(location: str) -> bytes:
     """The bytes of a local file, with a one-line error for every way that can fail."""
     path = Path(location).expanduser()
@@ -141,44 +152,123 @@ def read_source(location: str) -> bytes:
         raise ParseError(error.strerror or str(error)) from None
 
 
-def import_one(
+def import_sources(
     library: Library,
-    location: str,
-    kind: str | None,
-    category: Sequence[str],
+    sources: Sequence[str],
     *,
-    root: str | None = None,
-) -> SourceOutcome:
+    category: Sequence[str] = (),
+    on_source: Callable[[SourceOutcome], None] | None = None,
+    on_more: Callable[[int], None] | None = None,
+    fetcher: Fetcher | None = None,
+    fetch_feeds: bool = True,
+) -> ImportReport:
+    """Import every source; call `on_source` after each one and `on_more` when an OPML list
+    adds sources (for progress). `fetch_feeds=False` records an OPML list's feeds and creates
+    their categories without fetching them (`reader refresh` fetches them later)."""
+    jobs = [
+        Job(location, kind, tuple(category), root=source)
+        for source in sources
+        for location, kind in expand([source])
+    ]
+    return run_jobs(
+        library,
+        jobs,
+        on_source=on_source,
+        on_more=on_more,
+        fetcher=fetcher,
+        fetch_feeds=fetch_feeds,
+    )
+
+
+def run_jobs(
+    library: Library,
+    jobs: Iterable[Job],
+    *,
+    on_source: Callable[[SourceOutcome], None] | None = None,
+    on_more: Callable[[int], None] | None = None,
+    fetcher: Fetcher | None = None,
+    fetch_feeds: bool = True,
+) -> ImportReport:
+    """Run import jobs: fetch remote ones ahead in worker threads, save each in turn."""
+    from reader.ingest.fetch import fetch
+
+    get: Fetcher = fetcher or fetch
+    report = ImportReport()
+    queue = deque(jobs)
+    pending: deque[tuple[Job, Future[Response] | None]] = deque()
+    started: set[str] = set()
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reader-fetch")
+    try:
+        while queue or pending:
+            while queue and len(pending) < WINDOW:
+                job = queue.popleft()
+                if job.remote and job.location in started:
+                    if on_more:
+                        on_more(-1)
+                    continue
+                started.add(job.location)
+                future = pool.submit(_fetch, get, job) if job.remote else None
+                pending.append((job, future))
+            job, future = pending.popleft()
+            outcomes, children = import_job(library, job, future, fetch_feeds=fetch_feeds)
+            if children:
+                queue.extendleft(reversed(children))
+                if on_more:
+                    on_more(len(children) + len(outcomes) - 1)
+            for outcome in outcomes:
+                report.outcomes.append(outcome)
+                if on_source:
+                    on_source(outcome)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return report
+
+
+def import_job(
+    library: Library,
+    job: Job,
+    fetched: Future[Response] | None = None,
+    *,
+    fetch_feeds: bool = True,
+) -> tuple[list[SourceOutcome], list[Job]]:
     """Import one source in one transaction; never raises for a bad source.
 
-    `root` is the file or folder named on the command line that `location` was found in: a
-    Markdown file without a category takes the folders between it and the file as its path.
+    Returns the outcome (plus one per feed an OPML list refused) and the sources it adds.
     """
-    outcome = SourceOutcome(location, kind or "")
+    outcome = SourceOutcome(job.location, job.kind or "")
+    outcomes = [outcome]
+    children: list[Job] = []
     with notes.collect() as warnings:
         try:
-            if kind is None:
-                raise ParseError("unsupported kind of file (expected .txt, .md, .jsonl ...)")
-            if kind == "url":
-                raise ParseError("importing from URLs is not supported yet")
-            data = read_source(location)
-            drafts: Iterable[ArticleDraft]
-            if kind == "markdown":
-                from reader.ingest.markdown import parse as parse_markdown
-
-                drafts = parse_markdown(data, location, root=root)
+            if job.kind is None:
+                raise ParseError(
+                    "unsupported kind of file (expected .txt, .md, .jsonl, .xml, .opml, .html ...)"
+                )
+            headers: Mapping[str, str] = {}
+            base = ""
+            if fetched is not None:
+                response = fetched.result()
+                if response.not_modified:
+                    outcome.kind = job.kind
+                    return outcomes, children
+                data, headers, base = response.body, response.headers, response.url
             else:
-                drafts = parser_for(kind)(data, location)
-            if kind in SINGLE_ARTICLE_KINDS:
-                drafts = _keyed_by_file(drafts, location)
-            result = library.save(drafts, source=_source_name(location), category=category)
-            if not result.article_ids:
-                raise ParseError("no articles found")
-            outcome.added, outcome.updated, outcome.unchanged = (
-                result.added,
-                result.updated,
-                result.unchanged,
+                data = read_source(job.location)
+            loaded = load(
+                job.kind,
+                data,
+                job.location,
+                headers=headers,
+                base=base,
+                name=job.name,
+                root=job.root,
             )
+            outcome.kind = loaded.kind
+            outcomes += [SourceOutcome(url, FEED, error=why) for url, why in loaded.refused]
+            if loaded.kind == "opml":
+                children = _subscriptions(library, job, loaded, fetch_feeds, outcome)
+            else:
+                _save(library, job, loaded, outcome, data, headers, warnings)
         except ParseError as error:
             outcome.error = str(error) or "could not be read"
         except LibraryError as error:
@@ -188,25 +278,71 @@ def import_one(
         except (ValueError, TypeError, UnicodeError, RecursionError, MemoryError) as error:
             outcome.error = f"could not be read ({type(error).__name__}: {error})"
     outcome.warnings = list(warnings)
-    return outcome
+    return outcomes, children
 
 
-def import_sources(
+def _fetch(fetcher: Fetcher, job: Job) -> Response:
+    return fetcher(job.location, etag=job.etag, last_modified=job.last_modified)
+
+
+def _save(
     library: Library,
-    sources: Sequence[str],
-    *,
-    category: Sequence[str] = (),
-    on_source: Callable[[SourceOutcome], None] | None = None,
-) -> ImportReport:
-    """Import every source; call `on_source` after each one (for progress)."""
-    report = ImportReport()
-    for source in sources:
-        for location, kind in expand([source]):
-            outcome = import_one(library, location, kind, category, root=source)
-            report.outcomes.append(outcome)
-            if on_source:
-                on_source(outcome)
-    return report
+    job: Job,
+    loaded: Loaded,
+    outcome: SourceOutcome,
+    data: bytes,
+    headers: Mapping[str, str],
+    warnings: list[str],
+) -> None:
+    """Save a source's drafts in one transaction and remember the source if it is a feed or page."""
+    drafts: Iterable[ArticleDraft] = loaded.drafts
+    if loaded.kind in SINGLE_ARTICLE_KINDS and not job.remote:
+        drafts = _keyed_by_file(drafts, job.location)
+    path = job.category + loaded.category
+    if loaded.drafts:
+        result = library.save(drafts, source=_source_name(job.location), category=path)
+        outcome.added, outcome.updated, outcome.unchanged = (
+            result.added,
+            result.updated,
+            result.unchanged,
+        )
+    elif loaded.kind == FEED:
+        notes.warn("the feed has no entries")
+    else:
+        raise ParseError("no articles found")
+    if loaded.record:
+        keep = job.remote or loaded.encoding not in _PLAIN_CODECS or bool(warnings)
+        library.record_source(
+            _source_name(job.location),
+            loaded.kind,
+            category=path,
+            title=loaded.title,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            encoding=loaded.encoding or None,
+            warning="; ".join(warnings) or None,
+            raw=data if keep else None,
+        )
+
+
+def _subscriptions(
+    library: Library, job: Job, loaded: Loaded, fetch_feeds: bool, outcome: SourceOutcome
+) -> list[Job]:
+    """The feeds of an OPML list as jobs, or (not fetching) recorded for `refresh` to fetch."""
+    jobs = [
+        Job(url, FEED, job.category + folders, title) for url, folders, title in loaded.children
+    ]
+    if fetch_feeds:
+        return jobs
+    for child in jobs:
+        name = child.name or _host(child.location)
+        library.record_source(child.location, FEED, category=(*child.category, name), title=name)
+    notes.warn(f"{len(jobs)} feeds recorded, not fetched (`reader refresh` fetches them)")
+    return []
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
 def _keyed_by_file(drafts: Iterable[ArticleDraft], location: str) -> Iterator[ArticleDraft]:
