@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -195,3 +196,21 @@ def test_unsafe_entry_links_are_not_stored(library: Library, tmp_path: Path, bad
     (summary,) = library.page().items
     article = library.get(summary.id)
     assert article is not None and article.url == "" and bad not in article.body
+
+
+def test_doubtful_decoding_is_warned_and_raw_bytes_kept(tmp_path: Path) -> None:
+    traditional = "臺灣的部落格文章，繁體中文的內容與標題" * 3
+    feed = tmp_path / "big5.xml"
+    data = rss("部落格", (traditional, "http://tw.example/1", traditional), encoding="big5")
+    feed.write_bytes(data.replace(b'encoding="big5"', b'encoding="gb2312"'))
+    db = tmp_path / "lib.db"
+    result = CliRunner().invoke(cli, ["import", "--db", str(db), str(feed)])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {feed}: declared gb2312 but decoded as" in result.output
+    with Library(db) as library:
+        (record,) = library.sources()
+        assert record.warning and "declared gb2312" in record.warning
+        assert titles(library, ("部落格",)) == [traditional]
+    with sqlite3.connect(db) as conn:
+        (raw,) = conn.execute("SELECT raw FROM sources").fetchone()
+    assert bytes(raw) == feed.read_bytes()

@@ -42,6 +42,8 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "iso8859-1": ("cp1252", "latin-1"),
     "ascii": ("cp1252", "latin-1"),
 }
+_CHINESE_ORDER = ("big5", "gb18030")
+_CHINESE = frozenset({"gb18030", "big5", "cp950", "big5hkscs"})
 # Codecs tried when neither the declaration nor detection gives a clean result.
 _RETRY = ("gb18030", "big5hkscs", "utf-8", "shift_jis", "euc_kr")
 
@@ -139,7 +141,12 @@ def decode_bytes(data: bytes, declared: str | Sequence[str | None] | None = None
     # The declared codec's vendor supersets come after detection: a superset that accepts the
     # bytes (big5hkscs accepts much GBK) is weaker evidence than a detector reading the whole text.
     expected = _family(exact)
-    for codec in _expand([detected, *exact]):
+    order = [detected, *exact]
+    if expected & _CHINESE and detected not in _CHINESE:
+        # A Chinese site that declares the wrong Chinese codec still writes Chinese: Big5 bytes
+        # declared gb2312 are Big5, not the Korean johab a detector may read in them.
+        order = [*exact, *_CHINESE_ORDER, detected]
+    for codec in _expand(order):
         text = _strict(data, codec)
         if text is not None and not is_doubtful(text):
             surprise = bool(shown) and codec not in expected
