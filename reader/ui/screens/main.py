@@ -27,7 +27,7 @@ from reader.store.errors import LibraryError
 from reader.ui import loading
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
 from reader.ui.history import History, web_link
-from reader.ui.page import ArticleView
+from reader.ui.page import ArticleView, build_page
 from reader.ui.widgets.article_list import ArticleList, Query
 from reader.ui.widgets.category_tree import ALL_ARTICLES, CategoryTree
 from reader.ui.widgets.reading_pane import ReadingPane
@@ -64,6 +64,8 @@ class MainScreen(Screen[None]):
         ) -> None:
             super().__init__()
             self.view = view
+            # Parsing Markdown is the slow part of opening an article: done here, in the worker.
+            self.page = build_page(view) if view is not None else None
             self.counted = counted
             self.push = push
             self.focus = focus
@@ -279,7 +281,7 @@ class MainScreen(Screen[None]):
             self.notify("That article is no longer in the library.", severity="warning")
             return
         article = view.article
-        self.pane.show(view, article.progress)
+        self.pane.show(view, article.progress, page=message.page)
         self.pane.border_title = Content(_crumb(article.category))
         if message.push:
             self.history.push(article.id)

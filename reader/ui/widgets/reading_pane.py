@@ -95,9 +95,17 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         """The view shown, if any."""
         return self.page.view if self.page else None
 
-    def show(self, view: ArticleView | None, progress: float = 0.0) -> None:
-        """Show `view` (or nothing) and scroll to `progress` (0..1) of its length."""
-        self.page = build_page(view) if view else None
+    def show(
+        self, view: ArticleView | None, progress: float = 0.0, *, page: Page | None = None
+    ) -> None:
+        """Show `view` (or nothing) and scroll to `progress` (0..1) of its length.
+
+        `page` is `view` already built (by a worker); without it the page is built here.
+        """
+        if page is not None and page.view is view:
+            self.page = page
+        else:
+            self.page = build_page(view) if view else None
         self._laid_width = 0
         self._relayout()
         self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
