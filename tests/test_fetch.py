@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,11 +36,15 @@ class LocalServer:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.fallback: Route | None = None
+        # Called with the path of each request before it is answered (tests of concurrency).
+        self.on_request: Callable[[str], None] | None = None
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                if server.on_request is not None:
+                    server.on_request(self.path)
                 route = server.routes.get(self.path) or server.fallback
                 if route is None:
                     self.send_error(404, "Not Found")

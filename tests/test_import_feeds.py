@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -214,3 +215,55 @@ def test_doubtful_decoding_is_warned_and_raw_bytes_kept(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         (raw,) = conn.execute("SELECT raw FROM sources").fetchone()
     assert bytes(raw) == feed.read_bytes()
+
+
+def test_fetches_run_concurrently_four_at_most(library: Library, server: LocalServer) -> None:
+    urls = [
+        server.add(f"/c{i}.xml", rss(f"站{i}", (f"文{i}", f"http://c.example/{i}", "b")))
+        for i in range(12)
+    ]
+    # The first four requests wait for each other: they pass only if fetched at the same time.
+    together = threading.Barrier(4, timeout=10)
+    lock = threading.Lock()
+    active = [0, 0]  # now, most
+
+    def hold(path: str) -> None:
+        with lock:
+            active[0] += 1
+            active[1] = max(active[1], active[0])
+            first = len(server.requests) <= 4
+        try:
+            if first:
+                together.wait()
+        finally:
+            with lock:
+                active[0] -= 1
+
+    server.on_request = hold
+    report = import_sources(library, urls)
+    assert not report.failed and report.total("added") == 12
+    assert active[1] == 4
+    assert [o.location for o in report.outcomes] == urls
+
+
+def test_json_feed_file_is_a_feed_and_cli_json_is_articles(
+    library: Library, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "JSON 站",
+                "items": [{"id": "https://j.example/1", "title": "条目", "content_text": "文"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    listing = tmp_path / "list.json"
+    listing.write_text(json.dumps([{"title": "列表文章", "category": ["导出"]}]), "utf-8")
+    report = import_sources(library, [str(feed), str(listing)])
+    assert [o.kind for o in report.outcomes] == ["feed", "jsonl"]
+    assert titles(library, ("JSON 站",)) == ["条目"]
+    assert titles(library, ("导出",)) == ["列表文章"]
+    assert [s.kind for s in library.sources()] == ["feed"]
