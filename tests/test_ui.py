@@ -474,3 +474,63 @@ def test_unreadable_keymap_is_one_line_and_ignored(tmp_path: Path) -> None:
     keymap, problem = load_keymap(path)
     assert keymap == {} and problem is not None and "\n" not in problem
     assert load_keymap(tmp_path / "missing.toml") == ({}, None)
+
+
+async def test_open_link_only_on_request_and_only_web_links(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(lib_path)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
+    linked = find(lib_path, LINKED_TITLE)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("enter", "O")
+        await settle(pilot)
+        assert opened == []
+        screen._open(linked, count=False, focus=True)
+        await settle(pilot)
+        assert opened == []
+        await pilot.press("O")
+        await settle(pilot)
+        assert opened == [LINK]
+
+
+async def test_clicking_a_list_row_opens_it(lib_path: Path) -> None:
+    app = make_app(lib_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        top = screen.articles.content_region.y - screen.articles.region.y
+        await pilot.click(screen.articles, offset=(8, top + 3))
+        await settle(pilot)
+        fourth = screen.articles.row(3)
+        assert fourth is not None and screen.pane.view is not None
+        assert screen.pane.view.article.id == fourth.id
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,x",
+        "-oProxyCommand=x",
+        "https://exa mple.org/",
+        "https://example.org/\x1b]52;c;x\x07",
+        "ftp://example.org/",
+        "https://",
+    ],
+)
+def test_unsafe_links_are_never_copied_or_opened(url: str) -> None:
+    from reader.ui.history import web_link
+
+    assert web_link(url) is None
+
+
+def test_web_links_pass() -> None:
+    from reader.ui.history import web_link
+
+    assert web_link("https://example.org/a?b=1#c") == "https://example.org/a?b=1#c"
+    assert web_link("HTTP://Example.org/") == "HTTP://Example.org/"

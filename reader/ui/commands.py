@@ -83,6 +83,13 @@ MAIN_BINDINGS = _ids(
             "Copy the article's web link (works over SSH).",
             show=False,
         ),
+        _bind(
+            "O",
+            "open_link",
+            "Open link",
+            "Open the article's web link in your browser (http and https only).",
+            show=False,
+        ),
         _bind("slash", "search", "Search", "Search the library.", key_display="/"),
         _bind(
             "escape",

@@ -350,7 +350,7 @@ class MainScreen(Screen[None]):
             return self.focused is not self.pane
         if action in ("star", "toggle_read"):
             return True if self._target() is not None else None
-        if action == "copy_link":
+        if action in ("copy_link", "open_link"):
             view = self.pane.view
             return True if view and web_link(view.article.url) else None
         if action == "back":
@@ -439,6 +439,16 @@ class MainScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(url)
         self.notify(f"Copied {url}", markup=False, timeout=3)
+
+    def action_open_link(self) -> None:
+        """Open the article's web link in the browser, on request only (http/https)."""
+        view = self.pane.view
+        url = web_link(view.article.url) if view else None
+        if url is None:
+            self.notify("This article has no web link to open.", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify(f"Opening {url}", markup=False, timeout=3)
 
     def action_search(self) -> None:
         """Open the search box."""
