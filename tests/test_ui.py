@@ -534,3 +534,23 @@ def test_web_links_pass() -> None:
 
     assert web_link("https://example.org/a?b=1#c") == "https://example.org/a?b=1#c"
     assert web_link("HTTP://Example.org/") == "HTTP://Example.org/"
+
+
+async def test_tiny_terminal_shows_one_pane_at_a_time(lib_path: Path) -> None:
+    app = make_app(lib_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.articles.region.width == 40 and screen.categories.region.width == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.focused is screen.categories and screen.categories.region.width == 40
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert screen.focused is screen.articles and screen.articles.region.width == 40
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.pane.region.width == 40 and screen.pane.view is not None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.focused is screen.articles and screen.pane.region.width == 0

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from reader.store import Library
 
 NARROW_BELOW = 120
+TINY_BELOW = 60
 
 
 class MainScreen(Screen[None]):
@@ -43,7 +44,8 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (an instance variable on Screen)
-        (0, "-narrow"),
+        (0, "-tiny"),
+        (TINY_BELOW, "-narrow"),
         (NARROW_BELOW, "-wide"),
     ]
 
@@ -204,6 +206,7 @@ class MainScreen(Screen[None]):
         if message.scope != self.query_now.scope:
             self.query_now = replace(self.query_now, scope=message.scope)
         if message.enter:
+            self.remove_class("-tree")
             self.articles.focus()
 
     @on(ArticleList.Opened)
@@ -456,13 +459,15 @@ class MainScreen(Screen[None]):
 
     def action_back_out(self) -> None:
         """Escape: from the article to the list, from the list to the categories."""
-        if self.has_class("-reading") and self.has_class("-narrow"):
+        if self.has_class("-reading") and not self.has_class("-wide"):
             self.remove_class("-reading")
             self.articles.focus()
         elif self.focused is self.pane:
             self.articles.focus()
         elif self.focused is self.articles:
-            self.categories.focus()
+            # Below 60 columns the tree and the list take turns at the whole width.
+            self.add_class("-tree")
+            self.call_after_refresh(self.categories.focus)
 
 
 def _crumb(path: tuple[str, ...]) -> str:
