@@ -211,10 +211,10 @@ def run_jobs(
                 pending.append((job, future))
             job, future = pending.popleft()
             outcomes, children = import_job(library, job, future, fetch_feeds=fetch_feeds)
-            if children:
-                queue.extendleft(reversed(children))
-                if on_more:
-                    on_more(len(children) + len(outcomes) - 1)
+            queue.extendleft(reversed(children))
+            if on_more and (children or len(outcomes) > 1):
+                # An OPML list adds its feeds, and a line for each feed it refused.
+                on_more(len(children) + len(outcomes) - 1)
             for outcome in outcomes:
                 report.outcomes.append(outcome)
                 if on_source:
