@@ -115,3 +115,34 @@ class SaveResult:
     updated: int = 0
     unchanged: int = 0
     article_ids: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCursor:
+    """Where the next page of search results starts: the last hit's tier, time and id."""
+
+    tier: int
+    published: str
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the article's list row and an excerpt around the first match.
+
+    `spans` are (start, end) offsets of the matches within `snippet`, for highlighting;
+    `in_title` says whether the title holds every word searched for.
+    """
+
+    summary: ArticleSummary
+    snippet: str
+    spans: tuple[tuple[int, int], ...] = ()
+    in_title: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of search results and the cursor for the page after it (None at the end)."""
+
+    hits: tuple[SearchHit, ...]
+    next: SearchCursor | None

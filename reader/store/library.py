@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import random as _random
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,9 @@ from reader.models import (
     Cursor,
     Page,
     SaveResult,
+    SearchCursor,
+    SearchHit,
+    SearchPage,
 )
 from reader.sanitize import sanitize, sanitize_line
 from reader.store import shuffle
@@ -251,7 +255,7 @@ class Library:
         added = updated = unchanged = 0
         ids: list[int] = []
         now = _now()
-        with self._tx.write() as conn:
+        with self._tx.write() as conn, self._deferred_index(conn):
             cache: dict[tuple[str, ...], int] = {}
             for draft in drafts:
                 path = tuple(category) + tuple(draft.category)
@@ -367,6 +371,9 @@ class Library:
             values["content_hash"] = stored["content_hash"]
         if stored == values:
             return "unchanged", article_id
+        reindex = any(stored[k] != values[k] for k in ("content_hash", "title", "published"))
+        if reindex:  # the index forgets an article only by its old text: before it changes
+            self._unindex(conn, article_id)
         conn.execute(
             "UPDATE articles SET category_id = :category_id, published = :published,"
             " title = :title, author = :author, url = :url, tags = :tags, related = :related,"
@@ -375,7 +382,8 @@ class Library:
         )
         if stored["content_hash"] != values["content_hash"]:
             conn.execute("UPDATE bodies SET body = ? WHERE id = ?", (body, article_id))
-            self._index(conn, article_id, title, body)
+        if reindex:
+            self._index_stored(conn, article_id)
         return "updated", article_id
 
     def _index(self, conn: sqlite3.Connection, article_id: int, title: str, body: str) -> None:
@@ -383,6 +391,24 @@ class Library:
         from reader.store import search
 
         search.index_article(conn, article_id, title, body)
+
+    def _deferred_index(self, conn: sqlite3.Connection) -> AbstractContextManager[None]:
+        """Write the search index entries of a block's saves at its end (see `search.deferred`)."""
+        from reader.store import search
+
+        return search.deferred(conn)
+
+    def _unindex(self, conn: sqlite3.Connection, article_id: int) -> None:
+        """Take an article out of the search index while its stored text is still the old one."""
+        from reader.store import search
+
+        search.unindex_article(conn, article_id)
+
+    def _index_stored(self, conn: sqlite3.Connection, article_id: int) -> None:
+        """Index an article again from its stored title and body (after an update)."""
+        from reader.store import search
+
+        search.index_stored(conn, article_id)
 
     def delete(self, article_ids: Iterable[int]) -> int:
         """Delete articles (and their bodies and index entries); return how many were deleted."""
@@ -394,6 +420,67 @@ class Library:
                 search.unindex_article(conn, article_id)
                 count += conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
         return count
+
+    # -- search -----------------------------------------------------------------------------
+
+    def search_page(
+        self,
+        query: str,
+        scope: int = ROOT_SCOPE,
+        *,
+        order: Literal["newest", "best"] = "newest",
+        limit: int = 50,
+        after: SearchCursor | None = None,
+        offset: int = 0,
+    ) -> SearchPage:
+        """One page of articles matching what the user typed, in a scope (0: everywhere).
+
+        Any substring from one character up, case-insensitive; several words must all occur;
+        `"a phrase"` occurs as written; `-word` excludes. `order` is `newest` (newest first) or
+        `best` (titles holding every word first, then the rest, newest first within each).
+        Pass the previous page's `next` as `after` to walk on; `offset` skips results (O(n)).
+        Raises `SearchQueryError` (a `LibraryError`) when there is nothing to search for.
+        """
+        from reader.store import search
+
+        with self._tx.read() as conn:
+            raw = search.search_page(
+                conn,
+                query,
+                scope,
+                order=order,
+                limit=limit,
+                after=(after.tier, after.published, after.id) if after is not None else None,
+                offset=offset,
+            )
+        by_id = {s.id: s for s in self.summaries([h.article_id for h in raw])}
+        hits = tuple(
+            SearchHit(by_id[h.article_id], h.snippet, h.spans, h.in_title)
+            for h in raw
+            if h.article_id in by_id
+        )
+        last = raw[-1] if raw and len(raw) == limit else None
+        cursor = SearchCursor(last.tier, last.published, last.article_id) if last else None
+        return SearchPage(hits, cursor)
+
+    def search(
+        self,
+        query: str,
+        scope: int = ROOT_SCOPE,
+        *,
+        order: Literal["newest", "best"] = "newest",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """The first `limit` results of `search_page` (after skipping `offset`), as a list."""
+        return list(self.search_page(query, scope, order=order, limit=limit, offset=offset).hits)
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the stored articles; return how many were indexed."""
+        from reader.store import search
+
+        with self._tx.write() as conn:
+            return search.rebuild(conn)
 
     # -- sources ----------------------------------------------------------------------------
 
@@ -579,6 +666,19 @@ class Library:
             )
 
     # -- random reading ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run several calls as one write transaction: all of their changes are kept, or none.
+
+        A random pick followed by a read that finds the file damaged then leaves the file as it
+        was. On a read-only library the calls simply run (and their writes fail as usual).
+        """
+        if self.readonly:
+            yield
+            return
+        with self._tx.write():
+            yield
 
     def random_article(self, scope: int = ROOT_SCOPE) -> ArticleSummary | None:
         """A random article from a scope, never repeating until all of the scope was shown.

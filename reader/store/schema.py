@@ -156,3 +156,19 @@ def m001_initial(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m002_search_index(db: Database) -> None:
+    """The search index (see `reader.store.search`), filled from the articles already stored.
+
+    A small library is indexed here and now; a large one is marked for `reader reindex` instead,
+    so that opening it after an upgrade does not stall for minutes.
+    """
+    from reader.store import search
+
+    for statement in search.TABLES_SQL.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    search.configure(db.conn)
+    search.fill_or_mark_stale(db.conn)

@@ -1,0 +1,312 @@
+"""Search: exact recall against a brute-force scan, true newest-first order, pages, scopes, and an
+index kept in step with saves, updates, deletions, rollbacks and `reindex`."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from reader.models import ROOT_SCOPE, ArticleDraft, SearchHit
+from reader.store import Library
+from reader.store.search_query import match_spans, parse_query
+
+# A small alphabet so that 1- to 4-character terms occur often, in several articles each.
+_HAN = "中国经济人工智能朝鲜文章的发展市场新闻研究技术"
+_KANA_HANGUL = "ひらがなカタカナ한국어"
+_WORDS = ["Hello", "world", "Python", "machine", "learning", "C++", "e-mail", "2024-01-01", "ß"]
+_PUNCT = ["，", "。", " ", "\n\n", "## ", "“", "”", "-", "*", '"', "(", "AND", "NOT"]
+
+
+def _text(rng: random.Random, length: int) -> str:
+    parts: list[str] = []
+    while sum(len(p) for p in parts) < length:
+        roll = rng.random()
+        if roll < 0.6:
+            parts.append("".join(rng.choices(_HAN, k=rng.randint(1, 6))))
+        elif roll < 0.7:
+            parts.append("".join(rng.choices(_KANA_HANGUL, k=rng.randint(1, 4))))
+        elif roll < 0.85:
+            parts.append(rng.choice(_WORDS))
+        else:
+            parts.append(rng.choice(_PUNCT))
+    return "".join(parts)
+
+
+def corpus(count: int = 240, seed: int = 7) -> list[ArticleDraft]:
+    """Deterministic drafts: mixed scripts, punctuation, few distinct days and tied times."""
+    rng = random.Random(seed)
+    base = datetime(2023, 5, 1, 9, 0, 0)
+    drafts = []
+    for number in range(count):
+        # Three days only, and many articles in the same second: ties must still sort exactly.
+        published = base + timedelta(days=rng.randint(0, 2), seconds=rng.choice([0, 0, 1, 59]))
+        drafts.append(
+            ArticleDraft(
+                title=f"{_text(rng, rng.randint(2, 10))} {number}",
+                body=_text(rng, rng.randint(0, 200)),
+                category=(rng.choice(["国际", "科技"]), rng.choice(["亚洲", "欧洲"])),
+                published=published,
+                url=f"https://example.org/{number}",
+            )
+        )
+    return drafts
+
+
+def brute_force(lib: Library, query: str, scope: int = ROOT_SCOPE) -> list[int]:
+    """Ids of every matching article, newest first, by scanning every title and body."""
+    parsed = parse_query(query)
+    found = []
+    for article_id in _all_ids(lib, scope):
+        article = lib.get(article_id)
+        assert article is not None
+        title, body = article.title.casefold(), article.body.casefold()
+        if all(t in title or t in body for t in parsed.include) and not any(
+            t in title or t in body for t in parsed.exclude
+        ):
+            found.append((article.published, article.id))
+    return [i for _, i in sorted(found, reverse=True)]
+
+
+def _all_ids(lib: Library, scope: int) -> Iterator[int]:
+    page = lib.page(scope, limit=500)
+    while True:
+        yield from (item.id for item in page.items)
+        if page.next is None:
+            return
+        page = lib.page(scope, limit=500, after=page.next)
+
+
+def ids(hits: list[SearchHit]) -> list[int]:
+    return [hit.summary.id for hit in hits]
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    lib = Library(tmp_path_factory.mktemp("search") / "library.db")
+    lib.save(corpus())
+    yield lib
+    lib.close()
+
+
+def _terms(lib: Library) -> list[str]:
+    """Substrings of stored texts: 1-4 character CJK terms, Latin words, starts and ends."""
+    rng = random.Random(3)
+    terms = [*_HAN[:8], "中国", "经济", "朝鲜", "人工智能", "技术研究", "한국", "カタ"]
+    terms += ["hello", "HELLO", "ell", "python", "c++", "e-mail", "2024-01-01", "ss", "SS", "ß"]
+    for article_id in rng.sample(range(1, 241), 30):
+        article = lib.get(article_id)
+        assert article is not None
+        text = article.body or article.title
+        terms += [text[:1], text[:2], text[-2:], text[-4:], article.title[:3]]
+        at = rng.randrange(len(text))
+        terms.append(text[at : at + rng.randint(1, 5)])
+    return [t for t in dict.fromkeys(terms) if t.strip() and '"' not in t]
+
+
+def test_single_terms_equal_brute_force(filled: Library) -> None:
+    for term in _terms(filled):
+        quoted = f'"{term}"' if " " in term or term.startswith("-") else term
+        got = ids(filled.search(quoted, limit=10_000))
+        assert got == brute_force(filled, quoted), term
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"machine learning"',
+        '"Hello world"',
+        "中国 经济",
+        "经济 中国",
+        "人工 python",
+        "中国 -经济",
+        "中 -人工智能",
+        '的 -"C++"',
+        "-中国 文章",
+        '"中国，"',
+        "AND",
+        "NOT",
+        "*",
+        "(",
+        "-",
+        "## ",
+        '"unclosed phrase',
+    ],
+)
+def test_mixed_queries_equal_brute_force(filled: Library, query: str) -> None:
+    assert ids(filled.search(query, limit=10_000)) == brute_force(filled, query)
+
+
+def test_scope_limits_results_to_a_subtree(filled: Library) -> None:
+    category = filled.find_category(("国际",))
+    assert category is not None
+    got = ids(filled.search("中", category.id, limit=10_000))
+    assert got == brute_force(filled, "中", category.id)
+    assert 0 < len(got) < len(brute_force(filled, "中"))
+
+
+def test_pages_by_cursor_and_offset_walk_the_same_order(filled: Library) -> None:
+    everything = brute_force(filled, "的")
+    assert len(everything) > 30
+    walked: list[int] = []
+    page = filled.search_page("的", limit=7)
+    while True:
+        walked += [hit.summary.id for hit in page.hits]
+        if page.next is None:
+            break
+        page = filled.search_page("的", limit=7, after=page.next)
+    assert walked == everything
+    assert ids(filled.search("的", limit=5, offset=10)) == everything[10:15]
+
+
+def test_best_match_puts_titles_holding_every_word_first(filled: Library) -> None:
+    for query in ("中国", "经济 的", "hello"):
+        everything = brute_force(filled, query)
+        parsed = parse_query(query)
+        titled = [i for i in everything if parsed.in_title(_title(filled, i))]
+        expected = titled + [i for i in everything if i not in titled]
+        hits = filled.search(query, order="best", limit=10_000)
+        assert ids(hits) == expected, query
+        assert [h.in_title for h in hits] == [i in titled for i in expected]
+        walked: list[int] = []
+        page = filled.search_page(query, order="best", limit=4)
+        while True:
+            walked += [hit.summary.id for hit in page.hits]
+            if page.next is None:
+                break
+            page = filled.search_page(query, order="best", limit=4, after=page.next)
+        assert walked == expected
+
+
+def _title(lib: Library, article_id: int) -> str:
+    article = lib.get(article_id)
+    assert article is not None
+    return article.title
+
+
+def test_snippets_show_the_first_match_with_its_spans(filled: Library) -> None:
+    for hit in filled.search("经济", limit=50):
+        if hit.snippet and "经济" not in _title(filled, hit.summary.id):
+            assert "\n" not in hit.snippet
+            assert hit.spans
+            for start, end in hit.spans:
+                assert hit.snippet[start:end] == "经济"
+
+
+def test_match_spans_are_case_insensitive_and_map_back_through_folding() -> None:
+    assert match_spans("Hello HELLO", "hello") == [(0, 5), (6, 11)]
+    # "ß" folds to "ss": spans index the original text.
+    assert match_spans("Straße STRASSE", "strasse") == [(0, 6), (7, 14)]
+    assert match_spans("人工智能和人工", "人工 智能") == [(0, 4), (5, 7)]
+    assert match_spans("abc", "") == []
+    assert match_spans("aaaa", "aa") == [(0, 4)]
+
+
+def _save(lib: Library, title: str, body: str, url: str, when: datetime) -> int:
+    result = lib.save([ArticleDraft(title=title, body=body, url=url, published=when)])
+    return result.article_ids[0]
+
+
+def _consistent(lib: Library) -> None:
+    conn = lib.db.conn
+    conn.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
+    docs = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert docs == articles
+
+
+def test_updates_and_deletions_keep_the_index_in_step(library: Library) -> None:
+    when = datetime(2024, 3, 1, 12, 0, 0)
+    first = _save(library, "旧标题", "朝鲜半岛的新闻", "https://example.org/a", when)
+    other = _save(library, "其他", "经济新闻", "https://example.org/b", when)
+    assert ids(library.search("朝鲜")) == [first]
+    _save(library, "新标题", "人工智能的进展", "https://example.org/a", when)
+    assert ids(library.search("朝鲜")) == []
+    assert ids(library.search("旧标题")) == []
+    assert ids(library.search("人工智能")) == [first]
+    assert ids(library.search("新闻")) == [other]
+    # A new publication time moves the article in newest-first order.
+    _save(library, "新标题", "人工智能的进展", "https://example.org/a", when - timedelta(days=9))
+    _save(library, "其他", "经济新闻 人工智能", "https://example.org/b", when)
+    assert ids(library.search("人工智能")) == [other, first]
+    _consistent(library)
+    assert library.delete([first]) == 1
+    assert ids(library.search("人工智能")) == [other]
+    _consistent(library)
+    assert library.reindex() == 1
+    assert ids(library.search("人工智能")) == [other]
+    _consistent(library)
+
+
+def test_the_same_article_twice_in_one_save(library: Library) -> None:
+    when = datetime(2024, 3, 1)
+    library.save(
+        [
+            ArticleDraft(
+                title="标题", body="第一版 朝鲜", url="https://example.org/x", published=when
+            ),
+            ArticleDraft(
+                title="标题", body="第二版 中国", url="https://example.org/x", published=when
+            ),
+        ]
+    )
+    assert len(library.search("中国")) == 1
+    assert library.search("朝鲜") == []
+    _consistent(library)
+
+
+def test_a_failed_save_leaves_no_index_entries(library: Library) -> None:
+    good = ArticleDraft(title="好的", body="朝鲜 新闻", url="https://example.org/1")
+    with pytest.raises(Exception, match="no title"):
+        library.save([good, ArticleDraft(title="", body="朝鲜")])
+    assert library.search("朝鲜") == []
+    _consistent(library)
+    library.save([good])
+    assert len(library.search("朝鲜")) == 1
+    _consistent(library)
+
+
+def test_reindex_rebuilds_an_index_that_was_lost(library: Library) -> None:
+    library.save(corpus(60))
+    before = ids(library.search("中国", limit=1000))
+    conn = library.db.conn
+    conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+    conn.execute("DELETE FROM search_docs")
+    assert library.search("中国") == []
+    assert library.reindex() == 60
+    assert ids(library.search("中国", limit=1000)) == before == brute_force(library, "中国")
+
+
+def test_an_older_library_is_indexed_when_it_is_upgraded(db_path: Path) -> None:
+    with Library(db_path) as lib:
+        lib.save(corpus(40))
+        expected = brute_force(lib, "经济")
+        conn = lib.db.conn
+        for table in ("search_index", "search_titles", "search_docs"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_search_index'")
+    with Library(db_path) as lib:
+        assert ids(lib.search("经济", limit=1000)) == expected
+        _consistent(lib)
+
+
+def test_a_large_older_library_asks_for_reindex(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.store import search
+
+    monkeypatch.setattr(search, "INDEX_ON_UPGRADE", 10)
+    with Library(db_path) as lib:
+        lib.save(corpus(20))
+        conn = lib.db.conn
+        for table in ("search_index", "search_titles", "search_docs"):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_search_index'")
+    with Library(db_path) as lib:
+        with pytest.raises(search.SearchIndexStale, match="reader reindex"):
+            lib.search("经济")
+        assert lib.reindex() == 20
+        assert ids(lib.search("经济", limit=100)) == brute_force(lib, "经济")
