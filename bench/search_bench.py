@@ -1,0 +1,328 @@
+"""Search benchmark: import with indexing, index size, and query times against a brute-force scan.
+
+For each size the synthetic library (`bench.generate`, the same JSON Lines as the store benchmark)
+is imported through the real import path into its own file, `bench/data/search-*.db`, so the
+search index is built as an import builds it. Each query is timed through `Library.search` (first
+page of 50, newest first and best match) and compared with a brute-force scan of the same library
+in SQL (`instr` over titles and bodies, walking the articles newest first and stopping at 50; for
+best match, a full scan sorted title matches first). The ratio is brute force / search. The first
+page of each query is also checked against the brute force's ids.
+
+    python -m bench.search_bench [--quick] [--sizes 10000,100000,1000000] [--runs 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.generate import GENERATOR_VERSION
+from bench.store_library import (
+    DATA,
+    RESULTS,
+    _import_cli,
+    _import_save,
+    cli_can_import_jsonl,
+    jsonl_files,
+    label,
+    reader_commit,
+)
+from reader.models import ROOT_SCOPE
+from reader.store.library import Library
+from reader.store.search_query import parse_query
+
+SIZES = (10_000, 100_000, 1_000_000)
+PAGE = 50
+GOAL_NEWEST_MS = 50.0
+GOAL_BEST_MS = 200.0
+GOAL_SIZE_RATIO = 1.5
+GOAL_IMPORT_RATE = 1_000.0
+
+# (name, query): 1-, 2-, 4-character Chinese terms common and rare, Latin, phrases, mixtures.
+QUERIES: tuple[tuple[str, str], ...] = (
+    ("1 char, very common", "的"),
+    ("1 char, rare", "切"),
+    ("1 char, absent", "鲜"),
+    ("2 chars, very common", "中国"),
+    ("2 chars, common", "经济"),
+    ("2 chars, rare", "动爱"),
+    ("2 chars, absent", "朝鲜"),
+    ("4 chars", "人工智能"),
+    ("4 chars, rare", "企业隐私"),
+    ("English word", "Python"),
+    ("Latin substring", "earn"),
+    ("English phrase", '"machine learning"'),
+    ("mixed words", "中国 Python"),
+    ("with exclusion", "经济 -中国"),
+)
+
+
+def _timed(call: Callable[[], object], runs: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter_ns()
+        call()
+        times.append((time.perf_counter_ns() - began) / 1e6)
+    return times
+
+
+def _stats(times: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(times), 3),
+        "min_ms": round(min(times), 3),
+        "max_ms": round(max(times), 3),
+    }
+
+
+def build(size: int, *, rebuild: bool = False, log: bool = True) -> dict[str, Any]:
+    """The search benchmark's library of `size` articles, imported (with indexing) if needed."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    db = DATA / f"search-v{GENERATOR_VERSION}-s1-{label(size)}.db"
+    record_path = db.with_suffix(".json")
+    if db.exists() and record_path.exists() and not rebuild:
+        return {**json.loads(record_path.read_text(encoding="utf-8")), "db": str(db)}
+    files, _ = jsonl_files(size, 1, 1)
+    how = "cli" if cli_can_import_jsonl() else "save"
+    building = db.with_name(db.name + ".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
+    per_batch = max(1, len(files) // 10)
+    rates: list[float] = []
+    total_s = 0.0
+    added = 0
+    for start in range(0, len(files), per_batch):
+        batch = files[start : start + per_batch]
+        began = time.perf_counter()
+        count = (_import_cli if how == "cli" else _import_save)(building, batch)
+        took = time.perf_counter() - began
+        total_s += took
+        added += count
+        rates.append(round(count / took, 1))
+        if log:
+            print(f"  search import {label(size)}: {added:,}, {count / took:,.0f}/s", flush=True)
+    if added != size:
+        raise RuntimeError(f"imported {added:,} of {size:,} articles into {building}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    building.rename(db)
+    record = {
+        "size": size,
+        "import_path": "reader import (command line)" if how == "cli" else "Library.save",
+        "built": datetime.now().replace(microsecond=0).isoformat(),
+        "built_with_commit": reader_commit(),
+        "import_s": round(total_s, 1),
+        "articles_per_s": round(size / total_s, 1),
+        "rate_per_batch": rates,
+    }
+    record_path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return {**record, "db": str(db)}
+
+
+def _baseline_import(size: int) -> float | None:
+    """Articles/s of the store benchmark's import of the same data without a search index."""
+    path = DATA / f"library-v{GENERATOR_VERSION}-s1-{label(size)}.json"
+    if not path.exists():
+        return None
+    return float(json.loads(path.read_text(encoding="utf-8"))["articles_per_s"])
+
+
+def sizes_on_disk(conn: sqlite3.Connection) -> dict[str, int]:
+    """Bytes of indexed text (titles and bodies, UTF-8) and of the search tables."""
+    text = conn.execute(
+        "SELECT (SELECT sum(length(CAST(title AS BLOB))) FROM articles)"
+        " + (SELECT sum(length(CAST(body AS BLOB))) FROM bodies)"
+    ).fetchone()[0]
+    index = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'").fetchone()[0]
+    return {"text_bytes": int(text or 0), "index_bytes": int(index or 0)}
+
+
+def brute_force(
+    conn: sqlite3.Connection, query: str, scope: int, best: bool, limit: int = PAGE
+) -> list[int]:
+    """The first page by scanning every article's title and body with `instr` (ASCII lower)."""
+    parsed = parse_query(query)
+    where = ["s.scope_id = ?"]
+    params: list[object] = [scope]
+    has = "(instr(lower(a.title), ?) > 0 OR instr(lower(b.body), ?) > 0)"
+    for term in parsed.include:
+        where.append(has)
+        params += [term, term]
+    for term in parsed.exclude:
+        where.append("NOT " + has)
+        params += [term, term]
+    order = "s.published DESC, s.article_id DESC"
+    if best:
+        titles = " AND ".join("instr(lower(a.title), ?) > 0" for _ in parsed.include)
+        order = f"({titles}) DESC, {order}"
+        params += list(parsed.include)
+    sql = (
+        "SELECT s.article_id FROM article_scopes s JOIN articles a ON a.id = s.article_id"
+        f" JOIN bodies b ON b.id = s.article_id WHERE {' AND '.join(where)}"
+        f" ORDER BY {order} LIMIT {int(limit)}"
+    )
+    return [r[0] for r in conn.execute(sql, params)]
+
+
+def measure(size: int, runs: int, *, rebuild: bool = False) -> dict[str, Any]:
+    """Every figure for one size; written to bench/results/search-<size>.json and .md."""
+    record = build(size, rebuild=rebuild)
+    db = Path(record["db"])
+    lib = Library(db, create=False)
+    plain = sqlite3.connect(db)
+    disk = sizes_on_disk(plain)
+    tops = [c for c in lib.categories() if c.depth == 0]
+    largest = max(tops, key=lambda c: c.total)
+    smallest = min((c for c in lib.categories() if c.total > 0), key=lambda c: c.total)
+    brute_runs = 1 if size >= 1_000_000 else 3
+    cases = [(name, q, ROOT_SCOPE, "all") for name, q in QUERIES]
+    cases.append(("2 chars, largest category", "经济", largest.id, "/".join(largest.path)))
+    cases.append(("2 chars, smallest category", "经济", smallest.id, "/".join(smallest.path)))
+    rows: list[dict[str, Any]] = []
+    for name, q, scope, where in cases:
+        row: dict[str, Any] = {"name": name, "query": q, "scope": where}
+        for order in ("newest", "best"):
+            hits = lib.search(q, scope, order=order, limit=PAGE)  # type: ignore[arg-type]
+            ours = _stats(_timed(lambda: lib.search(q, scope, order=order, limit=PAGE), runs))  # noqa: B023
+            began = time.perf_counter()
+            expected = brute_force(plain, q, scope, order == "best")
+            brute_ms = (time.perf_counter() - began) * 1e3
+            if brute_runs > 1:
+                brute_ms = statistics.median(
+                    _timed(lambda: brute_force(plain, q, scope, order == "best"), brute_runs, 0)  # noqa: B023
+                )
+            row[order] = {
+                **ours,
+                "hits": len(hits),
+                "brute_ms": round(brute_ms, 1),
+                "ratio": round(brute_ms / max(ours["median_ms"], 1e-6), 1),
+                "same_as_brute": [h.summary.id for h in hits] == expected,
+            }
+        rows.append(row)
+        print(
+            f"  {label(size)} {name}: newest {row['newest']['median_ms']:.2f} ms"
+            f" (brute {row['newest']['brute_ms']:.0f} ms), best {row['best']['median_ms']:.2f} ms"
+            f" (brute {row['best']['brute_ms']:.0f} ms)",
+            flush=True,
+        )
+    page = lib.search_page("中国", limit=PAGE)
+    next_page = _stats(_timed(lambda: lib.search_page("中国", limit=PAGE, after=page.next), runs))
+    lib.close()
+    plain.close()
+    baseline = _baseline_import(size)
+    result = {
+        "size": size,
+        "label": label(size),
+        "when": datetime.now().replace(microsecond=0).isoformat(),
+        "commit": reader_commit(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "import": record,
+        "import_without_index_per_s": baseline,
+        **disk,
+        "index_ratio": round(disk["index_bytes"] / max(1, disk["text_bytes"]), 3),
+        "queries": rows,
+        "next_page_ms": next_page,
+    }
+    result["goals"] = _goals(result)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    base = RESULTS / f"search-{label(size)}"
+    base.with_suffix(".json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    base.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+    return result
+
+
+def _goals(result: dict[str, Any]) -> list[dict[str, Any]]:
+    newest = max(q["newest"]["median_ms"] for q in result["queries"])
+    best = max(q["best"]["median_ms"] for q in result["queries"])
+    same = all(q[o]["same_as_brute"] for q in result["queries"] for o in ("newest", "best"))
+    rate = result["import"]["articles_per_s"]
+    return [
+        {"goal": f"newest first page < {GOAL_NEWEST_MS:g} ms", "value": newest,
+         "met": newest < GOAL_NEWEST_MS},
+        {"goal": f"best match first page < {GOAL_BEST_MS:g} ms", "value": best,
+         "met": best < GOAL_BEST_MS},
+        {"goal": f"index <= {GOAL_SIZE_RATIO}x text", "value": result["index_ratio"],
+         "met": result["index_ratio"] <= GOAL_SIZE_RATIO},
+        {"goal": f"import >= {GOAL_IMPORT_RATE:g} articles/s", "value": rate,
+         "met": rate >= GOAL_IMPORT_RATE},
+        {"goal": "first pages equal brute force", "value": same, "met": same},
+    ]  # fmt: skip
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The result as a Markdown report."""
+    imp = result["import"]
+    base = result["import_without_index_per_s"]
+    lines = [
+        f"# Search benchmark, {result['label']} articles",
+        "",
+        f"{result['when']}, reader {result['commit']}, Python {result['python']},"
+        f" SQLite {result['sqlite']}.",
+        "",
+        f"Import with indexing ({imp['import_path']}): {imp['articles_per_s']:,.0f} articles/s"
+        + (f" (the store benchmark's import without an index: {base:,.0f}/s)" if base else "")
+        + f"; rate per batch {', '.join(f'{r:,.0f}' for r in imp['rate_per_batch'])}.",
+        "",
+        f"Index: {result['index_bytes'] / 1e6:,.1f} MB for {result['text_bytes'] / 1e6:,.1f} MB"
+        f" of text: **{result['index_ratio']:.2f}x**.",
+        "",
+        "First page of 50, median (min-max) ms; brute force = SQL `instr` scan of the same"
+        " library; ratio = brute force / search.",
+        "",
+        "| query | scope | newest first | brute | ratio | best match | brute | ratio | = brute |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for q in result["queries"]:
+        n, b = q["newest"], q["best"]
+        lines.append(
+            f"| {q['name']}: `{q['query']}` | {q['scope']} | {n['median_ms']:.2f}"
+            f" ({n['min_ms']:.2f}-{n['max_ms']:.2f}), {n['hits']} hits | {n['brute_ms']:,.1f}"
+            f" | {n['ratio']:,.0f}x | {b['median_ms']:.2f} ({b['min_ms']:.2f}-{b['max_ms']:.2f})"
+            f" | {b['brute_ms']:,.1f} | {b['ratio']:,.0f}x"
+            f" | {'yes' if n['same_as_brute'] and b['same_as_brute'] else 'NO'} |"
+        )
+    nxt = result["next_page_ms"]
+    lines += [
+        "",
+        f"Next page by cursor (`中国`): {nxt['median_ms']:.2f} ms.",
+        "",
+        "## Goals",
+        "",
+    ]
+    for goal in result["goals"]:
+        lines.append(f"- {goal['goal']}: {goal['value']} ({'met' if goal['met'] else 'MISSED'})")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the search benchmark for each size; non-zero if a goal was missed."""
+    parser = argparse.ArgumentParser(prog="python -m bench.search_bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="10k articles only")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rebuild", action="store_true", help="import again even if cached")
+    args = parser.parse_args(argv)
+    sizes = [10_000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    missed = 0
+    for size in sizes:
+        result = measure(size, args.runs, rebuild=args.rebuild)
+        for goal in result["goals"]:
+            print(f"  search {label(size)}: {goal['goal']}: {goal['value']}"
+                  f" ({'met' if goal['met'] else 'MISSED'})")  # fmt: skip
+            missed += not goal["met"]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
