@@ -97,6 +97,8 @@ def connect(
             "cannot share memory between programs and the library could be damaged; "
             "keep it on a local disk (--db or READER_DB)"
         )
+    if not exists and _create_atomically(path, seconds):
+        exists = True
     readonly = exists and not (_writable(path) and _writable(path.parent))
     mode = "ro" if readonly else ("rw" if exists else "rwc")
     uri = f"{path.resolve().as_uri()}?mode={mode}"
@@ -118,6 +120,36 @@ def connect(
         return _open(f"{uri}&immutable=1", seconds), readonly
     except sqlite3.DatabaseError as error:
         raise LibraryError(describe(error, shown)) from None
+
+
+def _create_atomically(path: Path, timeout: float) -> bool:
+    """Make an empty write-ahead-log database at `path` in one step; False if not possible here.
+
+    SQLite creates the file at once but writes nothing until the first change: a process killed
+    in between would leave a zero-byte file, which `connect` refuses as a possibly lost library.
+    The file is built under a hidden name and linked into place, which also fails (and the
+    other's file is used) when another process created the library meanwhile.
+    """
+    spare = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    try:
+        conn = sqlite3.connect(spare, timeout=timeout, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        finally:
+            conn.close()
+        os.link(spare, path)
+    except FileExistsError:
+        return True
+    except (OSError, sqlite3.Error):
+        return False  # no hard links on this filesystem: SQLite creates the file itself
+    finally:
+        for leftover in (
+            spare,
+            spare.with_name(spare.name + "-wal"),
+            spare.with_name(spare.name + "-shm"),
+        ):
+            leftover.unlink(missing_ok=True)
+    return True
 
 
 def _open(uri: str, timeout: float) -> sqlite3.Connection:

@@ -132,6 +132,14 @@ class Library:
         with self._tx.lock:
             self.db.conn.close()
 
+    def check(self) -> list[str]:
+        """Problems found by SQLite's integrity check and the store's own invariants (counts,
+        bodies, scopes, search index), one line each; an empty list for a sound library."""
+        from reader.store import integrity
+
+        with self._tx.read() as conn:
+            return integrity.problems(conn)
+
     def __enter__(self) -> Library:
         return self
 

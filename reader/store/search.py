@@ -403,3 +403,8 @@ def search_page(
         excerpt, spans = snippet(f.title, f.body, query)
         hits.append(RawHit(f.article_id, f.published, f.tier, excerpt, spans, f.in_title))
     return hits
+
+
+def indexed_ids(conn: sqlite3.Connection) -> set[int]:
+    """The ids of the articles the search index holds (to check it against `articles`)."""
+    return {row[0] for row in conn.execute("SELECT article_id FROM search_docs")}

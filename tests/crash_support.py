@@ -1,0 +1,86 @@
+"""Helpers for the tests that run `reader` as real processes: sources, waiting, and checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from reader.store import integrity
+
+ARTICLES_PER_FILE = 15
+
+
+def reader_process(*args: str, **kwargs: object) -> subprocess.Popen[bytes]:
+    """Start `python -m reader ARGS` with its output captured."""
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "reader", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll `condition` until it holds; fail the test naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(0.002)
+
+
+def write_source(path: Path, name: str, version: int, count: int = ARTICLES_PER_FILE) -> None:
+    """A JSON Lines file of `count` articles, each title and body marked with `version`.
+
+    The GUIDs depend only on `name`, so writing a new version makes a re-import update every
+    article of the file.
+    """
+    lines = []
+    for n in range(count):
+        item = {
+            "title": f"{name} 第{n}篇 v{version}",
+            "guid": f"crash:{name}:{n}",
+            "category": ["崩溃测试", f"组{n % 3}"],
+            "published": f"2024-{1 + n % 12:02}-{1 + n % 28:02}T08:00:00",
+            "body": f"版本 v{version} 的正文。\n\n" + "这是一段用来占地方的文字。" * 40,
+        }
+        lines.append(json.dumps(item, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def versions_by_source(db: Path) -> dict[str, list[int]]:
+    """For each source file stored in the library, the version of each of its articles."""
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT source, title FROM articles").fetchall()
+    finally:
+        conn.close()
+    found: dict[str, list[int]] = {}
+    for source, title in rows:
+        found.setdefault(Path(source).name, []).append(int(title.rsplit(" v", 1)[1]))
+    return found
+
+
+def library_problems(db: Path) -> list[str]:
+    """SQLite's integrity check and the store's invariants, read through a plain connection."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        return integrity.problems(conn)
+    finally:
+        conn.close()
+
+
+def wal_path(db: Path) -> Path:
+    """The write-ahead log beside a library."""
+    return db.with_name(db.name + "-wal")
+
+
+def leftover_files(folder: Path) -> list[str]:
+    """Names in `folder`, sorted (to see what a command left behind)."""
+    return sorted(os.listdir(folder))
