@@ -92,6 +92,18 @@ MAIN_BINDINGS = _ids(
         ),
         _bind("slash", "search", "Search", "Search the library.", key_display="/"),
         _bind(
+            "ctrl+t",
+            "search_scope",
+            "Scope",
+            "Search the current category or the whole library (toggles).",
+        ),
+        _bind(
+            "ctrl+o",
+            "search_order",
+            "Order",
+            "Search results newest first or best match first (toggles).",
+        ),
+        _bind(
             "escape",
             "back_out",
             "Back",
@@ -106,6 +118,13 @@ MAIN_BINDINGS = _ids(
             "Move to the previous pane.",
             show=False,
         ),
+    ],
+)
+
+SEARCH_BINDINGS = _ids(
+    "search",
+    [
+        _bind("escape", "close_search", "Close", "Close the search and go back to where you were."),
     ],
 )
 
@@ -288,5 +307,6 @@ def all_binding_ids() -> set[str]:
         READING_BINDINGS,
         OUTLINE_BINDINGS,
         HELP_BINDINGS,
+        SEARCH_BINDINGS,
     )
     return {binding.id for table in tables for binding in table if binding.id}

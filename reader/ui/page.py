@@ -15,6 +15,7 @@ from textual.content import Content, Span
 
 from reader.models import Article, ArticleSummary
 from reader.sanitize import sanitize_line
+from reader.store.search_query import match_spans
 from reader.ui.document import BLANK, Block, markdown_blocks, split_parts
 from reader.ui.wrapping import wrap_ranges
 
@@ -73,7 +74,7 @@ def build_page(view: ArticleView) -> Page:
     blocks: list[Block] = [
         Block(Content(" › ").join(crumbs)),
         BLANK,
-        Block(Content.styled(title, "title")),
+        highlight(Block(Content.styled(title, "title")), view.terms),
         Block(meta_line(article)),
         BLANK,
     ]
@@ -132,17 +133,13 @@ def _source_name(article: Article) -> str:
 
 
 def highlight(block: Block, terms: Sequence[str]) -> Block:
-    """Mark every case-insensitive occurrence of `terms` in a block with the `match` role."""
-    plain = block.content.plain.casefold()
-    spans: list[Span] = []
-    for term in terms:
-        needle = term.casefold()
-        if not needle:
-            continue
-        at = plain.find(needle)
-        while at >= 0:
-            spans.append(Span(at, at + len(needle), "match"))
-            at = plain.find(needle, at + len(needle))
+    """Mark what the searches in `terms` match in a block with the `match` role.
+
+    Each entry is a query as typed (`茶 "green tea" -milk`): its wanted words and phrases are
+    marked wherever they occur, case-insensitively, exactly as search matched them.
+    """
+    plain = block.content.plain
+    spans = [Span(start, end, "match") for term in terms for start, end in match_spans(plain, term)]
     if not spans:
         return block
     content = block.content.add_spans(spans)

@@ -28,9 +28,11 @@ from reader.ui import loading
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
 from reader.ui.history import History, web_link
 from reader.ui.page import ArticleView, build_page
+from reader.ui.screens.searching import SearchMixin
 from reader.ui.widgets.article_list import ArticleList, Query
 from reader.ui.widgets.category_tree import ALL_ARTICLES, CategoryTree
 from reader.ui.widgets.reading_pane import ReadingPane
+from reader.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -39,7 +41,7 @@ NARROW_BELOW = 120
 TINY_BELOW = 60
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SearchMixin, Screen[None]):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
@@ -104,6 +106,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """The three panes side by side, and the footer with the keys that matter now."""
+        yield SearchBar(id="search")
         with Horizontal(id="panes"):
             yield CategoryTree(id="tree")
             yield ArticleList(self.library, id="list")
@@ -165,7 +168,10 @@ class MainScreen(Screen[None]):
 
     def watch_query_now(self, query: Query) -> None:
         """Load the list for the new scope, order or filter, and remember the choice."""
-        self.articles.set_query(query)
+        keep, self._keep_cursor = self._keep_cursor, None
+        self.articles.set_query(query, keep_cursor=keep)
+        if query.search:
+            return
         self._remember(
             {
                 loading.STATE_SCOPE: query.scope,
@@ -177,14 +183,25 @@ class MainScreen(Screen[None]):
     @on(ArticleList.Filled)
     def _list_filled(self, message: ArticleList.Filled) -> None:
         self._describe_list(message.query, message.total)
+        if message.query.search:
+            self.search_filled(message.query, message.total)
 
     @on(ArticleList.Failed)
     def _list_failed(self, message: ArticleList.Failed) -> None:
-        self.notify(message.text, severity="error", markup=False, timeout=6)
+        if message.query is not None and message.query.search:
+            self.search_failed(message.text)
+        else:
+            self.notify(message.text, severity="error", markup=False, timeout=6)
 
     def _describe_list(self, query: Query, total: int) -> None:
         path = self.names.get(query.scope, ())
         name = sanitize_line(path[-1]) if path else ALL_ARTICLES
+        if query.search:
+            self.articles.border_title = Content.assemble("Search: ", sanitize_line(query.search))
+            more = "+" if self.articles.more_expected() else ""
+            shown = total - (1 if more else 0)
+            self.articles.border_subtitle = Content(f"{shown:,}{more} in {name}")
+            return
         self.articles.border_title = Content(name)
         what = "unread" if query.unread_only else "articles"
         self.articles.border_subtitle = Content(
@@ -203,7 +220,9 @@ class MainScreen(Screen[None]):
 
     @on(CategoryTree.Chosen)
     def _category_chosen(self, message: CategoryTree.Chosen) -> None:
-        if message.scope != self.query_now.scope:
+        if self.searching:
+            self.rescope_search(message.scope)
+        elif message.scope != self.query_now.scope:
             self.query_now = replace(self.query_now, scope=message.scope)
         if message.enter:
             self.remove_class("-tree")
@@ -211,7 +230,7 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Opened)
     def _article_chosen(self, message: ArticleList.Opened) -> None:
-        self._open(message.summary.id, count=True, focus=True)
+        self._open(message.summary.id, count=True, focus=True, terms=self.search_terms())
 
     @on(ReadingPane.Step)
     def _step(self, message: ReadingPane.Step) -> None:
@@ -350,7 +369,9 @@ class MainScreen(Screen[None]):
         (which at 80 columns has no room for them) and their keys do nothing.
         """
         if action in ("sort", "unread_only"):
-            return self.focused is not self.pane
+            return self.focused is not self.pane and not self.searching
+        if action in ("search_scope", "search_order"):
+            return self.searching
         if action in ("star", "toggle_read"):
             return True if self._target() is not None else None
         if action in ("copy_link", "open_link"):
@@ -453,10 +474,6 @@ class MainScreen(Screen[None]):
         self.app.open_url(url)
         self.notify(f"Opening {url}", markup=False, timeout=3)
 
-    def action_search(self) -> None:
-        """Open the search box."""
-        self.notify("Search is not available in this version.", timeout=3)
-
     def action_back_out(self) -> None:
         """Escape: from the article to the list, from the list to the categories."""
         if self.has_class("-reading") and not self.has_class("-wide"):
@@ -464,6 +481,8 @@ class MainScreen(Screen[None]):
             self.articles.focus()
         elif self.focused is self.pane:
             self.articles.focus()
+        elif self.focused is self.articles and self.searching:
+            self.action_close_search()
         elif self.focused is self.articles:
             # Below 60 columns the tree and the list take turns at the whole width.
             self.add_class("-tree")

@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.models import ROOT_SCOPE, ArticleSummary, Cursor
+from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, SearchCursor
 from reader.sanitize import sanitize_line
 from reader.store.errors import LibraryError
 from reader.ui.commands import LIST_BINDINGS
@@ -34,11 +34,17 @@ BLOCK = 100
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """What the list shows: a scope, an order and the unread filter."""
+    """What the list shows: a scope, an order and the unread filter, or search results.
+
+    With `search` set the list holds the results of that search in the scope, ordered by
+    `order` (`newest` or `best`); how many there are is learnt page by page.
+    """
 
     scope: int = ROOT_SCOPE
     sort: str = "published"
     unread_only: bool = False
+    search: str = ""
+    order: str = "newest"
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -74,7 +80,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             generation: int,
             block: int,
             rows: list[ArticleSummary],
-            after: Cursor | None,
+            after: Cursor | SearchCursor | None,
             total: int | None,
         ) -> None:
             super().__init__()
@@ -95,9 +101,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     class Failed(Message):
         """Rows could not be read; the text is one line fit to show."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, query: Query | None = None) -> None:
             super().__init__()
             self.text = text
+            self.query = query
 
     def __init__(self, library: Library, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -107,7 +114,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.names: dict[int, str] = {}
         self._generation = 0
         self._blocks: dict[int, list[ArticleSummary]] = {}
-        self._cursors: dict[int, Cursor | None] = {}
+        self._cursors: dict[int, Cursor | SearchCursor | None] = {}
+        self.snippets: dict[int, str] = {}
+        self._more = False
         self._pending: set[int] = set()
         self._open_when_loaded: int | None = None
         self._new: Query | None = None
@@ -123,7 +132,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._keep_cursor = keep_cursor
         self._fetch(self._generation, query, 0, None, 0)
 
-    def _apply_first(self, rows: list[ArticleSummary], after: Cursor | None, total: int) -> None:
+    def _apply_first(
+        self, rows: list[ArticleSummary], after: Cursor | SearchCursor | None, total: int
+    ) -> None:
         assert self._new is not None
         self.query_now, self.total = self._new, total
         self._new = None
@@ -131,7 +142,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursors = {0: after}
         self._pending = set()
         self.total = max(self.total, len(rows))
-        if len(rows) < BLOCK:
+        if len(rows) < BLOCK or (self.query_now.search and after is None):
             self.total = len(rows)
         self.virtual_size = Size(self.size.width, self.total)
         keep = self._keep_cursor
@@ -180,8 +191,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @work(thread=True, group="list-rows")
     def _fetch(
-        self, generation: int, query: Query, block: int, after: Cursor | None, offset: int
+        self,
+        generation: int,
+        query: Query,
+        block: int,
+        after: Cursor | SearchCursor | None,
+        offset: int,
     ) -> None:
+        if query.search:
+            self._fetch_results(generation, query, block, after, offset)
+            return
         try:
             total = None
             if block == 0:
@@ -190,7 +209,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             page = self.library.page(
                 query.scope,
                 sort=query.sort,  # type: ignore[arg-type]
-                after=after,
+                after=after if isinstance(after, Cursor) else None,
                 offset=0 if after is not None else offset,
                 limit=BLOCK,
                 unread_only=query.unread_only,
@@ -200,17 +219,56 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self.post_message(self.Loaded(generation, block, list(page.items), page.next, total))
 
+    def _fetch_results(
+        self,
+        generation: int,
+        query: Query,
+        block: int,
+        after: Cursor | SearchCursor | None,
+        offset: int,
+    ) -> None:
+        """One block of search results; the total grows by a block while more may follow."""
+        try:
+            page = self.library.search_page(
+                query.search,
+                query.scope,
+                order="best" if query.order == "best" else "newest",
+                limit=BLOCK,
+                after=after if isinstance(after, SearchCursor) else None,
+                offset=0 if after is not None else offset,
+            )
+        except LibraryError as error:
+            self.post_message(self.Failed(str(error), query))
+            self.post_message(self.Loaded(generation, block, [], None, block * BLOCK))
+            return
+        rows = [hit.summary for hit in page.hits]
+        for hit in page.hits:
+            self.snippets[hit.summary.id] = hit.snippet
+        more = page.next is not None
+        total = block * BLOCK + len(rows) + (1 if more else 0)
+        if generation == self._generation:
+            self.post_message(self.Loaded(generation, block, rows, page.next, total))
+
+    def more_expected(self) -> bool:
+        """Whether search results may go on past the rows loaded so far."""
+        return self._more
+
     def on_article_list_loaded(self, message: ArticleList.Loaded) -> None:
         """Take in a fetched block, if it belongs to the current query."""
         message.stop()
         if message.generation != self._generation:
             return
+        self._more = message.after is not None
         if self._new is not None and message.block == 0:
             self._apply_first(message.rows, message.after, message.total or 0)
         else:
             self._pending.discard(message.block)
             self._blocks[message.block] = message.rows
             self._cursors[message.block] = message.after
+            if self.query_now.search and message.total is not None:
+                self.total = max(message.total, message.block * BLOCK + len(message.rows))
+                self.virtual_size = Size(self.size.width, self.total)
+                self.post_message(self.Filled(self.query_now, self.total))
             if len(self._blocks) > 64:  # keep memory flat while scrolling a huge list
                 far = max(self._blocks, key=lambda b: abs(b - self.cursor // BLOCK))
                 del self._blocks[far]

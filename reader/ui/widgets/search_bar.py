@@ -1,0 +1,106 @@
+"""The search bar: a one-line box above the panes, and what the search is scoped and ordered by.
+
+It only announces intent: `Changed` once typing pauses (so a fast typist starts one search, not
+ten), `Submitted` on Enter, `Closed` on Escape. The screen runs the search and owns the state.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from reader.ui.commands import SEARCH_BINDINGS
+
+DEBOUNCE_S = 0.15
+"""How long typing must pause before a search starts."""
+
+
+class SearchBar(Horizontal):
+    """`/` opens it; the results fill the article list as you type."""
+
+    HELP = (
+        "Any text from one character up; several words must all occur; "
+        '"quoted words" as written; -word excludes.'
+    )
+    BINDINGS: ClassVar[list[BindingType]] = list(SEARCH_BINDINGS)
+
+    class Changed(Message):
+        """The text settled: search for it (an empty text ends the results)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Submitted(Message):
+        """Enter: go to the results."""
+
+    class Closed(Message):
+        """Escape: close the search and go back to where the reader was."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        """The input and a status line (scope, order, how many results)."""
+        yield Static(Content("/"), id="search-mark")
+        yield Input(
+            placeholder='茶, 人工智能, "exact phrase", -exclude',
+            id="search-input",
+            compact=True,
+        )
+        yield Static(Content(""), id="search-status")
+
+    @property
+    def input(self) -> Input:
+        """The text box."""
+        return self.query_one(Input)
+
+    @property
+    def text(self) -> str:
+        """What is typed now."""
+        return self.input.value
+
+    def open(self, text: str | None = None) -> None:
+        """Show the bar and put the cursor in the box."""
+        if text is not None:
+            self.input.value = text
+        self.display = True
+        self.input.focus()
+
+    def close(self) -> None:
+        """Hide the bar (the text stays for the next `/`)."""
+        if self._timer is not None:
+            self._timer.stop()
+        self.display = False
+
+    def set_status(self, status: Content) -> None:
+        """Show scope, order and counts (or a problem) beside the box."""
+        self.query_one("#search-status", Static).update(status)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Restart the pause timer on every keystroke."""
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value
+        self._timer = self.set_timer(DEBOUNCE_S, lambda: self.post_message(self.Changed(value)))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Search now (no waiting for the pause) and move to the results."""
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self.post_message(self.Changed(event.value))
+        self.post_message(self.Submitted())
+
+    def action_close_search(self) -> None:
+        """Escape in the box."""
+        self.post_message(self.Closed())
