@@ -25,7 +25,7 @@ from reader.output import (
     listing_lines,
     summary_json,
 )
-from reader.store import Library, LibraryError, LibraryReadOnly
+from reader.store import Library, LibraryBusy, LibraryError, LibraryReadOnly
 from reader.store.library import SORTS, Sort
 
 DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
@@ -237,6 +237,12 @@ def show_command(
             except LibraryReadOnly:  # a read-only library can still be read
                 click.echo(
                     f"reader: {library.path} is read-only; this view was not counted", err=True
+                )
+            except LibraryBusy:  # so can one whose write lock another program holds
+                click.echo(
+                    f"reader: {library.path} is busy (another program holds its write lock); "
+                    "this view was not counted",
+                    err=True,
                 )
         article = library.get(article_id)
     assert article is not None

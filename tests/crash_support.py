@@ -58,7 +58,9 @@ def versions_by_source(db: Path) -> dict[str, list[int]]:
     """For each source file stored in the library, the version of each of its articles."""
     conn = sqlite3.connect(db)
     try:
-        rows = conn.execute("SELECT source, title FROM articles").fetchall()
+        rows = conn.execute(
+            "SELECT source, title FROM articles WHERE source != ?", ("",)
+        ).fetchall()
     finally:
         conn.close()
     found: dict[str, list[int]] = {}
@@ -84,3 +86,45 @@ def wal_path(db: Path) -> Path:
 def leftover_files(folder: Path) -> list[str]:
     """Names in `folder`, sorted (to see what a command left behind)."""
     return sorted(os.listdir(folder))
+
+
+TESTS = Path(__file__).parent
+
+
+def python_process(code: str, *args: str, **kwargs: object) -> subprocess.Popen[bytes]:
+    """Run `code` in a new interpreter that can import this module; `args` are its sys.argv[1:]."""
+    prelude = f"import sys; sys.path.insert(0, {str(TESTS)!r}); "
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-c", prelude + code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+
+
+def wait_for_file(path: Path, timeout: float = 60.0) -> None:
+    """Block until `path` exists (a start signal shared by processes)."""
+    wait_until(path.exists, timeout, f"{path.name} to appear")
+
+
+def app_worker(db: str, name: str, rounds: int, go: str) -> None:
+    """What an app does to a library, `rounds` times: count views, save state, read pages.
+
+    Started as its own process by the concurrency tests; waits for the file `go` so that every
+    process starts at once, then prints one JSON line of what it did.
+    """
+    from reader.store import Library
+
+    wait_for_file(Path(go))
+    views: dict[int, int] = {}
+    with Library(db, create=False) as library:
+        ids = [a.id for a in library.page(limit=20).items]
+        for n in range(rounds):
+            article_id = ids[n % len(ids)]
+            library.count_view(article_id, mark_read=n % 2 == 0)
+            views[article_id] = views.get(article_id, 0) + 1
+            library.set_state(f"worker:{name}", n)
+            library.page(sort="views", limit=30)
+            library.get(article_id)
+            library.counts()
+    print(json.dumps({str(k): v for k, v in views.items()}))

@@ -1,0 +1,178 @@
+"""Concurrency: app instances and imports on one library at once wait for each other, never fail.
+
+HOSTILE.md D: deferred transactions that read and then write fail at once with "database is
+locked"; two instances starting together both migrate. Every test here runs real processes on
+one library file: they must all finish without an error, and the counts must add up. A lock held
+forever gives one clear line after the busy timeout, from the command line and from the API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import make_drafts
+from crash_support import (
+    ARTICLES_PER_FILE,
+    python_process,
+    reader_process,
+    versions_by_source,
+    write_source,
+)
+from sqlite_utils import Database
+
+from reader.store import Library, LibraryBusy
+from reader.store.schema import migrations
+
+WORKER = (
+    "from crash_support import app_worker;"
+    " app_worker(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4])"
+)
+
+
+def test_two_apps_and_an_import_at_once(tmp_path: Path) -> None:
+    """Two app-like processes count views and save state while `reader import` writes 40 files."""
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.save(make_drafts(20))
+        before = {a.id: a.views for a in library.page(limit=20).items}
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for n in range(40):
+        write_source(folder / f"file{n:02}.jsonl", f"file{n:02}", 1)
+    go = tmp_path / "go"
+    rounds = 300
+    workers = [python_process(WORKER, str(db), name, str(rounds), str(go)) for name in "ab"]
+    importer = python_process(
+        "from pathlib import Path; from crash_support import wait_for_file;"
+        " wait_for_file(Path(sys.argv[1])); from reader.cli import main;"
+        " main(['import', '--db', sys.argv[2], sys.argv[3]])",
+        str(go),
+        str(db),
+        str(folder),
+    )
+    go.touch()
+    results = []
+    for process in [*workers, importer]:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0 and err == b"", err.decode()
+        results.append(out.decode())
+    assert results[2].startswith("40 sources: 600 added, 0 updated, 0 unchanged, 0 failed")
+    counted: dict[int, int] = {}
+    for line in results[:2]:
+        for key, value in json.loads(line).items():
+            counted[int(key)] = counted.get(int(key), 0) + value
+    assert sum(counted.values()) == 2 * rounds
+    with Library(db, create=False) as library:
+        assert library.check() == []
+        for article_id, views in before.items():
+            assert library.get(article_id).views == views + counted.get(article_id, 0)  # type: ignore[union-attr]
+        assert library.get_state("worker:a") == rounds - 1
+        assert library.get_state("worker:b") == rounds - 1
+        assert library.counts()[0] == 20 + 40 * ARTICLES_PER_FILE
+    stored = versions_by_source(db)
+    assert all(stored[f"file{n:02}.jsonl"] == [1] * ARTICLES_PER_FILE for n in range(40))
+
+
+def test_instances_starting_together_migrate_a_new_library_once(tmp_path: Path) -> None:
+    """Six processes open the same new library at the same moment: one migrates, all open it."""
+    for attempt in range(2):
+        db = tmp_path / f"attempt{attempt}" / "library.db"
+        db.parent.mkdir()
+        go = tmp_path / f"go{attempt}"
+        opener = (
+            "from pathlib import Path; from crash_support import wait_for_file;"
+            " from reader.store import Library; wait_for_file(Path(sys.argv[2]));"
+            " lib = Library(sys.argv[1]); lib.set_state('opened:' + sys.argv[3], True);"
+            " print(lib.counts()[0]); lib.close()"
+        )
+        processes = [python_process(opener, str(db), str(go), str(n)) for n in range(6)]
+        go.touch()
+        for process in processes:
+            out, err = process.communicate(timeout=60)
+            assert process.returncode == 0 and err == b"", err.decode()
+            assert out == b"0\n"
+        conn = sqlite3.connect(db)
+        try:
+            applied = [m.name for m in migrations.applied(Database(conn))]
+            assert migrations.pending(Database(conn)) == []
+            opened = conn.execute("SELECT count(*) FROM state WHERE key LIKE 'opened:%'").fetchone()
+        finally:
+            conn.close()
+        assert len(applied) == len(set(applied)), applied
+        assert opened == (6,)
+        assert [p.name for p in db.parent.iterdir() if p.name.endswith(".new")] == []
+
+
+HOLD_LOCK = (
+    "import sqlite3, time; conn = sqlite3.connect(sys.argv[1], isolation_level=None);"
+    " conn.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(600)"
+)
+
+
+@pytest.fixture
+def stuck_library(tmp_path: Path) -> Iterator[Path]:
+    """A library whose write lock another process holds (`BEGIN IMMEDIATE`) until the test ends."""
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.save(make_drafts(5))
+    holder = python_process(HOLD_LOCK, str(db))
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == b"locked\n"
+        yield db
+    finally:
+        holder.kill()
+        holder.communicate()
+
+
+def test_a_stuck_lock_is_one_line_from_the_command_line(
+    stuck_library: Path, tmp_path: Path
+) -> None:
+    """Writers wait for the busy timeout, then say so in one line; readers are not held up."""
+    source = tmp_path / "note.jsonl"
+    write_source(source, "note", 1)
+    env = {**os.environ, "READER_BUSY_TIMEOUT": "1"}
+    started = time.monotonic()
+    importer = reader_process("import", "--db", str(stuck_library), str(source), env=env)
+    out, err = importer.communicate(timeout=60)
+    waited = time.monotonic() - started
+    assert importer.returncode == 1 and out == b""
+    assert err.decode() == (
+        f"reader: {stuck_library} is busy: another program has held its write lock for more "
+        "than 1 s; try again when it has finished\n"
+    )
+    assert 1.0 <= waited < 30
+    lister = reader_process("list", "--db", str(stuck_library), env=env)
+    out, err = lister.communicate(timeout=60)
+    assert lister.returncode == 0 and err == b"" and out.count(b"\n") == 5
+    shown = reader_process("show", "--db", str(stuck_library), "1", env=env)
+    out, err = shown.communicate(timeout=60)
+    assert shown.returncode == 0 and "第0篇".encode() in out
+    assert err.decode() == (
+        f"reader: {stuck_library} is busy (another program holds its write lock); "
+        "this view was not counted\n"
+    )
+
+
+def test_a_stuck_lock_raises_library_busy_from_the_api(stuck_library: Path) -> None:
+    """`Library` waits `busy_timeout` seconds, then raises `LibraryBusy`; reading still works."""
+    with Library(stuck_library, create=False, busy_timeout=0.5) as library:
+        assert library.counts() == (5, 5)
+        started = time.monotonic()
+        with pytest.raises(LibraryBusy) as caught:
+            library.count_view(1)
+        assert time.monotonic() - started >= 0.5
+        assert str(caught.value) == (
+            f"{stuck_library} is busy: another program has held its write lock for more than "
+            "0.5 s; try again when it has finished"
+        )
+        assert "\n" not in str(caught.value)
+        with pytest.raises(LibraryBusy):
+            library.save(make_drafts(3, start=100))
+        assert library.counts() == (5, 5) and library.get(1).views == 0  # type: ignore[union-attr]
