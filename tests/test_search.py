@@ -310,3 +310,69 @@ def test_a_large_older_library_asks_for_reindex(
             lib.search("经济")
         assert lib.reindex() == 20
         assert ids(lib.search("经济", limit=100)) == brute_force(lib, "经济")
+
+
+def test_small_and_large_scopes_give_the_same_results(
+    filled: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.store import search_results
+
+    category = filled.find_category(("科技", "亚洲"))
+    assert category is not None
+    for small in (0, 10_000):
+        monkeypatch.setattr(search_results, "SMALL_SCOPE", small)
+        for query in ("中", "经济 -中国", "hello"):
+            assert ids(filled.search(query, category.id, limit=1000)) == brute_force(
+                filled, query, category.id
+            )
+            best = filled.search_page(query, category.id, order="best", limit=3)
+            assert best.next is None or len(best.hits) == 3
+
+
+def test_a_day_fuller_than_its_docid_range_stays_exact(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.store import search
+
+    monkeypatch.setattr(search, "_PER_DAY", 4)
+    day = datetime(2024, 2, 2, 8, 0, 0)
+    drafts = [
+        ArticleDraft(
+            title=f"同一天 {n}",
+            body="经济" if n % 3 else "中国",
+            url=f"https://example.org/d/{n}",
+            published=day + timedelta(minutes=(n * 37) % 50),
+        )
+        for n in range(15)
+    ]
+    drafts += [
+        ArticleDraft(
+            title="次日",
+            body="经济",
+            url="https://example.org/n",
+            published=day + timedelta(days=1),
+        ),
+        ArticleDraft(
+            title="前日",
+            body="经济",
+            url="https://example.org/p",
+            published=day - timedelta(days=1),
+        ),
+    ]
+    for draft in drafts:  # one at a time: each save allocates docids on top of the last
+        library.save([draft])
+    assert search.has_flag(library.db.conn, search.DISPLACED_KEY)
+    for query in ("经济", "同一天", "中国"):
+        expected = brute_force(library, query)
+        assert ids(library.search(query, limit=100)) == expected
+        walked: list[int] = []
+        page = library.search_page(query, limit=2)
+        while True:
+            walked += [hit.summary.id for hit in page.hits]
+            if page.next is None:
+                break
+            page = library.search_page(query, limit=2, after=page.next)
+        assert walked == expected
+    library.reindex()
+    assert ids(library.search("经济", limit=100)) == brute_force(library, "经济")
+    _consistent(library)

@@ -449,10 +449,10 @@ class Library:
         Pass the previous page's `next` as `after` to walk on; `offset` skips results (O(n)).
         Raises `SearchQueryError` (a `LibraryError`) when there is nothing to search for.
         """
-        from reader.store import search
+        from reader.store import search_results
 
         with self._tx.read() as conn:
-            raw = search.search_page(
+            raw = search_results.search_page(
                 conn,
                 query,
                 scope,

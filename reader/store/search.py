@@ -1,10 +1,10 @@
-"""Full-text search over titles and bodies: the index, kept in step with writes, and queries.
+"""The search index over titles and bodies, kept in step with writes (queries: `search_results`).
 
 Two contentless FTS5 tables (`detail=none`: they store only which documents hold a term) index
 the terms of `search_query.index_terms`: `search_index` for title and body, `search_titles` for
-titles alone. Their rowid, the *docid*, is the article's publication day (since 1900) shifted left
-20 bits plus a counter within the day, so FTS5's own `ORDER BY rowid DESC` walks hits newest day
-first and docids stay close together (small index). Hits of one day are put in exact
+titles alone. Their rowid, the *docid*, is the article's publication day (since 1900) shifted
+left `DAY_BITS` bits plus a counter within the day, so FTS5's own `ORDER BY rowid DESC` walks
+hits newest day first and docids stay close together (small index). Hits are put in exact
 (`published`, id) order after reading them, so results are in true newest-first order while the
 first page of even a very common term costs about a page's worth of work. `search_docs` maps each
 article to its docid.
@@ -24,22 +24,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from reader.store.errors import LibraryError
-from reader.store.search_query import Query, index_terms, match_expression, parse_query, snippet
+from reader.store.search_query import index_terms
 
-Order = Literal["newest", "best"]
-ORDERS: tuple[Order, ...] = ("newest", "best")
-
-DAY_BITS = 20
-"""Up to 2**20 articles a day: room for any real library, and docids close enough together."""
+DAY_BITS = 12
+"""Room for 4,096 articles a day: docids of a large library are nearly consecutive, which keeps
+the index small and fast to write. An article of a full day takes a docid above every other: any
+docid at or above its day's start keeps results exact (`search_results` only stops reading
+candidates below the day of its last hit), but then the next page reads from the top again."""
 _PER_DAY = 1 << DAY_BITS
 _FIRST_DAY = date(1900, 1, 1).toordinal()
-_FIRST_BATCH = 64
-_MAX_BATCH = 2_048
 _HASH_BYTES = 128_000_000
 """FTS5 keeps this much pending index in memory before writing a segment (default 1 MB)."""
 
@@ -61,22 +57,13 @@ CREATE UNIQUE INDEX search_docs_docid ON search_docs (docid);
 INDEX_ON_UPGRADE = 5_000
 """An upgraded library with at most this many articles is indexed during the upgrade."""
 
-_STALE_KEY = "search.stale"
+STALE_KEY = "search.stale"
+"""Set in `state` while an upgraded library's index waits for `reader reindex`."""
+DISPLACED_KEY = "search.displaced"
+"""Set in `state` once some article's docid lies beyond its own day's range (see `DAY_BITS`)."""
 
 _pending: dict[int, dict[int, tuple[str, str]]] = {}
 """Per connection (by id) inside `deferred`: docid -> (all terms, title terms) not yet written."""
-
-
-@dataclass(frozen=True, slots=True)
-class RawHit:
-    """One verified result before the store turns it into a `SearchHit`."""
-
-    article_id: int
-    published: str
-    tier: int
-    snippet: str
-    spans: tuple[tuple[int, int], ...]
-    in_title: bool
 
 
 def configure(conn: sqlite3.Connection) -> None:
@@ -100,9 +87,27 @@ def _next_docid(conn: sqlite3.Connection, day: int) -> int:
         (base, base + _PER_DAY),
     ).fetchone()[0]
     key = base if top is None else top + 1
-    if key >= base + _PER_DAY:
-        raise LibraryError("more than a million articles share one date; the index cannot hold it")
-    return key
+    if key < base + _PER_DAY:
+        return key
+    # The day is full: any free docid above its start keeps results exact; above all is free.
+    _set_flag(conn, DISPLACED_KEY, True)
+    return conn.execute("SELECT max(docid) + 1 FROM search_docs").fetchone()[0]
+
+
+def _set_flag(conn: sqlite3.Connection, key: str, on: bool) -> None:
+    if on:
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES (?, 'true')"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key,),
+        )
+    else:
+        conn.execute("DELETE FROM state WHERE key = ?", (key,))
+
+
+def has_flag(conn: sqlite3.Connection, key: str) -> bool:
+    """True if the search flag `key` (`STALE_KEY`, `DISPLACED_KEY`) is set."""
+    return conn.execute("SELECT 1 FROM state WHERE key = ?", (key,)).fetchone() is not None
 
 
 @contextmanager
@@ -209,7 +214,8 @@ def rebuild(
     conn.execute("INSERT INTO search_titles (search_titles) VALUES ('delete-all')")
     conn.execute("DELETE FROM search_docs")
     configure(conn)
-    counters: dict[int, int] = {}
+    key = -1
+    displaced = False
     count = 0
     last: tuple[str, int] = ("", 0)
     while True:
@@ -224,12 +230,9 @@ def rebuild(
             break
         docs, writes = [], []
         for article_id, published, title, body in rows:
-            day = day_of(published)
-            n = counters.get(day, 0)
-            if n >= _PER_DAY:
-                raise LibraryError("more than a million articles share one date")
-            counters[day] = n + 1
-            key = day << DAY_BITS | n
+            base = day_of(published) << DAY_BITS
+            key = max(base, key + 1)
+            displaced = displaced or key >= base + _PER_DAY
             title_terms = index_terms(title)
             docs.append((article_id, key))
             writes.append((key, title_terms + " " + index_terms(body or ""), title_terms))
@@ -239,7 +242,8 @@ def rebuild(
         last = (rows[-1][1], rows[-1][0])
         if progress is not None:
             progress(count)
-    conn.execute("DELETE FROM state WHERE key = ?", (_STALE_KEY,))
+    _set_flag(conn, STALE_KEY, False)
+    _set_flag(conn, DISPLACED_KEY, displaced)
     if optimize:
         conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
         conn.execute("INSERT INTO search_titles (search_titles) VALUES ('optimize')")
@@ -252,18 +256,14 @@ def fill_or_mark_stale(conn: sqlite3.Connection) -> None:
         "SELECT count(*) FROM (SELECT 1 FROM articles LIMIT ?)", (INDEX_ON_UPGRADE + 1,)
     ).fetchone()[0]
     if many > INDEX_ON_UPGRADE:
-        conn.execute(
-            "INSERT INTO state (key, value) VALUES (?, 'true')"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (_STALE_KEY,),
-        )
+        _set_flag(conn, STALE_KEY, True)
     else:
         rebuild(conn, optimize=False)
 
 
 def check_ready(conn: sqlite3.Connection) -> None:
     """Raise `SearchIndexStale` if the index is still to be built (see `fill_or_mark_stale`)."""
-    if conn.execute("SELECT 1 FROM state WHERE key = ?", (_STALE_KEY,)).fetchone():
+    if has_flag(conn, STALE_KEY):
         raise SearchIndexStale(
             "this library's search index has not been built yet; run `reader reindex` once"
         )
@@ -271,138 +271,6 @@ def check_ready(conn: sqlite3.Connection) -> None:
 
 class SearchIndexStale(LibraryError):
     """The library was upgraded and its search index must be built with `reader reindex`."""
-
-
-def _candidates(
-    conn: sqlite3.Connection, table: str, match: str, scope: int, below: int | None
-) -> Iterator[list[tuple[int, int]]]:
-    """(docid, article id) of documents matching `match`, newest day first, in growing batches."""
-    where = [f"{table} MATCH ?"]
-    params: list[object] = [match]
-    if below is not None:
-        where.append(f"{table}.rowid < ?")
-        params.append(below)
-    if scope:
-        where.append(
-            "EXISTS (SELECT 1 FROM article_scopes s"
-            " WHERE s.scope_id = ? AND s.article_id = d.article_id)"
-        )
-        params.append(scope)
-    cursor = conn.execute(
-        f"SELECT {table}.rowid, d.article_id FROM {table}"
-        f" JOIN search_docs d ON d.docid = {table}.rowid"
-        f" WHERE {' AND '.join(where)} ORDER BY {table}.rowid DESC",
-        params,
-    )
-    size = _FIRST_BATCH
-    try:
-        while rows := cursor.fetchmany(size):
-            yield rows
-            size = min(_MAX_BATCH, size * 2)
-    finally:
-        cursor.close()
-
-
-def _texts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    marks = ",".join("?" * len(ids))
-    rows = conn.execute(
-        "SELECT a.id, a.title, b.body, a.published FROM articles a"
-        f" LEFT JOIN bodies b ON b.id = a.id WHERE a.id IN ({marks})",
-        ids,
-    ).fetchall()
-    return {r[0]: (r[1], r[2] or "", r[3]) for r in rows}
-
-
-@dataclass(slots=True)
-class _Found:
-    article_id: int
-    published: str
-    title: str
-    body: str
-    tier: int
-    in_title: bool
-
-
-def _tier_hits(
-    conn: sqlite3.Connection,
-    query: Query,
-    match: str,
-    scope: int,
-    tier: int,
-    order: Order,
-    after: tuple[str, int] | None,
-    need: int,
-) -> list[_Found]:
-    """At least `need` hits of one tier in exact newest-first order (all, if fewer exist).
-
-    Candidates come newest day first; after `need` hits the rest of the last hit's day is read
-    too, so sorting by (published, id) gives the true order.
-    """
-    table = "search_titles" if tier == 0 else "search_index"
-    below = ((day_of(after[0]) + 1) << DAY_BITS) if after is not None else None
-    found: list[_Found] = []
-    last_day: int | None = None
-    for batch in _candidates(conn, table, match, scope, below):
-        texts = _texts(conn, [article_id for _, article_id in batch])
-        for key, article_id in batch:
-            if last_day is not None and key >> DAY_BITS != last_day:
-                return _sorted(found)
-            text = texts.get(article_id)
-            if text is None or not query.matches(text[0], text[1]):
-                continue
-            if after is not None and (text[2], article_id) >= after:
-                continue
-            in_title = query.in_title(text[0])
-            if order == "best" and (tier == 1) == in_title:
-                continue  # title tier: titles holding every word; body tier: the others
-            found.append(_Found(article_id, text[2], text[0], text[1], tier, in_title))
-            if len(found) >= need and last_day is None:
-                last_day = key >> DAY_BITS
-    return _sorted(found)
-
-
-def _sorted(found: list[_Found]) -> list[_Found]:
-    return sorted(found, key=lambda f: (f.published, f.article_id), reverse=True)
-
-
-def search_page(
-    conn: sqlite3.Connection,
-    text: str,
-    scope: int = 0,
-    *,
-    order: Order = "newest",
-    limit: int = 50,
-    after: tuple[int, str, int] | None = None,
-    offset: int = 0,
-) -> list[RawHit]:
-    """One page of results for what the user typed, as `RawHit`s in result order.
-
-    `order` is `newest` (publication time, newest first) or `best` (articles whose title holds
-    every wanted word first, then the others; newest first within each). `after` is the
-    (tier, published, id) of the previous page's last hit; `offset` skips results (O(offset)).
-    Raises `SearchQueryError` when the query has nothing to search for.
-    """
-    if order not in ORDERS:
-        raise LibraryError(f"unknown search order {order!r} (use newest or best)")
-    query = parse_query(text)
-    check_ready(conn)
-    match = match_expression(query)
-    if match is None or limit <= 0:
-        return []
-    need = limit + max(0, offset)
-    found: list[_Found] = []
-    for tier in (0, 1) if order == "best" else (1,):
-        if after is not None and tier < after[0]:
-            continue
-        resume = (after[1], after[2]) if after is not None and tier == after[0] else None
-        found += _tier_hits(conn, query, match, scope, tier, order, resume, need - len(found))
-        if len(found) >= need:
-            break
-    hits = []
-    for f in found[max(0, offset) : need]:
-        excerpt, spans = snippet(f.title, f.body, query)
-        hits.append(RawHit(f.article_id, f.published, f.tier, excerpt, spans, f.in_title))
-    return hits
 
 
 def indexed_ids(conn: sqlite3.Connection) -> set[int]:
