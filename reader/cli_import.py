@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import click
 from rich.console import Console
@@ -24,7 +24,7 @@ from rich.progress import (
 from reader.ingest.runner import ImportReport, SourceOutcome, expand, import_sources
 from reader.output import dumps
 from reader.sanitize import sanitize_line
-from reader.store import Library
+from reader.store import Library, LibraryError
 
 
 class _Bar:
@@ -32,6 +32,7 @@ class _Bar:
 
     def __init__(self, total: int | None, description: str) -> None:
         self.progress: Progress | None = None
+        self.done: list[SourceOutcome] = []
         if not sys.stderr.isatty():
             return
         self.progress = Progress(
@@ -47,6 +48,7 @@ class _Bar:
 
     def advance(self, outcome: SourceOutcome) -> None:
         """One more source done."""
+        self.done.append(outcome)
         if self.progress is not None:
             self.progress.update(self.task, advance=1)
 
@@ -73,7 +75,7 @@ def run_import(
     """Import with a progress bar on a terminal, then print the summary."""
     total = sum(1 for _ in expand(sources)) if sys.stderr.isatty() else None
     bar = _Bar(total, "importing")
-    with bar.progress or contextlib.nullcontext():
+    with bar.progress or contextlib.nullcontext(), _summary_if_stopped(bar, as_json):
         report = import_sources(
             library,
             sources,
@@ -86,12 +88,24 @@ def run_import(
     return report
 
 
+@contextlib.contextmanager
+def _summary_if_stopped(bar: _Bar, as_json: bool) -> Iterator[None]:
+    """When the library itself fails part-way (a full disk, a moved file, a lock held too long),
+    print the summary of the sources saved before it, then let the one-line error follow."""
+    try:
+        yield
+    except LibraryError:
+        if bar.done:
+            print_report(ImportReport(list(bar.done)), as_json=as_json)
+        raise
+
+
 def run_refresh(library: Library, category: Sequence[str], *, as_json: bool) -> ImportReport:
     """Re-fetch the library's feeds with a progress bar on a terminal, then print the summary."""
     from reader.ingest.refresh import refresh
 
     bar = _Bar(None, "refreshing")
-    with bar.progress or contextlib.nullcontext():
+    with bar.progress or contextlib.nullcontext(), _summary_if_stopped(bar, as_json):
         report = refresh(library, category, on_source=bar.advance, on_start=bar.start)
     print_report(report, as_json=as_json)
     return report

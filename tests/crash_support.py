@@ -128,3 +128,41 @@ def app_worker(db: str, name: str, rounds: int, go: str) -> None:
             library.get(article_id)
             library.counts()
     print(json.dumps({str(k): v for k, v in views.items()}))
+
+
+def run_reader(*args: str, timeout: float = 120) -> tuple[int, str, str]:
+    """Run `python -m reader ARGS` to the end; return (exit code, stdout, stderr)."""
+    process = reader_process(*args)
+    out, err = process.communicate(timeout=timeout)
+    return process.returncode, out.decode(), err.decode()
+
+
+def disk_full_scenario(mount: str, sources: str, size: str, filler_bytes: int) -> None:
+    """Inside a private mount namespace: import onto a small tmpfs until it is full, then again
+    after freeing space. Prints one JSON object of what happened (or of why it could not run).
+    """
+    folder = Path(mount)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(json.dumps({"skip": f"cannot mount a tmpfs: {done.stderr.strip()[:200]}"}))
+        return
+    db = folder / "library.db"
+    filler = folder / "filler"
+    filler.write_bytes(b"\0" * filler_bytes)
+    result: dict[str, object] = {}
+    for attempt in ("full", "freed"):
+        code, out, err = run_reader("import", "--db", str(db), sources)
+        result[attempt] = {
+            "code": code,
+            "out": out,
+            "err": err,
+            "problems": library_problems(db),
+            "stored": {k: len(v) for k, v in versions_by_source(db).items()},
+        }
+        filler.unlink(missing_ok=True)
+    print(json.dumps(result, ensure_ascii=False))

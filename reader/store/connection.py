@@ -126,30 +126,31 @@ def _create_atomically(path: Path, timeout: float) -> bool:
     """Make an empty write-ahead-log database at `path` in one step; False if not possible here.
 
     SQLite creates the file at once but writes nothing until the first change: a process killed
-    in between would leave a zero-byte file, which `connect` refuses as a possibly lost library.
-    The file is built under a hidden name and linked into place, which also fails (and the
-    other's file is used) when another process created the library meanwhile.
+    in between (or a full disk) would leave a zero-byte file, which `connect` refuses as a
+    possibly lost library. The file is built under a hidden name and linked into place, which
+    also fails (and the other's file is used) when another process created the library meanwhile.
     """
     spare = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
-        conn = sqlite3.connect(spare, timeout=timeout, isolation_level=None)
         try:
-            conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        finally:
-            conn.close()
-        os.link(spare, path)
-    except FileExistsError:
+            conn = sqlite3.connect(spare, timeout=timeout, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as error:
+            raise LibraryError(describe(error, str(path))) from None
+        try:
+            os.link(spare, path)
+        except FileExistsError:
+            return True
+        except OSError:
+            return False  # no hard links on this filesystem: SQLite creates the file itself
         return True
-    except (OSError, sqlite3.Error):
-        return False  # no hard links on this filesystem: SQLite creates the file itself
     finally:
-        for leftover in (
-            spare,
-            spare.with_name(spare.name + "-wal"),
-            spare.with_name(spare.name + "-shm"),
-        ):
+        for leftover in (spare, spare.with_name(spare.name + "-wal")):
             leftover.unlink(missing_ok=True)
-    return True
+        spare.with_name(spare.name + "-shm").unlink(missing_ok=True)
 
 
 def _open(uri: str, timeout: float) -> sqlite3.Connection:
