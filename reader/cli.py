@@ -258,10 +258,11 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
     """Show a random article; no repeats until every article in scope was shown."""
     with open_library(_db(ctx, db), create=False) as library:
         scope = resolve_scope(library, category)
-        picked = library.random_article(scope)
+        with library.transaction():  # the shuffle moves on only if the article can be read
+            picked = library.random_article(scope)
+            article = library.get(picked.id) if picked is not None else None
         if picked is None:
             fail("the library has no articles" if scope == ROOT_SCOPE else "no articles there")
-        article = library.get(picked.id)
     assert article is not None
     click.echo(dumps(article_json(article)) if as_json else article_text(article))
 
