@@ -187,6 +187,8 @@ def check_read_only(db: Path, source: Path, capsys: pytest.CaptureFixture[str]) 
     assert err == f"reader: {db} is read-only; this view was not counted\n"
     code, _, err = run(["categories", "--db", str(db)], capsys)
     assert code == 0 and err == ""
+    code, out, err = run(["random", "--db", str(db), "--json"], capsys)
+    assert code == 0 and err == "" and "第" in out
     for args in (["import", str(source)], ["demo"]):
         code, out, err = run([args[0], "--db", str(db), *args[1:]], capsys)
         assert code == 1 and out == ""
