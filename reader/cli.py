@@ -7,6 +7,7 @@ contract"). Errors are one line on stderr, never a traceback (set READER_DEBUG=1
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from reader.output import (
 from reader.store import Library, LibraryBusy, LibraryError, LibraryReadOnly
 from reader.store.library import SORTS, Sort
 
+SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
 DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
 
 
@@ -49,11 +51,33 @@ def split_category(text: str | None) -> tuple[str, ...]:
 def open_library(db: str | None, *, create: bool) -> Library:
     """Open the library named by `--db`, or the default one (whose folder is made on demand)."""
     if db:
-        return Library(Path(db), create=create)
-    path = paths.default_db()
-    if not os.environ.get(paths.DB_ENV):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    return Library(path, create=True)
+        library = Library(Path(db), create=create)
+    else:
+        path = paths.default_db()
+        if not os.environ.get(paths.DB_ENV):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        library = Library(path, create=True)
+    warn_once(library.warnings)
+    return library
+
+
+def warn_once(warnings: Sequence[str]) -> None:
+    """Print each warning about the SQLite in use on stderr, once per user and SQLite version.
+
+    `READER_SQLITE_WARNING=0` silences them.
+    """
+    if not warnings or os.environ.get(SQLITE_WARNING_ENV, "").strip() == "0":
+        return
+    marker = paths.data_dir() / f".warned-sqlite-{sqlite3.sqlite_version}"
+    if marker.exists():
+        return
+    for warning in warnings:
+        click.echo(f"reader: warning: {warning}", err=True)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # warned again next time
 
 
 def resolve_scope(library: Library, category: str | None) -> int:

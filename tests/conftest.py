@@ -23,6 +23,8 @@ def _isolated_home(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("READER_DB", str(home / "library.db"))
     monkeypatch.delenv("READER_DEBUG", raising=False)
+    # The once-per-user warning about this machine's SQLite (test_concurrency.py checks it).
+    monkeypatch.setenv("READER_SQLITE_WARNING", "0")
 
 
 @pytest.fixture

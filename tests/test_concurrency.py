@@ -13,20 +13,26 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 from conftest import make_drafts
 from crash_support import (
     ARTICLES_PER_FILE,
+    library_problems,
     python_process,
     reader_process,
     versions_by_source,
+    wal_path,
     write_source,
 )
 from sqlite_utils import Database
 
-from reader.store import Library, LibraryBusy
+import reader.store.library as library_module
+from reader.cli import main
+from reader.store import Library, LibraryBusy, LibraryError
+from reader.store.connection import CHECKPOINT_BYTES, has_wal_reset_bug, sqlite_warnings
 from reader.store.schema import migrations
 
 WORKER = (
@@ -176,3 +182,105 @@ def test_a_stuck_lock_raises_library_busy_from_the_api(stuck_library: Path) -> N
         with pytest.raises(LibraryBusy):
             library.save(make_drafts(3, start=100))
         assert library.counts() == (5, 5) and library.get(1).views == 0  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("version", "affected"),
+    [
+        ((3, 6, 23), False),  # before WAL existed
+        ((3, 7, 0), True),
+        ((3, 40, 1), True),
+        ((3, 44, 5), True),
+        ((3, 44, 6), False),  # patch release with the fix
+        ((3, 45, 0), True),
+        ((3, 50, 6), True),
+        ((3, 50, 7), False),
+        ((3, 51, 2), True),
+        ((3, 51, 3), False),
+        ((3, 53, 0), False),
+    ],
+)
+def test_versions_with_the_wal_reset_bug(version: tuple[int, int, int], affected: bool) -> None:
+    assert has_wal_reset_bug(version) is affected
+    warnings = sqlite_warnings(version)
+    assert len(warnings) == affected
+    if affected:
+        shown = ".".join(map(str, version))
+        assert f"SQLite {shown} has the WAL-reset bug (fixed in 3.51.3)" in warnings[0]
+        assert "\n" not in warnings[0]
+
+
+def test_too_old_sqlite_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    db = tmp_path / "library.db"
+    with pytest.raises(LibraryError, match=r"^SQLite 3\.31\.1 is too old; reader needs 3\.35\.0"):
+        Library(db)
+    with pytest.raises(SystemExit) as done:
+        main(["list", "--db", str(db)])
+    assert done.value.code == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "reader: SQLite 3.31.1 is too old; reader needs 3.35.0 or newer\n"
+    assert not db.exists()
+
+
+def test_the_sqlite_warning_is_shown_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On an affected SQLite the command line warns once per user; `Library.warnings` has it."""
+    monkeypatch.delenv("READER_SQLITE_WARNING")
+    monkeypatch.setattr(library_module, "sqlite_warnings", lambda: ["a known risk"])
+    db = tmp_path / "library.db"
+    source = tmp_path / "note.jsonl"
+    write_source(source, "note", 1)
+    with pytest.raises(SystemExit):
+        main(["import", "--db", str(db), str(source)])
+    assert capsys.readouterr().err == "reader: warning: a known risk\n"
+    for args in (["list"], ["import", str(source)]):
+        with pytest.raises(SystemExit) if args[0] == "import" else nullcontext():
+            main([args[0], "--db", str(db), *args[1:]])
+        assert capsys.readouterr().err == ""
+    with Library(db) as library:
+        assert library.warnings == ("a known risk",)
+    db.chmod(0o444)
+    try:
+        with Library(db, create=False) as library:  # a read-only library writes nothing
+            assert library.warnings == ()
+    finally:
+        db.chmod(0o644)
+
+
+def test_own_checkpoints_keep_the_log_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the WAL-reset bug applies, checkpoints run under the write lock, and often enough.
+
+    SQLite's automatic checkpoint is off on such a connection; reader's own `TRUNCATE`
+    checkpoints after commits keep the log near `CHECKPOINT_BYTES`, even with a second
+    process reading (and holding a read transaction) meanwhile.
+    """
+    monkeypatch.setattr(library_module, "has_wal_reset_bug", lambda: True)
+    db = tmp_path / "library.db"
+    reader_conn = None
+    with Library(db) as library:
+        conn = library.db.conn
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+        largest = 0
+        for batch in range(40):
+            library.save(make_drafts(100, start=batch * 100))
+            largest = max(largest, wal_path(db).stat().st_size)
+            if batch == 20:  # another program reading keeps its snapshot for a while
+                reader_conn = sqlite3.connect(db, isolation_level=None)
+                reader_conn.execute("BEGIN")
+                reader_conn.execute("SELECT count(*) FROM articles").fetchone()
+            if batch == 25 and reader_conn is not None:
+                reader_conn.execute("COMMIT")
+                reader_conn.close()
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == library._tx.timeout * 1000
+        assert library.counts()[0] == 4000
+        assert library.check() == []
+    assert largest < CHECKPOINT_BYTES * 3, largest
+    assert library_problems(db) == []

@@ -16,6 +16,14 @@ from reader.store.filesystems import network_filesystem
 BUSY_TIMEOUT_S = 15.0
 BUSY_TIMEOUT_ENV = "READER_BUSY_TIMEOUT"
 MIN_SQLITE = (3, 35, 0)
+# The WAL-reset bug (https://sqlite.org/wal.html#walresetbug): a checkpoint racing a commit that
+# restarts the log can lose committed pages. In 3.7.0 to 3.51.2; fixed in 3.51.3 and in the
+# 3.44.6 and 3.50.7 patch releases.
+WAL_RESET_FIXED = (3, 51, 3)
+WAL_RESET_BACKPORTS = ((3, 44, 6), (3, 50, 7))
+CHECKPOINT_BYTES = 4 * 1024 * 1024
+"""With the bug, reader checkpoints itself once the log is this long (SQLite's own default)."""
+CHECKPOINT_WAIT_MS = 200
 
 # Error codes that describe the library file or its disk rather than a mistake in a query.
 _FILE_ERRORS = ("CORRUPT", "NOTADB", "FULL", "IOERR", "BUSY", "LOCKED", "READONLY", "CANTOPEN")
@@ -28,6 +36,26 @@ def check_sqlite_version() -> None:
         raise LibraryError(
             f"SQLite {sqlite3.sqlite_version} is too old; reader needs {wanted} or newer"
         )
+
+
+def has_wal_reset_bug(version: tuple[int, int, int] = sqlite3.sqlite_version_info) -> bool:
+    """True for the SQLite versions with the WAL-reset bug (see `WAL_RESET_FIXED`)."""
+    if version < (3, 7, 0) or version >= WAL_RESET_FIXED:
+        return False
+    return not any(version[:2] == fixed[:2] and version >= fixed for fixed in WAL_RESET_BACKPORTS)
+
+
+def sqlite_warnings(version: tuple[int, int, int] = sqlite3.sqlite_version_info) -> list[str]:
+    """One-line warnings about the SQLite that Python uses; empty when it has no known risk."""
+    if not has_wal_reset_bug(version):
+        return []
+    shown = ".".join(map(str, version))
+    fixed = ".".join(map(str, WAL_RESET_FIXED))
+    return [
+        f"SQLite {shown} has the WAL-reset bug (fixed in {fixed}), which can damage a library "
+        "that two programs write at once; reader avoids it between its own programs, but "
+        "upgrade SQLite if other programs write to your library"
+    ]
 
 
 def busy_timeout(seconds: float | None = None) -> float:
@@ -233,6 +261,35 @@ class Transactions:
         self.lock = threading.RLock()
         self._path = path.resolve() if path is not None else None
         self._identity = self._file_identity()
+        self.own_checkpoints = False
+
+    def take_over_checkpoints(self) -> None:
+        """Checkpoint only under the write lock (against the WAL-reset bug, `has_wal_reset_bug`).
+
+        SQLite's automatic checkpoints run without the write lock, so another program's commit
+        can restart the log while one runs: the race behind the bug. A `TRUNCATE` checkpoint
+        holds the write lock throughout; it runs after a commit once the log is long enough.
+        """
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        self.own_checkpoints = True
+
+    def _checkpoint_if_due(self) -> None:
+        if not self.own_checkpoints or self._path is None:
+            return
+        try:
+            size = self._path.with_name(self._path.name + "-wal").stat().st_size
+        except OSError:
+            return
+        if size < CHECKPOINT_BYTES:
+            return
+        # Wait only briefly for other programs' readers: a busy checkpoint is retried later.
+        self.conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:
+            pass  # busy or locked: the next commit tries again
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     def _file_identity(self) -> tuple[int, int] | None:
         if self._path is None:
@@ -272,6 +329,7 @@ class Transactions:
                 if isinstance(error, sqlite3.Error):
                     raise self.translate(error) from error
                 raise
+            self._checkpoint_if_due()
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

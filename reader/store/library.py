@@ -28,7 +28,12 @@ from reader.models import (
 )
 from reader.sanitize import sanitize, sanitize_line
 from reader.store import shuffle
-from reader.store.connection import Transactions, connect
+from reader.store.connection import (
+    Transactions,
+    connect,
+    has_wal_reset_bug,
+    sqlite_warnings,
+)
 from reader.store.connection import busy_timeout as busy_timeout_seconds
 from reader.store.errors import LibraryError, LibraryReadOnly
 from reader.store.keys import article_key, content_hash, is_web_url
@@ -85,6 +90,8 @@ class Library:
         self._tx = Transactions(conn, str(self.path), readonly, timeout=timeout, path=self.path)
         self.db = Database(conn)
         self.readonly = readonly
+        self.warnings: tuple[str, ...] = () if readonly else tuple(sqlite_warnings())
+        """Known risks of the SQLite in use, one line each, for the user to see once."""
         self._rng = _random.Random()
         try:
             self._prepare(conn)
@@ -97,6 +104,8 @@ class Library:
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA foreign_keys = OFF")
+        if not self.readonly and has_wal_reset_bug():
+            self._tx.take_over_checkpoints()
         if self.readonly:
             conn.execute("PRAGMA query_only = ON")
             if migrations.pending(self.db):
