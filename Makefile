@@ -1,10 +1,10 @@
-# One place for every task: `make run`, `make test`, `make check`, `make bench`.
+# One place for every task: `make run`, `make test`, `make test-quick`, `make check`, `make bench`.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check format bench bench-quick clean
+.PHONY: run test test-quick check format bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -18,6 +18,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Everything but the slow, real-terminal and real-corpora tests (CI runs them all).
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not e2e and not acceptance"
 
 check: $(STAMP)
 	$(BIN)/ruff format --check reader tests bench
