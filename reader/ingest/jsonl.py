@@ -104,7 +104,11 @@ def _drafts(item: Any, where: str, text: str) -> Iterator[ArticleDraft]:
             yield draft_from_json(element, f"{where}, item {index}")
         return
     version = item.get("version") if isinstance(item, dict) else None
-    if isinstance(version, str) and "jsonfeed.org/version/" in version and "title" not in item:
+    if (
+        isinstance(version, str)
+        and "jsonfeed.org/version/" in version
+        and isinstance(item.get("items"), list)
+    ):
         from reader.ingest.jsonfeed import read_json_feed
 
         for _, draft in read_json_feed(text)[2]:
