@@ -54,6 +54,31 @@ def write_source(path: Path, name: str, version: int, count: int = ARTICLES_PER_
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_feed(path: Path, name: str, version: int, count: int = ARTICLES_PER_FILE) -> None:
+    """An RSS 2.0 file like `write_source`'s (a source that the library also records)."""
+    items = "".join(
+        f"<item><title>{name} 第{n}篇 v{version}</title><guid>crash:{name}:{n}</guid>"
+        f"<pubDate>Mon, {1 + n % 28:02} Jan 2024 08:00:00 GMT</pubDate>"
+        f"<description>版本 v{version} 的正文。{'这是一段用来占地方的文字。' * 40}</description>"
+        "</item>"
+        for n in range(count)
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{name}</title><link>https://example.com/{name}</link>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+
+
+def recorded_sources(db: Path) -> set[str]:
+    """The file names of the sources the library has recorded (feeds and pages)."""
+    conn = sqlite3.connect(db)
+    try:
+        return {Path(row[0]).name for row in conn.execute("SELECT location FROM sources")}
+    finally:
+        conn.close()
+
+
 def versions_by_source(db: Path) -> dict[str, list[int]]:
     """For each source file stored in the library, the version of each of its articles."""
     conn = sqlite3.connect(db)

@@ -284,3 +284,30 @@ def test_own_checkpoints_keep_the_log_short(
         assert library.check() == []
     assert largest < CHECKPOINT_BYTES * 3, largest
     assert library_problems(db) == []
+
+
+def test_two_imports_of_the_same_files_at_once(tmp_path: Path) -> None:
+    """Two `reader import` of one folder at the same moment: both succeed, nothing is doubled."""
+    db = tmp_path / "library.db"
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for n in range(20):
+        write_source(folder / f"file{n:02}.jsonl", f"file{n:02}", 1)
+    go = tmp_path / "go"
+    importer = (
+        "from pathlib import Path; from crash_support import wait_for_file;"
+        " wait_for_file(Path(sys.argv[1])); from reader.cli import main;"
+        " main(['import', '--db', sys.argv[2], sys.argv[3]])"
+    )
+    processes = [python_process(importer, str(go), str(db), str(folder)) for _ in range(2)]
+    go.touch()
+    added = 0
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0 and err == b"", err.decode()
+        added += int(out.decode().split(": ")[1].split(" added")[0])
+    assert added == 20 * ARTICLES_PER_FILE  # each article added by one of them exactly once
+    assert library_problems(db) == []
+    assert versions_by_source(db) == {
+        f"file{n:02}.jsonl": [1] * ARTICLES_PER_FILE for n in range(20)
+    }

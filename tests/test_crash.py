@@ -19,13 +19,16 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import make_drafts
 from crash_support import (
     ARTICLES_PER_FILE,
     library_problems,
     reader_process,
+    recorded_sources,
     versions_by_source,
     wait_until,
     wal_path,
+    write_feed,
     write_source,
 )
 
@@ -41,7 +44,16 @@ def prepare_run(folder: Path, run: int) -> None:
     for n in range(SHARED_FILES):
         write_source(folder / f"shared{n:02}.jsonl", f"shared{n:02}", run)
     for n in range(NEW_FILES_PER_RUN):
-        write_source(folder / f"new{run:03}-{n}.jsonl", f"new{run:03}-{n}", run)
+        name = new_file(run, n)
+        if name.endswith(".xml"):
+            write_feed(folder / name, name.removesuffix(".xml"), run)
+        else:
+            write_source(folder / name, name.removesuffix(".jsonl"), run)
+
+
+def new_file(run: int, n: int) -> str:
+    """The name of a file new to run `run`: half JSON Lines, half RSS feeds (recorded sources)."""
+    return f"new{run:03}-{n}" + (".xml" if n % 2 else ".jsonl")
 
 
 def timed_import(db: Path, folder: Path) -> float:
@@ -91,8 +103,12 @@ def check_after_kill(db: Path, run: int, seen_new: dict[str, int]) -> bool:
     for name, versions in stored.items():
         if name.startswith("new"):
             seen_new[name] = versions[0]
+    recorded = recorded_sources(db)
+    for name in stored.keys() | recorded:  # a feed's articles and its record go together
+        if name.endswith(".xml"):
+            assert (name in stored) == (name in recorded), f"run {run}: {name} half recorded"
     shared = {stored[f"shared{n:02}.jsonl"][0] for n in range(SHARED_FILES)}
-    this_run = [f"new{run:03}-{n}.jsonl" in stored for n in range(NEW_FILES_PER_RUN)]
+    this_run = [new_file(run, n) in stored for n in range(NEW_FILES_PER_RUN)]
     # Part-way: some but not all of this run's sources were committed.
     return (
         len(shared) > 1
@@ -168,3 +184,24 @@ def test_creating_a_library_killed_at_random_moments(tmp_path: Path) -> None:
         with Library(db) as library:
             assert library.check() == []
             assert library.counts()[0] in (0, ARTICLES_PER_FILE)
+
+
+def test_reindex_killed_at_random_moments(tmp_path: Path) -> None:
+    """`reader reindex` is one transaction: killed anywhere, the old index stays whole."""
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.save(make_drafts(2000))
+    started = time.monotonic()
+    process = reader_process("reindex", "--db", str(db))
+    process.communicate(timeout=120)
+    duration = time.monotonic() - started
+    assert process.returncode == 0
+    rng = random.Random(8)
+    for attempt in range(6):
+        process = reader_process("reindex", "--db", str(db))
+        time.sleep(rng.uniform(0.0, duration))
+        process.kill()
+        process.communicate(timeout=30)
+        assert library_problems(db) == [], f"attempt {attempt}"
+    with Library(db, create=False) as library:
+        assert [hit.summary.id for hit in library.search("第1234篇")] == [1235]

@@ -24,6 +24,7 @@ from crash_support import (
     reader_process,
     versions_by_source,
     wait_until,
+    write_feed,
     write_source,
 )
 
@@ -194,3 +195,39 @@ def test_library_moved_during_a_real_import(tmp_path: Path, sources: Path) -> No
     summary = f"{len(stored)} source{'s' if len(stored) > 1 else ''}: "
     assert out.decode().startswith(f"{summary}{len(stored) * ARTICLES_PER_FILE} added, ")
     assert not folder.exists()
+
+
+def test_a_feed_and_its_record_are_saved_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk filling up between a feed's articles and its record keeps neither."""
+    feed = tmp_path / "feed.xml"
+    write_feed(feed, "feed", 1)
+    db = tmp_path / "library.db"
+
+    def full(*args: object, **kwargs: object) -> int:
+        raise LibraryUnavailable(f"the disk holding {db} is full; free some space and try again")
+
+    with Library(db) as library:
+        monkeypatch.setattr(library, "record_source", full)
+        with pytest.raises(LibraryUnavailable):
+            import_sources(library, [str(feed)])
+        assert library.counts() == (0, 0)
+        monkeypatch.undo()
+        report = import_sources(library, [str(feed)])
+        assert report.total("added") == ARTICLES_PER_FILE
+        assert [s.location for s in library.sources()] == [str(feed.resolve())]
+        assert library.check() == []
+
+
+def test_a_read_only_library_can_be_checked(tmp_path: Path) -> None:
+    """`Library.check` reads only: it works on a read-only library (FTS5's own check skipped)."""
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.save(make_drafts(30))
+    db.chmod(0o444)
+    try:
+        with Library(db, create=False) as library:
+            assert library.readonly and library.check() == []
+    finally:
+        db.chmod(0o644)

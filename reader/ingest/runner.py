@@ -265,10 +265,13 @@ def import_job(
             )
             outcome.kind = loaded.kind
             outcomes += [SourceOutcome(url, FEED, error=why) for url, why in loaded.refused]
-            if loaded.kind == "opml":
-                children = _subscriptions(library, job, loaded, fetch_feeds, outcome)
-            else:
-                _save(library, job, loaded, outcome, data, headers, warnings)
+            # One transaction for the source's articles and its record (or an OPML list's
+            # feeds): a crash or a full disk keeps all of the source, or none of it.
+            with library.transaction():
+                if loaded.kind == "opml":
+                    children = _subscriptions(library, job, loaded, fetch_feeds, outcome)
+                else:
+                    _save(library, job, loaded, outcome, data, headers, warnings)
         except ParseError as error:
             outcome.error = str(error) or "could not be read"
         except LibraryError as error:
@@ -277,6 +280,8 @@ def import_job(
             outcome.error = str(error)
         except (ValueError, TypeError, UnicodeError, RecursionError, MemoryError) as error:
             outcome.error = f"could not be read ({type(error).__name__}: {error})"
+    if outcome.error:  # the transaction was rolled back: nothing of the source was kept
+        outcome.added = outcome.updated = outcome.unchanged = 0
     outcome.warnings = list(warnings)
     return outcomes, children
 
