@@ -1,0 +1,266 @@
+"""The real app in a real terminal (tmux), watched from outside: start-up time and memory.
+
+Start-up: the clock starts just before `tmux new-session` spawns `reader --db PATH` and stops at
+the first `capture-pane` that shows the panes filled: the tree with its counts, the list with
+dated rows and, at 160 columns, the reading pane with the article the last session left open.
+The screen is captured about every 5 ms, so a figure is late by up to one capture.
+
+Memory: the app is driven through a browsing script with `tmux send-keys` (category switches,
+hundreds of page downs, the last row, opening articles, random articles, the 50 KB article and
+scrolling it) and the process's peak resident size (VmHWM in /proc/PID/status) is read at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.ui_articles import CATEGORY
+from reader.store.library import Library
+
+SOCKET = f"reader-ui-bench-{os.getpid()}"
+POLL_S = 0.005
+TIMEOUT_S = 30.0
+WIDE = 120
+"""From this width on the main screen shows the reading pane beside the list."""
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_COUNT = re.compile(r"\d[\d,]*")
+
+
+def tmux(*args: str) -> str:
+    """Run a tmux command on the benchmark's own server; return its output."""
+    done = subprocess.run(
+        ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False
+    )
+    return done.stdout
+
+
+def have_tmux() -> bool:
+    """Whether tmux is installed."""
+    return shutil.which("tmux") is not None
+
+
+def reader_command(db: Path) -> str:
+    """The shell command that opens the app on `db` (the installed console script)."""
+    script = Path(sys.executable).with_name("reader")
+    program = str(script) if script.exists() else f"{sys.executable} -m reader"
+    return f"exec {program} --db {db}"
+
+
+class Server:
+    """A private tmux server kept alive by an idle session, so no run pays for starting it."""
+
+    def __enter__(self) -> Server:
+        tmux("new-session", "-d", "-s", "keep", "-x", "80", "-y", "24", "sleep 100000")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        tmux("kill-server")
+
+
+def _columns(top: str) -> list[tuple[int, int]]:
+    """The (start, end) columns of each box on the screen's first line."""
+    starts = [i for i, ch in enumerate(top) if ch == "╭"]
+    ends = [i for i, ch in enumerate(top) if ch == "╮"]
+    return list(zip(starts, ends, strict=False))
+
+
+def panes(screen: list[str], wide: bool) -> dict[str, bool]:
+    """Which panes look filled on a captured screen (a narrow one hides the reading pane)."""
+    state = {"tree": False, "list": False, "reading": not wide}
+    if not screen:
+        return state
+    boxes = _columns(screen[0])
+    inner = [[line[a + 1 : b] for line in screen[1:-2]] for a, b in boxes]
+    if boxes:
+        counted = [row for row in inner[0] if _COUNT.search(row)]
+        state["tree"] = len(counted) >= 2
+    if len(boxes) >= 2:
+        state["list"] = sum(1 for row in inner[1] if _DATE.search(row)) >= 3
+    if len(boxes) >= 3:
+        state["reading"] = sum(1 for row in inner[2] if row.strip()) >= 5
+    return state
+
+
+def capture(session: str) -> list[str]:
+    """The screen of `session`, one string per line."""
+    return tmux("capture-pane", "-p", "-t", session).splitlines()
+
+
+def _pid(session: str) -> int | None:
+    text = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _wait_exit(pid: int | None, session: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while pid is not None and Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    tmux("kill-session", "-t", session)
+
+
+def _cpu_s(pid: int | None) -> float | None:
+    """User + system CPU seconds of a process so far (in clock ticks, 10 ms)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_once(db: Path, width: int, height: int, run: int) -> dict[str, float | None]:
+    """Seconds from spawning the app to each pane being filled, then quit it with `q`.
+
+    Also the app's CPU seconds when all were filled (`cpu`): its own work, whatever the load.
+    """
+    session = f"start-{width}x{height}-{run}"
+    seen: dict[str, float | None] = {"tree": None, "list": None, "reading": None}
+    began = time.perf_counter()
+    tmux(
+        "new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), reader_command(db)
+    )
+    pid = _pid(session)
+    while time.perf_counter() - began < TIMEOUT_S:
+        now = time.perf_counter() - began
+        for name, filled in panes(capture(session), width >= WIDE).items():
+            if filled and seen[name] is None:
+                seen[name] = now
+        if all(v is not None for v in seen.values()):
+            break
+        time.sleep(POLL_S)
+    done = [v for v in seen.values() if v is not None]
+    seen["all"] = max(done) if len(done) == len(seen) else None
+    seen["cpu"] = _cpu_s(pid) if seen["all"] is not None else None
+    tmux("send-keys", "-t", session, "q")
+    _wait_exit(pid, session)
+    return seen
+
+
+def _stats(values: list[float]) -> dict[str, Any]:
+    ms = [v * 1000 for v in values]
+    return {
+        "runs": len(ms),
+        "median_ms": round(statistics.median(ms), 1),
+        "min_ms": round(min(ms), 1),
+        "max_ms": round(max(ms), 1),
+    }
+
+
+def start_times(db: Path, width: int, height: int, runs: int) -> dict[str, Any]:
+    """Start-up figures over `runs` spawns (after one untimed warm-up spawn)."""
+    start_once(db, width, height, 0)
+    found: dict[str, list[float]] = {}
+    missing = 0
+    for run in range(1, runs + 1):
+        seen = start_once(db, width, height, run)
+        missing += seen["all"] is None
+        for name, value in seen.items():
+            if value is not None:
+                found.setdefault(name, []).append(value)
+    result: dict[str, Any] = {"terminal": f"{width}x{height}", "not_filled": missing}
+    for name, values in found.items():
+        result[name] = _stats(values)
+    return result
+
+
+def import_floor(runs: int) -> dict[str, Any]:
+    """Seconds for a bare `python -c pass` and for importing what `reader` imports to start."""
+    result = {}
+    for name, code in (
+        ("python", "pass"),
+        ("import reader.cli, reader.ui.app", "import reader.cli, reader.ui.app"),
+    ):
+        times = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - began)
+        result[name] = _stats(times)
+    return result
+
+
+def _memory(pid: int) -> dict[str, float]:
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            found[key] = round(int(value.split()[0]) / 1024, 1)
+    return found
+
+
+def _tree_steps(db: Path) -> int:
+    """Key presses from the tree's root down to the top-level `bench` category."""
+    with Library(db, create=False) as lib:
+        tops = [c for c in lib.categories() if c.depth == 0]
+    return 1 + next(i for i, c in enumerate(tops) if c.path == CATEGORY[:1])
+
+
+def browse(db: Path, width: int = 160, height: int = 48) -> dict[str, Any]:
+    """Drive the app through a browsing script; its memory at start, peak and end (MB)."""
+    session = "browse"
+    tmux(
+        "new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), reader_command(db)
+    )
+    pid = _pid(session)
+    assert pid is not None
+    began = time.perf_counter()
+    while not all(panes(capture(session), width >= WIDE).values()):
+        if time.perf_counter() - began > TIMEOUT_S:
+            raise RuntimeError("the app did not fill its panes")
+        time.sleep(0.05)
+    time.sleep(0.5)
+    at_start = _memory(pid)
+    script: list[tuple[str, list[str], int]] = [
+        ("switch categories", ["Escape", "g", *["j"] * 12, *["k"] * 12], 1),
+        ("open the list", ["Enter"], 1),
+        ("page down 300 times", ["PageDown"] * 20, 15),
+        ("last row, first row", ["G", "g"], 1),
+        ("open an article, next 10", ["Enter", *["J"] * 10], 1),
+        ("random 20, random (all) 10", ["r"] * 20 + ["R"] * 10, 1),
+        ("back to the tree", ["Escape", "Escape"], 1),
+        ("the bench/sizes category", ["g", *["j"] * _tree_steps(db), "l", "l", "Enter"], 1),
+        ("open the 50 KB article", ["j", "Enter"], 1),
+        ("scroll it", ["PageDown"] * 20, 3),
+    ]
+    steps = []
+    for name, keys, repeat in script:
+        for _ in range(repeat):
+            for key in keys:
+                tmux("send-keys", "-t", session, key)
+                time.sleep(0.03)
+            time.sleep(0.3)
+        steps.append({"step": name, **_memory(pid)})
+    shown = "\n".join(capture(session))
+    at_end = _memory(pid)
+    tmux("send-keys", "-t", session, "q")
+    _wait_exit(pid, session)
+    return {
+        "terminal": f"{width}x{height}",
+        "start_rss_mb": at_start["VmRSS"],
+        "peak_mb": at_end["VmHWM"],
+        "end_rss_mb": at_end["VmRSS"],
+        "steps": steps,
+        "ended_on_50kb_article": "50 KB" in shown,
+    }
+
+
+def measure(db: Path, runs: int, on_progress: Callable[[str], None]) -> dict[str, Any]:
+    """Start-up at 160x48 and 80x24, the import floor, and memory while browsing."""
+    with Server():
+        on_progress("start-up 160x48")
+        wide = start_times(db, 160, 48, runs)
+        on_progress("start-up 80x24")
+        narrow = start_times(db, 80, 24, runs)
+        on_progress("import floor")
+        floor = import_floor(max(3, runs // 2))
+        on_progress("memory while browsing")
+        memory = browse(db)
+    return {"start": [wide, narrow], "import_floor": floor, "memory": memory}
