@@ -32,7 +32,12 @@ from sqlite_utils import Database
 import reader.store.library as library_module
 from reader.cli import main
 from reader.store import Library, LibraryBusy, LibraryError
-from reader.store.connection import CHECKPOINT_BYTES, has_wal_reset_bug, sqlite_warnings
+from reader.store.connection import (
+    CHECKPOINT_BYTES,
+    Transactions,
+    has_wal_reset_bug,
+    sqlite_warnings,
+)
 from reader.store.schema import migrations
 
 WORKER = (
@@ -311,3 +316,40 @@ def test_two_imports_of_the_same_files_at_once(tmp_path: Path) -> None:
     assert versions_by_source(db) == {
         f"file{n:02}.jsonl": [1] * ARTICLES_PER_FILE for n in range(20)
     }
+
+
+def test_a_reader_that_never_lets_go_does_not_slow_every_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkpoint blocked by another program's open read is retried only as the log grows."""
+    monkeypatch.setattr(library_module, "has_wal_reset_bug", lambda: True)
+    attempts: list[bool] = []
+    real = Transactions.checkpoint
+
+    def counted(self: Transactions) -> bool:
+        attempts.append(real(self))
+        return attempts[-1]
+
+    monkeypatch.setattr(Transactions, "checkpoint", counted)
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.save(make_drafts(10))
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN")
+        holder.execute("SELECT count(*) FROM articles").fetchone()
+        try:
+            for batch in range(20):
+                library.save(make_drafts(100, start=100 + batch * 100))
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        grown = wal_path(db).stat().st_size
+        assert attempts and not any(attempts)
+        assert len(attempts) <= grown // CHECKPOINT_BYTES + 1
+        tried = len(attempts)
+        for batch in range(30):  # once the log has grown enough again, the checkpoint is done
+            library.save(make_drafts(100, start=10_000 + batch * 100))
+            if len(attempts) > tried:
+                break
+        assert attempts[tried:] == [True]
+        assert wal_path(db).stat().st_size < CHECKPOINT_BYTES

@@ -262,6 +262,7 @@ class Transactions:
         self._path = path.resolve() if path is not None else None
         self._identity = self._file_identity()
         self.own_checkpoints = False
+        self._next_checkpoint = CHECKPOINT_BYTES
 
     def take_over_checkpoints(self) -> None:
         """Checkpoint only under the write lock (against the WAL-reset bug, `has_wal_reset_bug`).
@@ -272,6 +273,7 @@ class Transactions:
         """
         self.conn.execute("PRAGMA wal_autocheckpoint = 0")
         self.own_checkpoints = True
+        self._next_checkpoint = CHECKPOINT_BYTES
 
     def _checkpoint_if_due(self) -> None:
         if not self.own_checkpoints or self._path is None:
@@ -280,16 +282,26 @@ class Transactions:
             size = self._path.with_name(self._path.name + "-wal").stat().st_size
         except OSError:
             return
-        if size < CHECKPOINT_BYTES:
+        if size < self._next_checkpoint:
             return
-        # Wait only briefly for other programs' readers: a busy checkpoint is retried later.
+        # A reader that keeps its snapshot blocks the checkpoint: try again only once the log
+        # has grown by as much again, so that commits do not each wait for it.
+        done = self.checkpoint()
+        self._next_checkpoint = CHECKPOINT_BYTES if done else size + CHECKPOINT_BYTES
+
+    def checkpoint(self) -> bool:
+        """Copy the log into the library and empty it, holding the write lock; True if done.
+
+        Waits only `CHECKPOINT_WAIT_MS` for other programs' writers and readers.
+        """
         self.conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
         try:
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         except sqlite3.OperationalError:
-            pass  # busy or locked: the next commit tries again
+            return False  # busy or locked
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        return not busy
 
     def _file_identity(self) -> tuple[int, int] | None:
         if self._path is None:
