@@ -353,3 +353,26 @@ def test_a_reader_that_never_lets_go_does_not_slow_every_commit(
                 break
         assert attempts[tried:] == [True]
         assert wal_path(db).stat().st_size < CHECKPOINT_BYTES
+
+
+def test_a_stuck_lock_while_a_library_needs_its_upgrade(tmp_path: Path) -> None:
+    """Opening a library that must be migrated waits for the lock, then fails in one line."""
+    db = tmp_path / "library.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")  # a library created but never migrated
+    conn.close()
+    holder = python_process(HOLD_LOCK, str(db))
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
+        with pytest.raises(LibraryBusy, match=r"is busy: .* more than 0\.3 s; try again"):
+            Library(db, busy_timeout=0.3)
+        env = {**os.environ, "READER_BUSY_TIMEOUT": "0.3"}
+        lister = reader_process("list", "--db", str(db), env=env)
+        out, err = lister.communicate(timeout=60)
+        assert lister.returncode == 1 and out == b""
+        assert err.decode().startswith(f"reader: {db} is busy: ") and err.count(b"\n") == 1
+    finally:
+        holder.kill()
+        holder.communicate()
+    with Library(db) as library:  # and once the lock is gone, the upgrade happens
+        assert library.counts() == (0, 0) and library.check() == []
