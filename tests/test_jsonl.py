@@ -242,3 +242,35 @@ def test_a_bad_line_rolls_back_the_whole_file(
     assert f"failed: {source}: line 3: 'title' must be text, not a number" in out
     with Library(db) as lib:
         assert lib.counts() == (0, 0)
+
+
+def test_an_edited_line_updates_its_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows: list[dict[str, object]] = [
+        {"title": "同名", "body": "第一篇"},
+        {"title": "同名", "body": "第二篇"},
+        {"title": "另一篇", "body": "正文", "tags": ["旧"]},
+        {"title": "有链接", "body": "正文", "url": "https://example.org/x"},
+    ]
+    source = tmp_path / "articles.jsonl"
+    db = tmp_path / "lib.db"
+
+    def write_and_import() -> str:
+        source.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
+        code, out, err = run(["import", "--db", str(db), str(source)], capsys)
+        assert code == 0, err
+        return out
+
+    assert "4 added, 0 updated, 0 unchanged" in write_and_import()
+    assert "0 added, 0 updated, 4 unchanged" in write_and_import()
+    rows[1]["body"] = "第二篇，改过"
+    rows[2]["tags"] = ["新"]
+    rows[3]["body"] = "正文，改过"
+    assert "0 added, 3 updated, 1 unchanged" in write_and_import()
+    with Library(db) as lib:
+        assert lib.counts()[0] == 4
+        bodies = sorted(lib.get(item.id).body for item in lib.page().items)  # type: ignore[union-attr]
+    assert bodies == ["正文", "正文，改过", "第一篇", "第二篇，改过"]

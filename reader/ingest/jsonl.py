@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -39,7 +41,23 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> Iterator[Ar
     `location` names the file in messages; `root` is accepted like the other importers' and
     unused. Something that is not a JSON object with a title raises `ParseError("line N: ...")`
     when it is reached: the runner then rolls back the whole file.
+
+    An article without a URL or GUID is known by its file and title (and, for a title repeated
+    in the file, its rank among them), so editing its body or metadata updates it on re-import
+    instead of adding a second article.
     """
+    seen: Counter[str] = Counter()
+    base = "file:" + os.path.abspath(location) + "#"
+    for draft in _read(data):
+        if not draft.guid and not draft.url:
+            seen[draft.title] += 1
+            rank = seen[draft.title]
+            draft.guid = base + draft.title + (f"#{rank}" if rank > 1 else "")
+        yield draft
+
+
+def _read(data: bytes) -> Iterator[ArticleDraft]:
+    """The drafts of a whole file, in order."""
     if data.startswith(_WIDE_BOMS):
         data = decode_bytes(data).text.encode("utf-8")
     if data.startswith(codecs.BOM_UTF8):
