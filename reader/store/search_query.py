@@ -230,8 +230,16 @@ def snippet(
     At most about `width` characters, starting `before` characters ahead of the first match, with
     `…` where text was cut. When only the title matches, the excerpt is the start of the body.
     """
-    spans = match_spans(body, query)
-    first = spans[0][0] if spans else 0
+    folded = body.casefold()
+    found = [at for at in (folded.find(term) for term in query.include) if at >= 0]
+    first = min(found) if found else 0
+    if first and len(folded) != len(body):  # case folding changed lengths: map back
+        length = 0
+        for index, char in enumerate(body):
+            length += len(char.casefold())
+            if length > first:
+                first = index
+                break
     start = max(0, first - before)
     stop = min(len(body), start + width)
     start = max(0, min(start, stop - width))

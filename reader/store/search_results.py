@@ -23,7 +23,7 @@ from reader.store.search_query import Query, match_expression, parse_query, snip
 Order = Literal["newest", "best"]
 ORDERS: tuple[Order, ...] = ("newest", "best")
 
-_FIRST_BATCH = 64
+_FIRST_BATCH = 16
 _MAX_BATCH = 2_048
 SMALL_SCOPE = 2_000
 """A category with at most this many articles is searched by reading them all, newest first:
@@ -43,7 +43,7 @@ class RawHit:
 
 
 def _candidates(
-    conn: sqlite3.Connection, table: str, match: str, scope: int, below: int | None
+    conn: sqlite3.Connection, table: str, match: str, scope: int, below: int | None, first: int
 ) -> Iterator[list[tuple[int, int]]]:
     """(docid, article id) of documents matching `match`, newest day first, in growing batches."""
     where = [f"{table} MATCH ?"]
@@ -63,7 +63,7 @@ def _candidates(
         f" WHERE {' AND '.join(where)} ORDER BY {table}.rowid DESC",
         params,
     )
-    size = _FIRST_BATCH
+    size = max(_FIRST_BATCH, first)
     try:
         while rows := cursor.fetchmany(size):
             yield rows
@@ -116,7 +116,7 @@ def _tier_hits(
         below = (day_of(after[0]) + 1) << DAY_BITS
     found: list[_Found] = []
     best: list[tuple[str, int]] = []  # a min-heap of the `need` best (published, id) so far
-    for batch in _candidates(conn, table, match, scope, below):
+    for batch in _candidates(conn, table, match, scope, below, need + _FIRST_BATCH):
         texts = _texts(conn, [article_id for _, article_id in batch])
         for key, article_id in batch:
             if len(best) >= need and key >> DAY_BITS < day_of(best[0][0]):
