@@ -108,14 +108,15 @@ def test_read_random_help_and_quit_in_a_real_terminal(
 ) -> None:
     term = start(library_path, size, extra_env)
     terminals.append(term)
-    first = term.wait_for(
-        lambda s: "All articles" in s and "Welcome to reader" in s, "the panes to fill"
+    term.wait_for(
+        lambda s: "Categories" in s and "Welcome to reader" in s and "40 articles" in s,
+        "the panes to fill",
     )
-    assert "Categories" in first and "40 articles" in first
 
     term.keys("Enter")
-    opened = term.wait_for(lambda s: "Home › Getting started › Welcome" in s, "the article")
-    assert "1 view" in opened
+    term.wait_for(
+        lambda s: "Home › Getting started › Welcome" in s and "1 view" in s, "the article"
+    )
 
     term.keys("R")
     term.wait_for(lambda s: "Home › Getting started › Welcome" not in s, "a random article")
@@ -124,6 +125,16 @@ def test_read_random_help_and_quit_in_a_real_terminal(
     term.wait_for(lambda s: "Random (all)" in s and "Keys" in s, "the help")
     term.keys("Escape")
     term.wait_for(lambda s: "Random (all)" not in s, "help to close")
+
+    term.keys("/")
+    term.keys("-l", "很长")
+    term.wait_for(lambda s: "1 found" in s and "Search: 很长" in s, "search results")
+    term.keys("Enter")
+    term.wait_for(lambda s: "Open" in s.rstrip().splitlines()[-1], "the results to take focus")
+    term.keys("Enter")
+    term.wait_for(lambda s: "Home › 测试 › 很长的文章" in s, "the result opened")
+    term.keys("Escape", "Escape")
+    term.wait_for(lambda s: "40 articles" in s, "the category view again")
 
     term.keys("q")
     end = time.monotonic() + DEADLINE

@@ -171,7 +171,7 @@ def test_no_injected_sequence_reaches_the_terminal(tmp_path: Path, size: tuple[i
     try:
         app.pump(until=b"articles")
         app.pump()
-        # Open articles, scroll them, random ones, click everything, history, help.
+        # Open articles, scroll them, random ones, history, help, search, then click everything.
         app.type("\r")
         app.type("GgjjJJKr")
         app.type("R12345")
@@ -179,6 +179,9 @@ def test_no_injected_sequence_reaches_the_terminal(tmp_path: Path, size: tuple[i
         app.type("\t\t\tjjj\r")
         app.type("?")
         app.type("\x1b")
+        app.type("/title")
+        app.pump(until=b"found")
+        app.type("\r\r\x1b\x1b")
         for row in range(1, size[1]):
             for col in (2, 10, 30, size[0] // 2, size[0] - 10):
                 press = f"\x1b[<0;{col};{row}M\x1b[<0;{col};{row}m"

@@ -146,3 +146,19 @@ async def test_any_typed_text_gives_results_or_a_message(lib_path: Path, text: s
         status = str(screen.search_bar.query_one("#search-status").render())
         assert "found" in status or "search" in status or "in All articles" in status
         assert isinstance(screen.search_bar, SearchBar)
+
+
+async def test_keys_typed_right_after_slash_reach_the_box(lib_path: Path) -> None:
+    from textual import events
+
+    app = make_app(lib_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        # Posted together, as a fast typist's keys arrive from the terminal.
+        for key, char in [("slash", "/"), ("x", "x"), ("slash", "/"), ("y", "y")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert screen.search_bar.text == "x/y"
+        assert screen.query_now.search == "x/y"

@@ -90,7 +90,12 @@ MAIN_BINDINGS = _ids(
             "Open the article's web link in your browser (http and https only).",
             show=False,
         ),
-        _bind("slash", "search", "Search", "Search the library.", key_display="/"),
+        # A priority binding runs before the keys typed after it are delivered, so the box
+        # has focus when they arrive; inside the box `/` is a character (see check_action).
+        replace(
+            _bind("slash", "search", "Search", "Search the library.", key_display="/"),
+            priority=True,
+        ),
         _bind(
             "ctrl+t",
             "search_scope",
@@ -103,12 +108,16 @@ MAIN_BINDINGS = _ids(
             "Order",
             "Search results newest first or best match first (toggles).",
         ),
-        _bind(
-            "escape",
-            "back_out",
-            "Back",
-            "Close search, leave the reading pane or the list.",
-            show=False,
+        # Priority, like `/`: a quick Esc Esc walks back two steps, not one.
+        replace(
+            _bind(
+                "escape",
+                "back_out",
+                "Back",
+                "Close search, leave the reading pane or the list.",
+                show=False,
+            ),
+            priority=True,
         ),
         _bind("tab", "app.focus_next", "Next pane", "Move to the next pane.", show=False),
         _bind(
@@ -118,13 +127,6 @@ MAIN_BINDINGS = _ids(
             "Move to the previous pane.",
             show=False,
         ),
-    ],
-)
-
-SEARCH_BINDINGS = _ids(
-    "search",
-    [
-        _bind("escape", "close_search", "Close", "Close the search and go back to where you were."),
     ],
 )
 
@@ -307,6 +309,5 @@ def all_binding_ids() -> set[str]:
         READING_BINDINGS,
         OUTLINE_BINDINGS,
         HELP_BINDINGS,
-        SEARCH_BINDINGS,
     )
     return {binding.id for table in tables for binding in table if binding.id}

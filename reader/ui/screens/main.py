@@ -372,6 +372,8 @@ class MainScreen(SearchMixin, Screen[None]):
             return self.focused is not self.pane and not self.searching
         if action in ("search_scope", "search_order"):
             return self.searching
+        if action == "search":
+            return self.focused is not self.search_bar.input
         if action in ("star", "toggle_read"):
             return True if self._target() is not None else None
         if action in ("copy_link", "open_link"):
@@ -475,14 +477,21 @@ class MainScreen(SearchMixin, Screen[None]):
         self.notify(f"Opening {url}", markup=False, timeout=3)
 
     def action_back_out(self) -> None:
-        """Escape: from the article to the list, from the list to the categories."""
-        if self.has_class("-reading") and not self.has_class("-wide"):
+        """Escape: from the article to the list, from the list to the categories.
+
+        In the search box, or in the results list, it closes the search.
+        """
+        if self.focused is self.search_bar.input:
+            self.action_close_search()
+        elif self.has_class("-reading") and not self.has_class("-wide"):
             self.remove_class("-reading")
-            self.articles.focus()
+            self.set_focus(self.articles)
         elif self.focused is self.pane:
-            self.articles.focus()
+            self.set_focus(self.articles)
         elif self.focused is self.articles and self.searching:
             self.action_close_search()
+        elif self.focused is self.articles and not self.has_class("-tiny"):
+            self.set_focus(self.categories)
         elif self.focused is self.articles:
             # Below 60 columns the tree and the list take turns at the whole width.
             self.add_class("-tree")

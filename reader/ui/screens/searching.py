@@ -77,7 +77,7 @@ class SearchMixin:
         self.search_bar.close()
         self._keep_cursor = before.cursor
         self.query_now = before.query
-        self.articles.focus()
+        cast(Any, self).set_focus(self.articles)
 
     def action_search_scope(self) -> None:
         """Search the current category or the whole library."""
@@ -126,10 +126,6 @@ class SearchMixin:
     def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
         """Enter: on to the results."""
         self.articles.focus()
-
-    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
-        """Escape in the box."""
-        self.action_close_search()
 
     def search_filled(self, query: Query, total: int) -> None:
         """The list shows results for `query`: say how many, where and in which order."""

@@ -1,22 +1,18 @@
 """The search bar: a one-line box above the panes, and what the search is scoped and ordered by.
 
-It only announces intent: `Changed` once typing pauses (so a fast typist starts one search, not
-ten), `Submitted` on Enter, `Closed` on Escape. The screen runs the search and owns the state.
+It only announces intent: `Changed` once typing pauses (so a fast typist starts one search,
+not ten), `Submitted` on Enter. Escape is the screen's: it closes the search. The screen runs
+the search and owns the state.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
-
-from reader.ui.commands import SEARCH_BINDINGS
 
 DEBOUNCE_S = 0.15
 """How long typing must pause before a search starts."""
@@ -29,7 +25,6 @@ class SearchBar(Horizontal):
         "Any text from one character up; several words must all occur; "
         '"quoted words" as written; -word excludes.'
     )
-    BINDINGS: ClassVar[list[BindingType]] = list(SEARCH_BINDINGS)
 
     class Changed(Message):
         """The text settled: search for it (an empty text ends the results)."""
@@ -40,9 +35,6 @@ class SearchBar(Horizontal):
 
     class Submitted(Message):
         """Enter: go to the results."""
-
-    class Closed(Message):
-        """Escape: close the search and go back to where the reader was."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -73,7 +65,8 @@ class SearchBar(Horizontal):
         if text is not None:
             self.input.value = text
         self.display = True
-        self.input.focus()
+        # Focus now, not after a refresh: keys typed right after `/` belong to the box.
+        self.screen.set_focus(self.input)
 
     def close(self) -> None:
         """Hide the bar (the text stays for the next `/`)."""
@@ -100,7 +93,3 @@ class SearchBar(Horizontal):
             self._timer.stop()
         self.post_message(self.Changed(event.value))
         self.post_message(self.Submitted())
-
-    def action_close_search(self) -> None:
-        """Escape in the box."""
-        self.post_message(self.Closed())
