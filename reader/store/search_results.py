@@ -25,6 +25,7 @@ ORDERS: tuple[Order, ...] = ("newest", "best")
 
 _FIRST_BATCH = 16
 _MAX_BATCH = 2_048
+_CACHE_KIB = 65_536
 SMALL_SCOPE = 2_000
 """A category with at most this many articles is searched by reading them all, newest first:
 a common word would otherwise walk the whole library's matches to find the few in it."""
@@ -67,7 +68,8 @@ def _candidates(
     try:
         while rows := cursor.fetchmany(size):
             yield rows
-            size = min(_MAX_BATCH, size * 2)
+            # Often only the rest of one day is still needed: grow again from a small batch.
+            size = min(_MAX_BATCH, _FIRST_BATCH if size == first else size * 2)
     finally:
         cursor.close()
 
@@ -204,6 +206,9 @@ def search_page(
         raise LibraryError(f"unknown search order {order!r} (use newest or best)")
     query = parse_query(text)
     check_ready(conn)
+    # Candidates' bodies are read at random: SQLite's default 2 MB cache thrashes on a page.
+    if conn.execute("PRAGMA cache_size").fetchone()[0] > -_CACHE_KIB:
+        conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
     match = match_expression(query)
     if match is None or limit <= 0:
         return []
