@@ -1,8 +1,16 @@
 """reader: a terminal reader for libraries of articles."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("reader")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    # The version is read from the package metadata on first use only: importlib.metadata
+    # costs tens of milliseconds that the app's start-up does not need to pay.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("reader")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0.0.0"
+    raise AttributeError(f"module 'reader' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import click
 
-from reader import __version__, paths
+from reader import paths
 from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.output import (
     article_json,
@@ -111,7 +111,7 @@ category_option = click.option(
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
-@click.version_option(__version__, prog_name="reader")
+@click.version_option(package_name="reader", prog_name="reader")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """A terminal reader for libraries of articles. Without a command, open the app."""

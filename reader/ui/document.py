@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from textual.content import Content, Span
 
 from reader.sanitize import sanitize, sanitize_line
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 PART_CHARS = 100_000
 """Bodies longer than this are shown in parts, so no article can freeze the pane."""
@@ -47,6 +50,9 @@ BLANK = Block(Content(), kind="blank")
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    # Imported here: the parser is first needed in a worker, not while the app starts.
+    from markdown_it import MarkdownIt
+
     # Raw HTML is shown as text, never interpreted; tables and strikethrough are common in feeds.
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
