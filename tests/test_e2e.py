@@ -150,3 +150,68 @@ def test_hostile_title_cannot_quit_the_app(library_path: Path, terminals: list[T
     term.keys("G", "k", "k", "Enter")
     term.wait_for(lambda s: "[@click=app.quit]markup[/]" in s, "the hostile article")
     assert term.alive()
+
+
+def test_dumb_terminal_tiny_size_and_a_resize_storm(
+    library_path: Path, terminals: list[Terminal]
+) -> None:
+    term = start(library_path, (40, 12), {"TERM": "dumb"})
+    terminals.append(term)
+    term.wait_for(lambda s: "Welcome to" in s and "All articles" in s, "the list at 40x12")
+    term.keys("Enter")
+    term.wait_for(lambda s: "Home › Getting" in s, "the article at 40x12")
+    for step in range(40):
+        width, height = 30 + (step * 37) % 170, 8 + (step * 13) % 50
+        term._tmux("resize-window", "-t", "app", "-x", str(width), "-y", str(height))
+    term._tmux("resize-window", "-t", "app", "-x", "100", "-y", "30")
+    term.wait_for(lambda s: "Home › Getting started › Welcome to reader" in s, "a redraw")
+    term.keys("Escape")
+    term.wait_for(lambda s: "40 articles" in s, "the list after the storm")
+    assert term.alive()
+
+
+def test_two_apps_and_an_import_share_a_library(
+    library_path: Path, terminals: list[Terminal], tmp_path: Path
+) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for number in range(60):
+        (folder / f"note-{number:02}.md").write_text(
+            f"---\ntitle: 同时导入的第{number}篇\ncategories: [并发]\n---\n\n正文 {number}。\n",
+            encoding="utf-8",
+        )
+    from reader.store import Library
+
+    def views() -> int:
+        with Library(library_path) as library:
+            return sum(item.views for item in library.page(limit=500).items)
+
+    before = views()
+    first = start(library_path, (120, 30), {})
+    second = start(library_path, (80, 24), {})
+    terminals += [first, second]
+    for term in (first, second):
+        term.wait_for(lambda s: "40 articles" in s, "the app to start")
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "reader", "import", "--db", str(library_path), str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for _ in range(15):
+        first.keys("R")
+        second.keys("R")
+    out, err = importer.communicate(timeout=DEADLINE * 2)
+    assert importer.returncode == 0, err
+    assert "60 added" in out
+    for term in (first, second):
+        term.keys("q")
+    end = time.monotonic() + DEADLINE
+    while (first.alive() or second.alive()) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not first.alive() and not second.alive()
+    with Library(library_path) as library:
+        assert library.counts()[0] == 100
+        assert library.check() == []
+    counted = views() - before
+    assert 2 <= counted <= 30
