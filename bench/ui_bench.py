@@ -74,7 +74,11 @@ METHOD = [
     "Memory: the real app in tmux driven by `tmux send-keys` through a browsing script (category"
     " switches, 300 page downs, last row, 10 next articles, 30 random articles, the 50 KB"
     " article scrolled); peak = VmHWM of the process from /proc at the end.",
-    "Goals are judged on the median.",
+    "Start-up ratio between sizes: start-ups of the 10k library and of this one taken in turn"
+    " (10k, this, 10k, this...), the median of the per-pair ratios, so that the machine's load,"
+    " which changes from minute to minute, cancels out.",
+    "Goals are judged on the wall-clock median. On a loaded machine compare the CPU columns too:"
+    " they count the app's own work.",
 ]
 
 
@@ -106,12 +110,22 @@ def goals(result: dict[str, Any], baseline: dict[str, Any] | None) -> list[dict[
         if "all" in start:
             value = start["all"]["median_ms"]
             add(f"start to panes filled, {start['terminal']} < 1 s", value, value < GOAL_START_MS)
-    if baseline is not None:
+    paired = result["terminal"].get("paired_start")
+    if paired and paired["ratio"] is not None:
+        ratio = paired["ratio"]
+        add(
+            f"start at {result['label']} / start at {label(SIZES[0])} <= {GOAL_START_RATIO}"
+            " (taken in turn)",
+            ratio,
+            ratio <= GOAL_START_RATIO,
+        )
+    elif baseline is not None:
         mine = result["terminal"]["start"][0]["all"]["median_ms"]
         theirs = baseline["terminal"]["start"][0]["all"]["median_ms"]
         ratio = round(mine / theirs, 2)
         add(
-            f"start at {result['label']} / start at {baseline['label']} <= {GOAL_START_RATIO}",
+            f"start at {result['label']} / start at {baseline['label']} <= {GOAL_START_RATIO}"
+            " (separate runs)",
             ratio,
             ratio <= GOAL_START_RATIO,
         )
@@ -137,7 +151,9 @@ def measure(size: int, seed: int, runs: int, start_runs: int) -> dict[str, Any]:
 
     progress("interactions in the process")
     inproc = ui_inproc.measure(db, sized, scope, runs)
-    terminal = ui_terminal.measure(db, start_runs, progress)
+    base = library_path(SIZES[0], seed)
+    paired = base if size != SIZES[0] and base.exists() else None
+    terminal = ui_terminal.measure(db, start_runs, progress, paired)
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     return {

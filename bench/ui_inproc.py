@@ -214,22 +214,23 @@ async def _wait_started(session: Session) -> float:
 async def _category_switches(s: Session, runs: int) -> list[float]:
     tree = s.screen.categories
     tree.focus()
-    await s.settle()
     tree.cursor_line = 0
     await s.show_query(ROOT_SCOPE)
-    scopes = [node.data for node in tree.root.children if node.data is not None]
+    last = len(tree.root.children)  # the root is line 0, its (collapsed) children follow
     times: list[float] = []
-    at = -1  # the root
-    step = 1
-    while len(times) < runs:
-        if not 0 <= at + step < len(scopes):
-            step = -step
-        at += step
-        expected = scopes[at]
-        took = await s.key(
-            "down" if step > 0 else "up",
-            lambda e=expected: s.list_ready(e),  # type: ignore[misc]
-        )
+    key = "down"
+    for _ in range(runs):
+        if tree.cursor_line >= last:
+            key = "up"
+        elif tree.cursor_line <= 1:
+            key = "down"
+        before = tree.cursor_line
+
+        def switched(before: int = before) -> bool:
+            node = tree.cursor_node
+            return tree.cursor_line != before and node is not None and s.list_ready(node.data)
+
+        took = await s.key(key, switched)
         if took is not None:
             times.append(took)
         await s.settle()

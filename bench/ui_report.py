@@ -50,6 +50,14 @@ def markdown(result: dict[str, Any]) -> str:
         keys = ("tree", "list", "reading", "all", "cpu")
         cells = [_ms(start[k]) if k in start else "-" for k in keys]
         lines.append(f"| {start['terminal']} | {' | '.join(cells)} | {start['all']['runs']} |")
+    paired = term.get("paired_start")
+    if paired and paired["ratio"] is not None:
+        lines += [
+            "",
+            f"Taken in turn with the {paired['base_db']} library ({paired['terminal']},"
+            f" {paired['this']['runs']} pairs): this library {_ms(paired['this'])} ms, the small"
+            f" one {_ms(paired['base'])} ms; median ratio of the pairs **{paired['ratio']}**.",
+        ]
     floor = term["import_floor"]
     lines += [
         "",

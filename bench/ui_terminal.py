@@ -23,6 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.cells import get_character_cell_size
+
 from bench.ui_articles import CATEGORY
 from reader.store.library import Library
 
@@ -66,7 +68,17 @@ class Server:
         tmux("kill-server")
 
 
-def _columns(top: str) -> list[tuple[int, int]]:
+def cells(line: str) -> list[str]:
+    """A captured line as terminal cells: a wide (CJK) character fills two, the second empty."""
+    found: list[str] = []
+    for ch in line:
+        found.append(ch)
+        if get_character_cell_size(ch) == 2:
+            found.append("")
+    return found
+
+
+def _columns(top: list[str]) -> list[tuple[int, int]]:
     """The (start, end) columns of each box on the screen's first line."""
     starts = [i for i, ch in enumerate(top) if ch == "╭"]
     ends = [i for i, ch in enumerate(top) if ch == "╮"]
@@ -78,13 +90,14 @@ def panes(screen: list[str], wide: bool) -> dict[str, bool]:
     state = {"tree": False, "list": False, "reading": not wide}
     if not screen:
         return state
-    boxes = _columns(screen[0])
-    inner = [[line[a + 1 : b] for line in screen[1:-2]] for a, b in boxes]
+    grid = [cells(line) for line in screen]
+    boxes = _columns(grid[0])
+    inner = [["".join(line[a + 1 : b]) for line in grid[1:-2]] for a, b in boxes]
     if boxes:
         counted = [row for row in inner[0] if _COUNT.search(row)]
         state["tree"] = len(counted) >= 2
     if len(boxes) >= 2:
-        state["list"] = sum(1 for row in inner[1] if _DATE.search(row)) >= 3
+        state["list"] = any(_DATE.search(row) for row in inner[1])
     if len(boxes) >= 3:
         state["reading"] = sum(1 for row in inner[2] if row.strip()) >= 5
     return state
@@ -171,6 +184,34 @@ def start_times(db: Path, width: int, height: int, runs: int) -> dict[str, Any]:
     return result
 
 
+def paired_starts(
+    base: Path, db: Path, runs: int, width: int = 160, height: int = 48
+) -> dict[str, Any]:
+    """Start-ups of `base` and `db` taken in turn, so both see the same load; their ratio.
+
+    The ratio is the median of the per-pair ratios (each pair ran within about a second).
+    """
+    leave_on_all(base)
+    start_once(base, width, height, 0)
+    start_once(db, width, height, 0)
+    times: dict[str, list[float]] = {"base": [], "this": []}
+    ratios = []
+    for run in range(1, runs + 1):
+        first = start_once(base, width, height, run)["all"]
+        second = start_once(db, width, height, run)["all"]
+        if first is not None and second is not None:
+            times["base"].append(first)
+            times["this"].append(second)
+            ratios.append(second / first)
+    return {
+        "terminal": f"{width}x{height}",
+        "base_db": base.name,
+        "base": _stats(times["base"]) if ratios else None,
+        "this": _stats(times["this"]) if ratios else None,
+        "ratio": round(statistics.median(ratios), 3) if ratios else None,
+    }
+
+
 def import_floor(runs: int) -> dict[str, Any]:
     """Seconds for a bare `python -c pass` and for importing what `reader` imports to start."""
     result = {}
@@ -196,6 +237,44 @@ def _memory(pid: int) -> dict[str, float]:
     return found
 
 
+def send_keys(session: str, keys: list[str]) -> None:
+    """Type `keys` one by one; after Escape wait long enough that the next key is not read as
+    Alt+key (a terminal sends Alt+g as ESC g)."""
+    for key in keys:
+        tmux("send-keys", "-t", session, key)
+        time.sleep(0.3 if key == "Escape" else 0.03)
+
+
+def _wait_filled(session: str, wide: bool) -> None:
+    began = time.perf_counter()
+    while not all(panes(capture(session), wide).values()):
+        if time.perf_counter() - began > TIMEOUT_S:
+            raise RuntimeError("the app did not fill its panes")
+        time.sleep(0.05)
+
+
+LEAVE_ON_ALL = ["Escape", "g", "Enter", "g", "Enter"]
+"""From the list: to the tree, All articles, back to the list, its first article opened."""
+
+
+def leave_on_all(db: Path) -> None:
+    """Open the app and leave the library on All articles with its first article open, the
+    state every start-up run begins from (a session remembers the category and article)."""
+    session = "reset"
+    tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "48", reader_command(db))
+    pid = _pid(session)
+    began = time.perf_counter()
+    while not all(v for k, v in panes(capture(session), False).items()):
+        if time.perf_counter() - began > TIMEOUT_S:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    send_keys(session, LEAVE_ON_ALL)
+    time.sleep(0.5)
+    tmux("send-keys", "-t", session, "q")
+    _wait_exit(pid, session)
+
+
 def _tree_steps(db: Path) -> int:
     """Key presses from the tree's root down to the top-level `bench` category."""
     with Library(db, create=False) as lib:
@@ -211,11 +290,7 @@ def browse(db: Path, width: int = 160, height: int = 48) -> dict[str, Any]:
     )
     pid = _pid(session)
     assert pid is not None
-    began = time.perf_counter()
-    while not all(panes(capture(session), width >= WIDE).values()):
-        if time.perf_counter() - began > TIMEOUT_S:
-            raise RuntimeError("the app did not fill its panes")
-        time.sleep(0.05)
+    _wait_filled(session, width >= WIDE)
     time.sleep(0.5)
     at_start = _memory(pid)
     script: list[tuple[str, list[str], int]] = [
@@ -229,16 +304,18 @@ def browse(db: Path, width: int = 160, height: int = 48) -> dict[str, Any]:
         ("the bench/sizes category", ["g", *["j"] * _tree_steps(db), "l", "l", "Enter"], 1),
         ("open the 50 KB article", ["j", "Enter"], 1),
         ("scroll it", ["PageDown"] * 20, 3),
+        # Leave the library as the start-up runs expect it: All articles, its first article open.
+        ("All articles, open the first", ["Escape", *LEAVE_ON_ALL], 1),
     ]
     steps = []
+    shown = ""
     for name, keys, repeat in script:
         for _ in range(repeat):
-            for key in keys:
-                tmux("send-keys", "-t", session, key)
-                time.sleep(0.03)
+            send_keys(session, keys)
             time.sleep(0.3)
         steps.append({"step": name, **_memory(pid)})
-    shown = "\n".join(capture(session))
+        if name == "scroll it":
+            shown = "\n".join(capture(session))
     at_end = _memory(pid)
     tmux("send-keys", "-t", session, "q")
     _wait_exit(pid, session)
@@ -252,9 +329,17 @@ def browse(db: Path, width: int = 160, height: int = 48) -> dict[str, Any]:
     }
 
 
-def measure(db: Path, runs: int, on_progress: Callable[[str], None]) -> dict[str, Any]:
-    """Start-up at 160x48 and 80x24, the import floor, and memory while browsing."""
+def measure(
+    db: Path, runs: int, on_progress: Callable[[str], None], base: Path | None = None
+) -> dict[str, Any]:
+    """Start-up at 160x48 and 80x24, the import floor, and memory while browsing; with `base`,
+    also start-ups of `base` and `db` in turn for a ratio that the machine's load cancels out of.
+    """
+    found: dict[str, Any] = {}
     with Server():
+        if base is not None:
+            on_progress(f"start-up paired with {base.name}")
+            found["paired_start"] = paired_starts(base, db, runs)
         on_progress("start-up 160x48")
         wide = start_times(db, 160, 48, runs)
         on_progress("start-up 80x24")
@@ -263,4 +348,4 @@ def measure(db: Path, runs: int, on_progress: Callable[[str], None]) -> dict[str
         floor = import_floor(max(3, runs // 2))
         on_progress("memory while browsing")
         memory = browse(db)
-    return {"start": [wide, narrow], "import_floor": floor, "memory": memory}
+    return {"start": [wide, narrow], "import_floor": floor, "memory": memory, **found}
