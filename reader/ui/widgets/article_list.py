@@ -276,6 +276,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if self._open_when_loaded is not None:
             index, self._open_when_loaded = self._open_when_loaded, None
             self.open_index(index)
+        self._prefetch(self.cursor, self.scrollable_content_region.height)
 
     # -- cursor ------------------------------------------------------------------------------
 
@@ -288,6 +289,25 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=new, animate=False, force=True)
         elif height and new >= self.scroll_y + height:
             self.scroll_to(y=new - height + 1, animate=False, force=True)
+        self._prefetch(new, height)
+
+    def _prefetch(self, index: int, height: int) -> None:
+        """Ask for the blocks a page or two either side of `index` before they are drawn.
+
+        Paging then finds its rows already loaded instead of drawing placeholders first.
+        """
+        if self._new is not None or not self.total:
+            return
+        reach = max(height, 1) * 2
+        first = max(0, index - reach) // BLOCK
+        last = min(self.total - 1, index + reach) // BLOCK
+        for block in range(first, last + 1):
+            if block not in self._blocks and self._request_ready(block):
+                self._request(block)
+
+    def _request_ready(self, block: int) -> bool:
+        # A block fetched by keyset needs the one before it; a far one is read by offset.
+        return block == 0 or block - 1 in self._blocks or block - 1 not in self._pending
 
     def move(self, delta: int) -> None:
         """Move the cursor by `delta` rows, within the list."""
