@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events, work
 from textual.binding import BindingType
 from textual.content import Content
@@ -62,7 +63,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--loading",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # No repaint of the whole list on a move: `watch_cursor` redraws the two rows that changed.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Opened(Message):
         """The reader chose an article (Enter, a click, or a step from the reading pane)."""
@@ -121,6 +123,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._open_when_loaded: int | None = None
         self._new: Query | None = None
         self._keep_cursor: int | None = None
+        self._styles: dict[tuple[str, bool, bool], Style] = {}
 
     # -- data ------------------------------------------------------------------------------
 
@@ -373,28 +376,44 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Keep the virtual width in step so rows fill the pane."""
         self.virtual_size = Size(self.scrollable_content_region.width, self.total)
 
+    def notify_style_update(self) -> None:
+        """Forget the cached styles when the theme or CSS changes."""
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, role: str, is_cursor: bool = False) -> Style:
+        """The style of a row part, computed once per style change (not once per row)."""
+        key = (role, is_cursor, self.has_focus)  # `:focus` changes the cursor's style
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            if is_cursor:
+                style += self.get_component_rich_style("article-list--cursor", partial=True)
+            if role != "base":
+                style += self.get_component_rich_style(role, partial=True)
+            self._styles[key] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         """Draw one row: marks, title, then category, date and views on the right."""
         index = y + round(self.scroll_y)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._style("base")
         if index >= self.total:
             return Strip.blank(width, base)
         summary = self.row(index)
         if summary is None:
-            style = base + self.get_component_rich_style("article-list--loading", partial=True)
+            style = self._style("article-list--loading")
             return Strip([Segment("  …", style)]).crop_extend(0, width, base)
         return self._row_strip(summary, width, index == self.cursor)
 
     def _row_strip(self, row: ArticleSummary, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        if is_cursor:
-            base = base + self.get_component_rich_style("article-list--cursor", partial=True)
+        base = self._style("base", is_cursor)
         title_role = "article-list--read" if row.read else "article-list--unread"
-        title_style = base + self.get_component_rich_style(title_role, partial=True)
-        dim = base + self.get_component_rich_style("article-list--dim", partial=True)
-        mark = base + self.get_component_rich_style("article-list--mark", partial=True)
-        star = base + self.get_component_rich_style("article-list--star", partial=True)
+        title_style = self._style(title_role, is_cursor)
+        dim = self._style("article-list--dim", is_cursor)
+        mark = self._style("article-list--mark", is_cursor)
+        star = self._style("article-list--star", is_cursor)
         right: list[tuple[str, object]] = []
         if width >= 72:
             name = sanitize_line(self.names.get(row.category_id, ""))
