@@ -294,3 +294,14 @@ def test_a_draft_without_body_never_erases_the_stored_body(library: Library) -> 
     assert changed.updated == 1
     article = library.get(first_id)
     assert article is not None and article.author == "新作者" and article.body == "完整的正文。"
+
+
+@pytest.mark.parametrize("sort", ["published", "views", "title"])
+def test_pages_read_from_the_end_match_pages_from_the_start(library: Library, sort: str) -> None:
+    library.save(make_drafts(37), source="s")
+    whole = [item.id for item in library.page(sort=sort, limit=100).items]  # type: ignore[arg-type]
+    for offset in (0, 5, 30, 36):
+        back = library.page(sort=sort, offset=offset, limit=7, from_end=True)  # type: ignore[arg-type]
+        stop = len(whole) - offset
+        assert [item.id for item in back.items] == whole[max(0, stop - 7) : stop]
+        assert back.next is None

@@ -554,3 +554,24 @@ async def test_tiny_terminal_shows_one_pane_at_a_time(lib_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert screen.focused is screen.articles and screen.pane.region.width == 0
+
+
+async def test_jumping_to_the_end_of_a_long_list_reads_it_from_the_end(tmp_path: Path) -> None:
+    from conftest import make_drafts
+
+    path = tmp_path / "long.db"
+    with Library(path) as library:
+        library.save(make_drafts(450), source="long")
+        oldest = library.page(limit=1000).items[-5:]
+    app = make_app(path)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("G")
+        await settle(pilot)
+        assert screen.articles.cursor == 449
+        shown = [screen.articles.row(i) for i in range(445, 450)]
+        assert [row.id for row in shown if row] == [item.id for item in oldest]
+        await pilot.press("k", "enter")
+        await settle(pilot)
+        assert screen.pane.view is not None and screen.pane.view.article.id == oldest[-2].id

@@ -564,13 +564,34 @@ class Library:
         offset: int = 0,
         limit: int = 50,
         unread_only: bool = False,
+        from_end: bool = False,
     ) -> Page:
         """One page of a scope's articles (a category subtree, or 0 for all).
 
         Pass the previous page's `next` as `after` to walk on (keyset pagination, constant time
-        at any depth); `offset` is for jumps (a scrollbar drag) and costs O(offset).
+        at any depth); `offset` is for jumps (a scrollbar drag) and costs O(offset). With
+        `from_end`, `offset` counts from the last article instead (the page still comes in the
+        sort's order), so a jump near the end costs no more than one near the start.
         """
+        if from_end:
+            back = self._page(scope, sort, None, offset, limit, unread_only, back=True)
+            return Page(tuple(reversed(back.items)), None)
+        return self._page(scope, sort, after, offset, limit, unread_only, back=False)
+
+    def _page(
+        self,
+        scope: int,
+        sort: Sort,
+        after: Cursor | None,
+        offset: int,
+        limit: int,
+        unread_only: bool,
+        *,
+        back: bool,
+    ) -> Page:
         column, direction, compare = _ORDER[sort]
+        if back:
+            direction = "ASC" if direction == "DESC" else "DESC"
         where = ["s.scope_id = ?"]
         params: list[Any] = [scope]
         if after is not None:

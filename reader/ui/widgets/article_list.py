@@ -209,14 +209,27 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             if block == 0:
                 all_rows, unread = self.library.counts(query.scope)
                 total = unread if query.unread_only else all_rows
-            page = self.library.page(
-                query.scope,
-                sort=query.sort,  # type: ignore[arg-type]
-                after=after if isinstance(after, Cursor) else None,
-                offset=0 if after is not None else offset,
-                limit=BLOCK,
-                unread_only=query.unread_only,
-            )
+            known = self.total if total is None else total
+            if after is None and known and offset > known // 2:
+                # A far jump (End, a scrollbar drag) is read from the end: O(distance to it).
+                back = max(0, known - offset - BLOCK)
+                page = self.library.page(
+                    query.scope,
+                    sort=query.sort,  # type: ignore[arg-type]
+                    offset=back,
+                    limit=min(BLOCK, known - offset),
+                    unread_only=query.unread_only,
+                    from_end=True,
+                )
+            else:
+                page = self.library.page(
+                    query.scope,
+                    sort=query.sort,  # type: ignore[arg-type]
+                    after=after if isinstance(after, Cursor) else None,
+                    offset=0 if after is not None else offset,
+                    limit=BLOCK,
+                    unread_only=query.unread_only,
+                )
         except LibraryError as error:
             self.post_message(self.Failed(str(error)))
             return
