@@ -175,6 +175,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                     rows[at] = summary
                     self.refresh_line(block * BLOCK + at)
 
+    def is_read(self, article_id: int) -> bool | None:
+        """Whether a loaded row says the article is read (None if it is not loaded)."""
+        for rows in self._blocks.values():
+            for row in rows:
+                if row.id == article_id:
+                    return row.read
+        return None
+
     def patch(self, article_id: int, **changes: object) -> None:
         """Change fields of a shown row in place (`read=True`, `starred=False`, ...)."""
         for block, rows in self._blocks.items():
