@@ -59,3 +59,16 @@ def make_drafts(
         )
         for i in range(start, start + count)
     ]
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run `reader ARGS` in-process; return (exit code, stdout, stderr)."""
+    from reader.cli import main
+
+    try:
+        main(args)
+        code = 0
+    except SystemExit as done:
+        code = int(done.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 from conftest import make_drafts
+from conftest import run_cli as run
 
-from reader.cli import main
 from reader.store import Library
 
 COMMANDS: list[list[str]] = [
@@ -43,17 +43,6 @@ COMMANDS: list[list[str]] = [
 def sha(path: Path) -> str:
     """The SHA-256 of a file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run `reader ARGS` in-process; return (exit code, stdout, stderr)."""
-    try:
-        main(args)
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def command(args: list[str], db: Path, source: Path) -> list[str]:

@@ -7,21 +7,11 @@ from pathlib import Path
 
 import pytest
 from conftest import make_drafts
+from conftest import run_cli as run
 
 from reader.cli import main
 from reader.models import ArticleDraft
 from reader.store import Library
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run `reader ARGS` in-process; return (exit code, stdout, stderr)."""
-    try:
-        main(args)
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

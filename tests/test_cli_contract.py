@@ -15,24 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from reader.cli import main
+from conftest import run_cli as run
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 SUMMARY = re.compile(
     r"^(\d+) sources?: (\d+) added, (\d+) updated, (\d+) unchanged, (\d+) failed$", re.M
 )
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run `reader ARGS` in-process; return (exit code, stdout, stderr)."""
-    try:
-        main(args)
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def summary(out: str) -> tuple[int, int, int, int, int]:

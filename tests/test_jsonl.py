@@ -7,8 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import run_cli as run
 
-from reader.cli import main
 from reader.ingest import notes
 from reader.ingest.errors import ParseError
 from reader.ingest.jsonl import parse
@@ -34,17 +34,6 @@ ARTICLE = {
 def drafts(data: bytes) -> list[ArticleDraft]:
     """Every draft of `data`, as the runner would take them."""
     return list(parse(data, "test.jsonl"))
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run `reader ARGS` in-process; return (exit code, stdout, stderr)."""
-    try:
-        main(args)
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # -- the parser --------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from conftest import make_drafts
+from conftest import run_cli as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_search import brute_force, corpus, ids
 
-from reader.cli import main
 from reader.models import ArticleDraft
 from reader.store import Library
 from reader.store.search_query import (
@@ -133,16 +133,6 @@ def test_every_kind_of_word(filled: Library) -> None:
     parsed = parse_query('中国 -"人工 智能" "a  phrase" -x C++ AND')
     assert parsed.include == ("中国", "a  phrase", "c++", "and")
     assert parsed.exclude == ("人工 智能", "x")
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as done:
-        code = int(done.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_search_json_and_text(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
