@@ -67,26 +67,42 @@ def read_page(
     # Character references to control characters (`&#27;`) would come out of the parser as raw
     # escape sequences; they go before it sees the page.
     text = sanitize(drop_control_references(decoded.text))
-    document = trafilatura.bare_extraction(
-        text,
-        url=base or None,
-        output_format="html",
-        with_metadata=True,
-        include_comments=False,
-        include_formatting=True,
-        include_links=True,
-        include_tables=True,
-    )
+    from trafilatura.htmlprocessing import build_html_output
     from trafilatura.settings import Document
 
-    if not isinstance(document, Document) or document.body is None:
-        raise ParseError("no article text found in the page")
-    from trafilatura.htmlprocessing import build_html_output
+    def extract(precise: bool) -> tuple[Document, str] | None:
+        found = trafilatura.bare_extraction(
+            text,
+            url=base or None,
+            output_format="html",
+            with_metadata=True,
+            include_comments=False,
+            include_formatting=True,
+            include_links=True,
+            include_tables=True,
+            favor_precision=precise,
+        )
+        if not isinstance(found, Document) or found.body is None:
+            return None
+        link = safe_link(getattr(found, "url", None) or "", base) or safe_link(base)
+        return found, html_to_markdown(build_html_output(found), link or base)
 
+    extracted = extract(precise=False)
+    if extracted is None or _link_share(extracted[1]) > LINKY:
+        # A short article beside a long list of related links: the list can win. The precise
+        # mode drops link lists; keep its answer when it found text.
+        precise = extract(precise=True)
+        if precise is not None and _link_share(precise[1]) < _link_share(
+            extracted[1] if extracted else ""
+        ):
+            extracted = precise
+    if extracted is None:
+        raise ParseError("no article text found in the page")
+    document, body = extracted
     url = safe_link(getattr(document, "url", None) or "", base) or safe_link(base)
-    body = html_to_markdown(build_html_output(document), url or base)
     title = sanitize_line(getattr(document, "title", None) or "") or _title_tag(text)
     body = _without_title_heading(body, title)
+    body = _with_lead(body, getattr(document, "description", None), text)
     if not body.strip():
         raise ParseError("no article text found in the page")
     draft = ArticleDraft(
@@ -107,6 +123,37 @@ def read_page(
 def parse(data: bytes, location: str) -> list[ArticleDraft]:
     """The article of a saved HTML page, as a one-draft list."""
     return [read_page(data, location).draft]
+
+
+_TAG = re.compile(r"<[^>]*>")
+_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+LINKY = 0.5
+"""Above this share of its text in links, an extraction is taken for a link list."""
+
+
+def _link_share(body: str) -> float:
+    """The share of a Markdown body's visible characters that are link text (1.0 when empty)."""
+    linked = sum(len(m.group(1)) for m in _LINK_TEXT.finditer(body))
+    visible = len(_LINK_TEXT.sub(lambda m: m.group(1), body).strip())
+    return linked / visible if visible else 1.0
+
+
+def _with_lead(body: str, description: str | None, page: str) -> str:
+    """Put the page's summary first when the extractor left it out.
+
+    Encyclopaedia and news pages often keep their lead paragraph in a summary box that text
+    extractors drop as chrome; the page's `<meta name="description">` holds the same text. It is
+    added only when it is long enough to be a lead, stands in the page's own text (not only in
+    the `<head>`), and is not in the body already.
+    """
+    lead = sanitize_line(description or "")
+    probe = lead[:24]
+    if len(lead) < 40 or probe in body:
+        return body
+    head_end = page.find("</head>")
+    if head_end < 0 or probe not in _TAG.sub("", page[head_end:]):
+        return body
+    return f"{lead}\n\n{body}"
 
 
 def _title_tag(text: str) -> str:

@@ -77,9 +77,7 @@ def test_trafilatura_cjk_snippets() -> None:
             passed += 1
     report("trafilatura CJK pages with every `with` and no `without` snippet", passed, len(cases))
     report("trafilatura CJK `with` snippets found", found_with, snippets)
-    # Known miss: baike.baidu.com's "1975年1月28日出生" is only in the page's JSON data, not in
-    # its visible text; trafilatura itself does not find it either.
-    assert passed >= len(cases) - 1, failures
+    assert passed == len(cases), failures
 
 
 def test_readability_cjk_titles() -> None:
