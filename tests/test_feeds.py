@@ -160,3 +160,17 @@ def test_json_feed() -> None:
     assert first.published is not None and first.published.utcoffset() is not None
     assert "file:" not in first.body and first.category == ("JSON 站",)
     assert second.title == "只有正文" and second.guid == "https://j.example/#2"
+
+
+def test_json_feed_titles_are_plain_text() -> None:
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "t",
+        "items": [
+            {"id": "1", "title": "Use <b> for bold &amp; <i> for italics", "content_text": "x"},
+            {"id": "2", "title": "escape &#27;[31mred", "content_text": "y"},
+        ],
+    }
+    first, second = parse(json.dumps(document).encode(), "/tmp/feed.json")
+    assert first.title == "Use <b> for bold & <i> for italics"
+    assert "\x1b" not in second.title and "red" in second.title

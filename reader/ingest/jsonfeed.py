@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from html import unescape
 from typing import Any
 
 from reader.ingest.errors import ParseError
-from reader.ingest.htmlmd import html_to_markdown, html_to_text, safe_link
+from reader.ingest.htmlmd import drop_control_references, html_to_markdown, safe_link
 from reader.models import ArticleDraft
 from reader.sanitize import sanitize, sanitize_line
 
@@ -56,7 +57,9 @@ def _draft(item: dict[str, Any], base: str) -> ArticleDraft:
         body = sanitize(_text(item.get("content_text")) or _text(item.get("summary")))
     tags = item.get("tags")
     return ArticleDraft(
-        title=html_to_text(_text(item.get("title"))),
+        # Plain text by the spec (`<b>` is four characters), though feeds in the wild escape
+        # `&` as `&amp;`: entities are decoded, angle brackets kept.
+        title=sanitize_line(unescape(drop_control_references(_text(item.get("title"))))),
         body=body,
         published=_date(item.get("date_published")) or _date(item.get("date_modified")),
         author=_author(item),
