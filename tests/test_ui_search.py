@@ -162,3 +162,20 @@ async def test_keys_typed_right_after_slash_reach_the_box(lib_path: Path) -> Non
         await settle(pilot)
         assert screen.search_bar.text == "x/y"
         assert screen.query_now.search == "x/y"
+
+
+async def test_enter_enter_typed_ahead_opens_the_first_result(lib_path: Path) -> None:
+    from textual import events
+
+    app = make_app(lib_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = screen_of(app)
+        keys = [("slash", "/"), *((c, c) for c in "很长"), ("enter", "\r"), ("enter", "\r")]
+        for key, char in keys:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.4)
+        await settle(pilot)
+        view = screen.pane.view
+        assert view is not None and view.article.title == "很长的文章"
+        assert view.terms == ("很长",)

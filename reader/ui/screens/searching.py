@@ -38,6 +38,7 @@ class SearchMixin:
     _search_all = False
     _search_order = "newest"
     _keep_cursor: int | None = None
+    _open_first = False
 
     @property
     def articles(self) -> ArticleList:
@@ -108,7 +109,10 @@ class SearchMixin:
             self.query_now = before.query
             self._show_status()
             return
-        self.query_now = Query(scope=self._search_scope(), search=text, order=self._search_order)
+        query = Query(scope=self._search_scope(), search=text, order=self._search_order)
+        if query == self.query_now:
+            return  # Enter after the pause: the results shown are already these
+        self.query_now = query
         self._show_status(Content.styled("searching…", "dim"))
 
     def rescope_search(self, scope: int) -> None:
@@ -124,11 +128,20 @@ class SearchMixin:
         self._run_search(message.text)
 
     def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
-        """Enter: on to the results."""
-        self.articles.focus()
+        """Enter: on to the results; a second Enter typed ahead opens the first of them."""
+        if cast(Any, self).focused is self.articles:
+            if self.articles.awaiting_rows:
+                self._open_first = True
+            else:
+                self.articles.open_index(self.articles.cursor)
+        else:
+            cast(Any, self).set_focus(self.articles)
 
     def search_filled(self, query: Query, total: int) -> None:
         """The list shows results for `query`: say how many, where and in which order."""
+        if self._open_first:
+            self._open_first = False
+            self.articles.open_index(0)
         more = "+" if total and self.articles.more_expected() else ""
         count = f"{total - (1 if more else 0):,}{more} found" if total else "nothing found"
         self._show_status(Content(count))

@@ -273,6 +273,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if generation == self._generation:
             self.post_message(self.Loaded(generation, block, rows, page.next, total))
 
+    @property
+    def awaiting_rows(self) -> bool:
+        """Whether a new query's first rows are still on their way."""
+        return self._new is not None
+
     def more_expected(self) -> bool:
         """Whether search results may go on past the rows loaded so far."""
         return self._more
