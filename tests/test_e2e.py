@@ -126,9 +126,9 @@ def test_read_random_help_and_quit_in_a_real_terminal(
     )
 
     term.keys("?")
-    term.wait_for(lambda s: "Random (all)" in s and "Keys" in s, "the help")
+    term.wait_for(lambda s: "from the whole library" in s and "Keys" in s, "the help")
     term.keys("Escape")
-    term.wait_for(lambda s: "Random (all)" not in s, "help to close")
+    term.wait_for(lambda s: "from the whole library" not in s, "help to close")
 
     term.keys("/")
     term.keys("-l", "很长")

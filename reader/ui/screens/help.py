@@ -21,6 +21,12 @@ INTRO = (
 
 def help_content(sections: list[Section], keymap: dict[str, str]) -> Content:
     """The help text: for each pane its short description, then each key and what it does."""
+    keys = {
+        id(binding): live_key(binding, keymap)
+        for section in sections
+        for binding in section.bindings
+    }
+    width = max((len(k) for k in keys.values()), default=8) + 2
     lines: list[Content] = [Content(INTRO), Content()]
     for section in sections:
         lines.append(Content.styled(section.title, "bold"))
@@ -28,13 +34,8 @@ def help_content(sections: list[Section], keymap: dict[str, str]) -> Content:
         if about:
             lines.append(Content.styled(about, "italic"))
         for binding in section.bindings:
-            keys = live_key(binding, keymap)
             lines.append(
-                Content.assemble(
-                    (f"  {keys:<16} ", "bold"),
-                    binding.description,
-                    (f"  {binding.tooltip}", "dim"),
-                )
+                Content.assemble((f"  {keys[id(binding)]:<{width}}", "bold"), binding.tooltip)
             )
         lines.append(Content())
     return Content("\n").join(lines)
