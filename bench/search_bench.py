@@ -21,12 +21,12 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bench.generate import GENERATOR_VERSION
+from bench.store_bench import stats, timed
 from bench.store_library import (
     DATA,
     RESULTS,
@@ -36,6 +36,7 @@ from bench.store_library import (
     jsonl_files,
     label,
     reader_commit,
+    write_results,
 )
 from reader.models import ROOT_SCOPE
 from reader.store.library import Library
@@ -66,25 +67,6 @@ QUERIES: tuple[tuple[str, str], ...] = (
     ("mixed words", "中国 Python"),
     ("with exclusion", "经济 -中国"),
 )
-
-
-def _timed(call: Callable[[], object], runs: int, warmup: int = 2) -> list[float]:
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter_ns()
-        call()
-        times.append((time.perf_counter_ns() - began) / 1e6)
-    return times
-
-
-def _stats(times: list[float]) -> dict[str, float]:
-    return {
-        "median_ms": round(statistics.median(times), 3),
-        "min_ms": round(min(times), 3),
-        "max_ms": round(max(times), 3),
-    }
 
 
 def build(
@@ -234,7 +216,7 @@ def measure(
         row: dict[str, Any] = {"name": name, "query": q, "scope": where}
         for order in ("newest", "best"):
             hits = lib.search(q, scope, order=order, limit=PAGE)  # type: ignore[arg-type]
-            ours = _stats(_timed(lambda: lib.search(q, scope, order=order, limit=PAGE), runs))  # noqa: B023
+            ours = stats(timed(lambda: lib.search(q, scope, order=order, limit=PAGE), runs, 2))  # noqa: B023
             if order == "best" and size >= 1_000_000 and name not in _BEST_BRUTE_AT_1M:
                 row[order] = {**ours, "hits": len(hits), "brute_ms": None, "ratio": None,
                               "same_as_brute": None}  # fmt: skip
@@ -244,7 +226,7 @@ def measure(
             brute_ms = (time.perf_counter() - began) * 1e3
             if brute_runs > 1:
                 brute_ms = statistics.median(
-                    _timed(lambda: brute_force(plain, q, scope, order == "best"), brute_runs, 0)  # noqa: B023
+                    timed(lambda: brute_force(plain, q, scope, order == "best"), brute_runs, 0)  # noqa: B023
                 )
             row[order] = {
                 **ours,
@@ -261,7 +243,7 @@ def measure(
             flush=True,
         )
     page = lib.search_page("中国", limit=PAGE)
-    next_page = _stats(_timed(lambda: lib.search_page("中国", limit=PAGE, after=page.next), runs))
+    next_page = stats(timed(lambda: lib.search_page("中国", limit=PAGE, after=page.next), runs, 2))
     lib.close()
     plain.close()
     baseline = _baseline_import(size)
@@ -281,10 +263,7 @@ def measure(
         "next_page_ms": next_page,
     }
     result["goals"] = _goals(result)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    base = RESULTS / f"search-{label(size)}"
-    base.with_suffix(".json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
-    base.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+    write_results(f"search-{label(size)}", result, markdown(result))
     return result
 
 

@@ -11,7 +11,6 @@ min-max. Results go to `bench/results/store-<size>.json` and `.md`.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -25,7 +24,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench.store_library import IMPORT_PATHS, RESULTS, build_library, label, reader_commit
+from bench.store_library import (
+    IMPORT_PATHS,
+    RESULTS,
+    build_library,
+    label,
+    reader_commit,
+    write_results,
+)
 from bench.store_report import markdown, table
 from reader.models import ROOT_SCOPE, Category
 from reader.store.library import SORTS, Library
@@ -322,11 +328,7 @@ def main(argv: list[str] | None = None) -> int:
             size, seed=args.seed, how=args.import_path, rebuild=args.rebuild, jobs=args.jobs
         )
         result = measure(size, built, args.runs)
-        stem = RESULTS / f"store-{label(size)}"
-        stem.with_suffix(".json").write_text(
-            json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        stem.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+        write_results(f"store-{label(size)}", result, markdown(result))
         print(table(result), flush=True)
     return 0
 

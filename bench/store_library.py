@@ -30,6 +30,17 @@ PER_FILE = 10_000
 IMPORT_PATHS = ("auto", "cli", "save")
 
 
+def write_results(name: str, result: dict[str, Any], report: str) -> Path:
+    """Write a benchmark's result as `results/NAME.json` and its report as `results/NAME.md`."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stem = RESULTS / name
+    stem.with_suffix(".json").write_text(
+        json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    stem.with_suffix(".md").write_text(report, encoding="utf-8")
+    return stem
+
+
 def label(size: int) -> str:
     """10000 -> '10k', 1000000 -> '1M'."""
     if size >= 1_000_000 and size % 1_000_000 == 0:

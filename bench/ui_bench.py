@@ -30,7 +30,7 @@ import textual
 
 from bench import ui_inproc, ui_terminal
 from bench.generate import GENERATOR_VERSION
-from bench.store_library import DATA, RESULTS, build_library, label, reader_commit
+from bench.store_library import DATA, RESULTS, build_library, label, reader_commit, write_results
 from bench.ui_articles import ensure_sized_articles, sizes_scope
 from bench.ui_report import markdown, table
 
@@ -204,11 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         if size != SIZES[0] and base_path.exists():
             baseline = json.loads(base_path.read_text(encoding="utf-8"))
         result["goals"] = goals(result, baseline)
-        stem = RESULTS / f"ui-{label(size)}"
-        stem.with_suffix(".json").write_text(
-            json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        stem.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+        write_results(f"ui-{label(size)}", result, markdown(result))
         print(table(result), flush=True)
     return 0
 
