@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from reader.sanitize import sanitize_line
+from reader.store.keys import is_web_url
 
 MAX_HISTORY = 500
 
@@ -46,11 +47,9 @@ class History:
 def web_link(url: str) -> str | None:
     """`url` if it is safe to copy or open: http(s), a host, no spaces or controls; else None."""
     cleaned = sanitize_line(url)
-    if not cleaned or cleaned != url.strip() or cleaned.startswith("-"):
+    if cleaned != url.strip() or not is_web_url(cleaned):
         return None
     if any(char.isspace() for char in cleaned) or len(cleaned) > 4096:
         return None
-    parts = urlsplit(cleaned)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return cleaned
+    # Stricter than the store's rule: a host name, not only a port or user part.
+    return cleaned if urlsplit(cleaned).hostname else None
