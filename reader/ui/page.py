@@ -15,7 +15,7 @@ from textual.content import Content, Span
 
 from reader.models import Article, ArticleSummary
 from reader.sanitize import sanitize_line
-from reader.store.search_query import match_spans
+from reader.store.search_query import Query, SearchQueryError, match_spans, parse_query
 from reader.ui.document import BLANK, Block, markdown_blocks, split_parts
 from reader.ui.wrapping import wrap_ranges
 
@@ -67,6 +67,7 @@ def build_page(view: ArticleView) -> Page:
     parts = split_parts(article.body)
     part = min(max(view.part, 0), len(parts) - 1)
     title = sanitize_line(article.title)
+    queries = search_queries(view.terms)
     crumbs = [Content.styled("Home", "crumb")]
     for name in article.category:
         crumbs.append(Content.styled(sanitize_line(name), "crumb"))
@@ -74,15 +75,15 @@ def build_page(view: ArticleView) -> Page:
     blocks: list[Block] = [
         Block(Content(" › ").join(crumbs)),
         BLANK,
-        highlight(Block(Content.styled(title, "title")), view.terms),
+        highlight(Block(Content.styled(title, "title")), queries),
         Block(meta_line(article)),
         BLANK,
     ]
     if len(parts) > 1:
         blocks += [Block(Content.styled(f"Part {part + 1} of {len(parts)}", "meta")), BLANK]
     body = markdown_blocks(parts[part])
-    if view.terms:
-        body = [highlight(block, view.terms) for block in body]
+    if queries:
+        body = [highlight(block, queries) for block in body]
     start = len(blocks)
     blocks += body
     headings = [
@@ -132,14 +133,22 @@ def _source_name(article: Article) -> str:
     return source.rsplit("/", 1)[-1]
 
 
-def highlight(block: Block, terms: Sequence[str]) -> Block:
-    """Mark what the searches in `terms` match in a block with the `match` role.
+def search_queries(terms: Sequence[str]) -> list[Query]:
+    """The searches in `terms`, each a query as typed (`茶 "green tea" -milk`), parsed once."""
+    queries = []
+    for term in terms:
+        try:
+            queries.append(parse_query(term))
+        except SearchQueryError:
+            continue  # nothing to highlight for it
+    return queries
 
-    Each entry is a query as typed (`茶 "green tea" -milk`): its wanted words and phrases are
-    marked wherever they occur, case-insensitively, exactly as search matched them.
-    """
+
+def highlight(block: Block, queries: Sequence[Query]) -> Block:
+    """Mark what `queries` match in a block with the `match` role: their wanted words and
+    phrases, wherever they occur, case-insensitively, exactly as search matched them."""
     plain = block.content.plain
-    spans = [Span(start, end, "match") for term in terms for start, end in match_spans(plain, term)]
+    spans = [Span(start, end, "match") for q in queries for start, end in match_spans(plain, q)]
     if not spans:
         return block
     content = block.content.add_spans(spans)
