@@ -119,11 +119,6 @@ class MainScreen(SearchMixin, Screen[None]):
         return self.query_one(CategoryTree)
 
     @property
-    def articles(self) -> ArticleList:
-        """The article list."""
-        return self.query_one(ArticleList)
-
-    @property
     def pane(self) -> ReadingPane:
         """The reading pane."""
         return self.query_one(ReadingPane)

@@ -42,7 +42,7 @@ class SearchMixin:
 
     @property
     def articles(self) -> ArticleList:
-        """The article list (the screen's)."""
+        """The article list (the screen's; `MainScreen` uses this one too)."""
         found: ArticleList = cast(Any, self).query_one(ArticleList)
         return found
 
