@@ -91,9 +91,3 @@ def random_view(library: Library, scope: int) -> ArticleView | None:
     if summary is None:
         return None
     return load_view(library, summary.id, count=True)
-
-
-def list_total(library: Library, scope: int, unread_only: bool) -> int:
-    """How many rows the list will have."""
-    total, unread = library.counts(scope)
-    return unread if unread_only else total

@@ -117,7 +117,6 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._generation = 0
         self._blocks: dict[int, list[ArticleSummary]] = {}
         self._cursors: dict[int, Cursor | SearchCursor | None] = {}
-        self.snippets: dict[int, str] = {}
         self._more = False
         self._pending: set[int] = set()
         self._open_when_loaded: int | None = None
@@ -166,14 +165,6 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self._request(block)
             return None
         return rows[at] if at < len(rows) else None
-
-    def update_row(self, summary: ArticleSummary) -> None:
-        """Replace a shown row after its read, star or view count changed."""
-        for block, rows in self._blocks.items():
-            for at, row in enumerate(rows):
-                if row.id == summary.id:
-                    rows[at] = summary
-                    self.refresh_line(block * BLOCK + at)
 
     def is_read(self, article_id: int) -> bool | None:
         """Whether a loaded row says the article is read (None if it is not loaded)."""
@@ -266,8 +257,6 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Loaded(generation, block, [], None, block * BLOCK))
             return
         rows = [hit.summary for hit in page.hits]
-        for hit in page.hits:
-            self.snippets[hit.summary.id] = hit.snippet
         more = page.next is not None
         total = block * BLOCK + len(rows) + (1 if more else 0)
         if generation == self._generation:
