@@ -302,12 +302,11 @@ class MainScreen(SearchMixin, Screen[None]):
         self.pane.border_title = Content(_crumb(article.category))
         if message.push:
             self.history.push(article.id)
-        was_read = self.articles.is_read(article.id)
-        self.articles.patch(article.id, read=article.read, views=article.views)
+        before = self.articles.patch(article.id, read=article.read, views=article.views)
         if message.focus:
             self.add_class("-reading")
             self.pane.focus()
-        if message.counted and was_read is not True:
+        if message.counted and (before is None or not before.read):
             # Only a newly read article changes the unread counts the tree shows.
             self._recount()
         self._remember({loading.STATE_ARTICLE: article.id})

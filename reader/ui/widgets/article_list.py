@@ -166,21 +166,19 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return None
         return rows[at] if at < len(rows) else None
 
-    def is_read(self, article_id: int) -> bool | None:
-        """Whether a loaded row says the article is read (None if it is not loaded)."""
-        for rows in self._blocks.values():
-            for row in rows:
-                if row.id == article_id:
-                    return row.read
-        return None
+    def patch(self, article_id: int, **changes: object) -> ArticleSummary | None:
+        """Change fields of a shown row in place (`read=True`, `starred=False`, ...).
 
-    def patch(self, article_id: int, **changes: object) -> None:
-        """Change fields of a shown row in place (`read=True`, `starred=False`, ...)."""
+        Returns the row as it was before, or None if the article is not among the loaded rows.
+        """
+        before = None
         for block, rows in self._blocks.items():
             for at, row in enumerate(rows):
                 if row.id == article_id:
+                    before = row
                     rows[at] = replace(row, **changes)  # type: ignore[arg-type]
                     self.refresh_line(block * BLOCK + at)
+        return before
 
     def _request(self, block: int) -> None:
         if block in self._pending or self._new is not None:
