@@ -42,6 +42,14 @@ def library(db_path: Path) -> Iterator[Library]:
     lib.close()
 
 
+@pytest.fixture
+def lib_path(tmp_path: Path) -> Path:
+    """A library with the demo articles and the UI tests' own (see `ui_support`)."""
+    from ui_support import make_library
+
+    return make_library(tmp_path / "library.db")
+
+
 def make_drafts(
     count: int, *, category: tuple[str, ...] = ("科技",), start: int = 0
 ) -> list[ArticleDraft]:

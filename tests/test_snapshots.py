@@ -8,14 +8,9 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from ui_support import make_app, make_library, settle
+from ui_support import make_app, settle
 
 SnapCompare = Callable[..., bool]
-
-
-@pytest.fixture
-def lib_path(tmp_path: Path) -> Path:
-    return make_library(tmp_path / "library.db")
 
 
 async def _settled(pilot: Pilot[Any]) -> None:

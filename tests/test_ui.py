@@ -12,8 +12,8 @@ from ui_support import (
     HOSTILE_TITLE,
     LINK,
     LINKED_TITLE,
+    main_screen,
     make_app,
-    make_library,
     settle,
 )
 
@@ -26,17 +26,6 @@ from reader.ui.screens.outline import OutlineScreen
 
 WIDE = (160, 48)
 NARROW = (80, 24)
-
-
-@pytest.fixture
-def lib_path(tmp_path: Path) -> Path:
-    return make_library(tmp_path / "library.db")
-
-
-def main_screen(app: object) -> MainScreen:
-    screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def find(lib_path: Path, title: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_support import make_app, make_library, settle
+from ui_support import main_screen, make_app, settle
 
 from reader.models import ROOT_SCOPE
 from reader.store import Library
@@ -13,17 +13,6 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.search_bar import SearchBar
 
 WIDE = (160, 48)
-
-
-@pytest.fixture
-def lib_path(tmp_path: Path) -> Path:
-    return make_library(tmp_path / "library.db")
-
-
-def screen_of(app: object) -> MainScreen:
-    screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def expected(
@@ -54,7 +43,7 @@ async def test_results_fill_the_list_as_you_type(lib_path: Path) -> None:
     app = make_app(lib_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        screen = screen_of(app)
+        screen = main_screen(app)
         await type_query(pilot, "茶")
         assert isinstance(screen.focused, type(screen.search_bar.input))
         assert screen.query_now.search == "茶"
@@ -70,7 +59,7 @@ async def test_opening_a_result_highlights_matches_and_n_jumps(lib_path: Path) -
     app = make_app(lib_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        screen = screen_of(app)
+        screen = main_screen(app)
         await type_query(pilot, "很长")
         await pilot.press("enter", "enter")
         await settle(pilot)
@@ -95,7 +84,7 @@ async def test_escape_returns_to_the_category_view_where_it_was(lib_path: Path) 
     app = make_app(lib_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        screen = screen_of(app)
+        screen = main_screen(app)
         await pilot.press("j", "j", "j")
         before = screen.query_now
         await type_query(pilot, "reader")
@@ -111,7 +100,7 @@ async def test_scope_and_order_toggle(lib_path: Path) -> None:
     app = make_app(lib_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        screen = screen_of(app)
+        screen = main_screen(app)
         with Library(lib_path) as library:
             category = library.find_category(("生活",))
         assert category is not None
@@ -140,7 +129,7 @@ async def test_any_typed_text_gives_results_or_a_message(lib_path: Path, text: s
     app = make_app(lib_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        screen = screen_of(app)
+        screen = main_screen(app)
         await type_query(pilot, text)
         assert app.is_running
         status = str(screen.search_bar.query_one("#search-status").render())
@@ -154,7 +143,7 @@ async def test_keys_typed_right_after_slash_reach_the_box(lib_path: Path) -> Non
     app = make_app(lib_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        screen = screen_of(app)
+        screen = main_screen(app)
         # Posted together, as a fast typist's keys arrive from the terminal.
         for key, char in [("slash", "/"), ("x", "x"), ("slash", "/"), ("y", "y")]:
             app.post_message(events.Key(key, char))
@@ -170,7 +159,7 @@ async def test_enter_enter_typed_ahead_opens_the_first_result(lib_path: Path) ->
     app = make_app(lib_path)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        screen = screen_of(app)
+        screen = main_screen(app)
         keys = [("slash", "/"), *((c, c) for c in "很长"), ("enter", "\r"), ("enter", "\r")]
         for key, char in keys:
             app.post_message(events.Key(key, char))

@@ -11,6 +11,7 @@ from reader.ingest.demo import write_demo
 from reader.models import ArticleDraft
 from reader.store import Library
 from reader.ui.app import ReaderApp
+from reader.ui.screens.main import MainScreen
 
 HOSTILE_TITLE = "[@click=app.quit]Read more[/] [b]x"
 HOSTILE_CATEGORY = "[/]敌意[@click=app.quit]"
@@ -58,6 +59,13 @@ def make_library(path: Path) -> Path:
 def make_app(path: Path, *, seed: int = 7) -> ReaderApp:
     """An app over the library at `path` with repeatable random picks."""
     return ReaderApp(Library(path), seed=seed)
+
+
+def main_screen(app: object) -> MainScreen:
+    """The app's main screen (failing the test if another screen is on top)."""
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, MainScreen)
+    return screen
 
 
 async def settle(pilot: Pilot[None]) -> None:
