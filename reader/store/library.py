@@ -26,7 +26,7 @@ from reader.models import (
     SearchHit,
     SearchPage,
 )
-from reader.sanitize import sanitize, sanitize_line
+from reader.sanitize import sanitize_line
 from reader.store import shuffle
 from reader.store.connection import (
     Transactions,
@@ -36,7 +36,7 @@ from reader.store.connection import (
 )
 from reader.store.connection import busy_timeout as busy_timeout_seconds
 from reader.store.errors import LibraryError, LibraryReadOnly
-from reader.store.keys import article_key, content_hash, is_web_url
+from reader.store.prepared import PreparedArticle, prepare
 from reader.store.schema import migrations
 from reader.store.sources import SourceRecord
 
@@ -58,15 +58,6 @@ _ORDER: dict[str, tuple[str, str, str]] = {
 
 def _now() -> str:
     return datetime.now().replace(microsecond=0).isoformat()
-
-
-def format_time(moment: datetime | None) -> str | None:
-    """ISO 8601 to the second, in local wall-clock time (`2024-11-13T17:49:38`)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
-    return moment.replace(microsecond=0).isoformat()
 
 
 class Library:
@@ -258,7 +249,7 @@ class Library:
 
     def save(
         self,
-        drafts: Iterable[ArticleDraft],
+        drafts: Iterable[ArticleDraft | PreparedArticle],
         *,
         source: str = "",
         category: Sequence[str] = (),
@@ -268,6 +259,7 @@ class Library:
         Each draft is matched to a stored article by its key (GUID, normalised URL, or content
         hash) or, failing that, by content hash; a match with different content is updated, an
         identical one left alone. `category` is prefixed to every draft's own category path.
+        Drafts may come already prepared (`reader.store.prepared.prepare`, done elsewhere).
         """
         added = updated = unchanged = 0
         ids: list[int] = []
@@ -275,10 +267,11 @@ class Library:
         with self._tx.write() as conn, self._deferred_index(conn):
             cache: dict[tuple[str, ...], int] = {}
             for draft in drafts:
-                path = tuple(category) + tuple(draft.category)
+                article = draft if isinstance(draft, PreparedArticle) else prepare(draft)
+                path = tuple(category) + article.category
                 if path not in cache:
                     cache[path] = self.ensure_category(path)
-                outcome, article_id = self._save_one(conn, draft, cache[path], source, now)
+                outcome, article_id = self._save_one(conn, article, cache[path], source, now)
                 ids.append(article_id)
                 if outcome == "added":
                     added += 1
@@ -291,32 +284,21 @@ class Library:
     def _save_one(
         self,
         conn: sqlite3.Connection,
-        draft: ArticleDraft,
+        article: PreparedArticle,
         category_id: int,
         source: str,
         now: str,
     ) -> tuple[str, int]:
-        title = sanitize_line(draft.title)
-        if not title:
-            raise LibraryError("an article has no title")
-        body = sanitize(draft.body).strip("\n")
-        url = sanitize_line(draft.url)
-        url = url if is_web_url(url) else ""
-        digest = content_hash(title, body)
-        key = article_key(guid=sanitize_line(draft.guid), url=url, digest=digest)
-        published = format_time(draft.published) or now
+        title, body, key, digest = article.title, article.body, article.key, article.digest
+        published = article.published or now
         values = {
             "category_id": category_id,
             "published": published,
             "title": title,
-            "author": sanitize_line(draft.author),
-            "url": url,
-            "tags": json.dumps(
-                [t for t in map(sanitize_line, draft.tags) if t], ensure_ascii=False
-            ),
-            "related": json.dumps(
-                [t for t in map(sanitize_line, draft.related) if t], ensure_ascii=False
-            ),
+            "author": article.author,
+            "url": article.url,
+            "tags": article.tags,
+            "related": article.related,
             "content_hash": digest,
         }
         row = conn.execute(
@@ -335,7 +317,7 @@ class Library:
                 conn.execute(
                     "UPDATE articles SET key = ? WHERE id = ? AND key LIKE 'hash:%'", (key, row[0])
                 )
-        if row is None and not body and draft.published is not None:
+        if row is None and not body and article.published is not None:
             # A listing without bodies (`reader list --json` re-imported) names an article by
             # its title and time (found through the whole library's scope by time).
             row = conn.execute(
@@ -351,17 +333,11 @@ class Library:
                 " related, key, content_hash, source, imported_at, updated_at)"
                 " VALUES (:category_id, :published, :title, :views, :author, :url, :tags,"
                 " :related, :key, :content_hash, :source, :now, :now)",
-                {
-                    **values,
-                    "views": max(0, draft.views or 0),
-                    "key": key,
-                    "source": source,
-                    "now": now,
-                },
+                {**values, "views": article.views, "key": key, "source": source, "now": now},
             ).lastrowid
             assert article_id is not None
             conn.execute("INSERT INTO bodies (id, body) VALUES (?, ?)", (article_id, body))
-            self._index(conn, article_id, title, body)
+            self._index(conn, article_id, published, article)
             return "added", article_id
         article_id = row[0]
         stored = dict(
@@ -380,7 +356,7 @@ class Library:
                 strict=True,
             )
         )
-        if draft.published is None:
+        if article.published is None:
             # A source without a date keeps the time it was first imported at.
             values["published"] = stored["published"]
         if not body:
@@ -403,11 +379,14 @@ class Library:
             self._index_stored(conn, article_id)
         return "updated", article_id
 
-    def _index(self, conn: sqlite3.Connection, article_id: int, title: str, body: str) -> None:
-        """Keep the search index in step with a saved article (inside the same transaction)."""
+    def _index(
+        self, conn: sqlite3.Connection, article_id: int, published: str, article: PreparedArticle
+    ) -> None:
+        """Index a newly saved article (inside the same transaction)."""
         from reader.store import search
 
-        search.index_article(conn, article_id, title, body)
+        search.unindex_article(conn, article_id)  # a reused id may still be indexed
+        search.index_new(conn, article_id, published, *article.index_terms())
 
     def _deferred_index(self, conn: sqlite3.Connection) -> AbstractContextManager[None]:
         """Write the search index entries of a block's saves at its end (see `search.deferred`)."""

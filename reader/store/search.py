@@ -62,8 +62,19 @@ STALE_KEY = "search.stale"
 DISPLACED_KEY = "search.displaced"
 """Set in `state` once some article's docid lies beyond its own day's range (see `DAY_BITS`)."""
 
-_pending: dict[int, dict[int, tuple[str, str]]] = {}
-"""Per connection (by id) inside `deferred`: docid -> (all terms, title terms) not yet written."""
+
+class _Block:
+    """What a `deferred` block holds back: terms by docid, and the next free docid of each day."""
+
+    __slots__ = ("next_docid", "waiting")
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, tuple[str, str]] = {}
+        self.next_docid: dict[int, int] = {}
+
+
+_blocks: dict[int, _Block] = {}
+"""The open `deferred` block of each connection (by id)."""
 
 
 def configure(conn: sqlite3.Connection) -> None:
@@ -81,17 +92,22 @@ def day_of(published: str) -> int:
 
 
 def _next_docid(conn: sqlite3.Connection, day: int) -> int:
+    block = _blocks.get(id(conn))
+    key = block.next_docid.get(day) if block is not None else None
     base = day << DAY_BITS
-    top = conn.execute(
-        "SELECT max(docid) FROM search_docs WHERE docid >= ? AND docid < ?",
-        (base, base + _PER_DAY),
-    ).fetchone()[0]
-    key = base if top is None else top + 1
-    if key < base + _PER_DAY:
-        return key
-    # The day is full: any free docid above its start keeps results exact; above all is free.
-    _set_flag(conn, DISPLACED_KEY, True)
-    return conn.execute("SELECT max(docid) + 1 FROM search_docs").fetchone()[0]
+    if key is None:
+        top = conn.execute(
+            "SELECT max(docid) FROM search_docs WHERE docid >= ? AND docid < ?",
+            (base, base + _PER_DAY),
+        ).fetchone()[0]
+        key = base if top is None else top + 1
+    if key >= base + _PER_DAY:
+        # The day is full: any free docid above its start keeps results exact; above all is free.
+        _set_flag(conn, DISPLACED_KEY, True)
+        key = conn.execute("SELECT max(docid) + 1 FROM search_docs").fetchone()[0]
+    elif block is not None:
+        block.next_docid[day] = key + 1
+    return key
 
 
 def _set_flag(conn: sqlite3.Connection, key: str, on: bool) -> None:
@@ -116,16 +132,15 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
 
     On an error nothing is written (the caller's transaction rolls back the rest).
     """
-    if id(conn) in _pending:  # nested: the outer block writes
+    if id(conn) in _blocks:  # nested: the outer block writes
         yield
         return
-    _pending[id(conn)] = {}
+    block = _blocks[id(conn)] = _Block()
     try:
         yield
-        waiting = _pending[id(conn)]
-        _write(conn, [(key, terms, title) for key, (terms, title) in waiting.items()])
+        _write(conn, [(key, terms, title) for key, (terms, title) in block.waiting.items()])
     finally:
-        del _pending[id(conn)]
+        del _blocks[id(conn)]
 
 
 def _write(conn: sqlite3.Connection, rows: list[tuple[int, str, str]]) -> None:
@@ -150,13 +165,20 @@ def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: s
     if row is None:
         return
     unindex_article(conn, article_id)
-    key = _next_docid(conn, day_of(row[0]))
-    conn.execute("INSERT INTO search_docs (article_id, docid) VALUES (?, ?)", (article_id, key))
     title_terms = index_terms(title)
-    terms = title_terms + " " + index_terms(body)
-    waiting = _pending.get(id(conn))
-    if waiting is not None:
-        waiting[key] = (terms, title_terms)
+    index_new(conn, article_id, row[0], title_terms + " " + index_terms(body), title_terms)
+
+
+def index_new(
+    conn: sqlite3.Connection, article_id: int, published: str, terms: str, title_terms: str
+) -> None:
+    """Index an article not in the index yet, given its terms (`index_terms` of title and body,
+    and of the title alone), inside the caller's write transaction."""
+    key = _next_docid(conn, day_of(published))
+    conn.execute("INSERT INTO search_docs (article_id, docid) VALUES (?, ?)", (article_id, key))
+    block = _blocks.get(id(conn))
+    if block is not None:
+        block.waiting[key] = (terms, title_terms)
     else:
         _write(conn, [(key, terms, title_terms)])
 
@@ -183,9 +205,9 @@ def unindex_article(conn: sqlite3.Connection, article_id: int) -> None:
         return
     key = found[0]
     conn.execute("DELETE FROM search_docs WHERE article_id = ?", (article_id,))
-    waiting = _pending.get(id(conn))
-    if waiting is not None and key in waiting:
-        del waiting[key]  # indexed earlier in this block: never written
+    block = _blocks.get(id(conn))
+    if block is not None and key in block.waiting:
+        del block.waiting[key]  # indexed earlier in this block: never written
         return
     title_terms = index_terms(found[1] or "")
     conn.execute(

@@ -1,0 +1,91 @@
+"""A draft made ready to store: sanitised, keyed, hashed, and (optionally) its index terms built.
+
+`prepare` touches no database, so an importer can run it ahead of the writer, in another process,
+while the writer is busy in SQLite; `Library.save` takes drafts and prepared articles alike.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from reader.models import ArticleDraft
+from reader.sanitize import sanitize, sanitize_line
+from reader.store.errors import LibraryError
+from reader.store.keys import article_key, content_hash, is_web_url
+from reader.store.search_query import index_terms
+
+
+def format_time(moment: datetime | None) -> str | None:
+    """ISO 8601 to the second, in local wall-clock time (`2024-11-13T17:49:38`)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat()
+
+
+@dataclass(slots=True)
+class PreparedArticle:
+    """What `Library.save` stores for one draft; every text in it is already sanitised.
+
+    `published` is None when the source gave no time (the store then keeps the stored time or
+    uses the time of import). `terms` and `title_terms` are the search index terms when built
+    ahead (`prepare(..., terms=True)`), else None and built only if the article is indexed.
+    """
+
+    title: str
+    body: str
+    category: tuple[str, ...]
+    published: str | None
+    views: int
+    author: str
+    url: str
+    key: str
+    digest: str
+    tags: str
+    related: str
+    terms: str | None = None
+    title_terms: str | None = None
+
+    def index_terms(self) -> tuple[str, str]:
+        """The search index terms of the whole article and of its title."""
+        if self.terms is None or self.title_terms is None:
+            self.title_terms = index_terms(self.title)
+            self.terms = self.title_terms + " " + index_terms(self.body)
+        return self.terms, self.title_terms
+
+
+def prepare(draft: ArticleDraft, *, terms: bool = False) -> PreparedArticle:
+    """Sanitise a draft and derive its key and content hash; raise `LibraryError` if unusable.
+
+    `terms=True` also builds the search index terms (worth it off the writer's thread).
+    """
+    title = sanitize_line(draft.title)
+    if not title:
+        raise LibraryError("an article has no title")
+    body = sanitize(draft.body).strip("\n")
+    url = sanitize_line(draft.url)
+    url = url if is_web_url(url) else ""
+    digest = content_hash(title, body)
+    article = PreparedArticle(
+        title=title,
+        body=body,
+        category=tuple(draft.category),
+        published=format_time(draft.published),
+        views=max(0, draft.views or 0),
+        author=sanitize_line(draft.author),
+        url=url,
+        key=article_key(guid=sanitize_line(draft.guid), url=url, digest=digest),
+        digest=digest,
+        tags=_json_list(draft.tags),
+        related=_json_list(draft.related),
+    )
+    if terms:
+        article.index_terms()
+    return article
+
+
+def _json_list(items: tuple[str, ...]) -> str:
+    return json.dumps([t for t in map(sanitize_line, items) if t], ensure_ascii=False)
