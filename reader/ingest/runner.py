@@ -23,6 +23,7 @@ from reader.ingest.fetch import Response
 from reader.ingest.load import FEED, KINDS_BY_SUFFIX, Loaded, load
 from reader.models import ArticleDraft
 from reader.store import Library, LibraryError
+from reader.store.prepared import PreparedArticle, prepare
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 # Network fetches run in a few threads; the store is written from the calling thread only.
@@ -189,15 +190,18 @@ def run_jobs(
     fetcher: Fetcher | None = None,
     fetch_feeds: bool = True,
 ) -> ImportReport:
-    """Run import jobs: fetch remote ones ahead in worker threads, save each in turn."""
+    """Run import jobs: fetch remote ones ahead in worker threads (and read large local ones
+    ahead in a helper process, `reader.ingest.ahead`), save each in turn."""
+    from reader.ingest.ahead import ReadAhead
     from reader.ingest.fetch import fetch
 
     get: Fetcher = fetcher or fetch
     report = ImportReport()
     queue = deque(jobs)
-    pending: deque[tuple[Job, Future[Response] | None]] = deque()
+    pending: deque[_Pending] = deque()
     started: set[str] = set()
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reader-fetch")
+    ahead = ReadAhead.for_jobs(queue)
     try:
         while queue or pending:
             while queue and len(pending) < WINDOW:
@@ -207,10 +211,13 @@ def run_jobs(
                         on_more(-1)
                     continue
                 started.add(job.location)
-                future = pool.submit(_fetch, get, job) if job.remote else None
-                pending.append((job, future))
-            job, future = pending.popleft()
-            outcomes, children = import_job(library, job, future, fetch_feeds=fetch_feeds)
+                pending.append(_Pending(job, pool.submit(_fetch, get, job) if job.remote else None))
+            if ahead is not None:
+                ahead.fill(pending)
+            entry = pending.popleft()
+            outcomes, children = import_job(
+                library, entry.job, entry.fetched, fetch_feeds=fetch_feeds, ready=entry.ready
+            )
             queue.extendleft(reversed(children))
             if on_more and (children or len(outcomes) > 1):
                 # An OPML list adds its feeds, and a line for each feed it refused.
@@ -221,7 +228,46 @@ def run_jobs(
                     on_source(outcome)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        if ahead is not None:
+            ahead.close()
     return report
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A job waiting its turn, with its fetch or its read-ahead under way (if any)."""
+
+    job: Job
+    fetched: Future[Response] | None = None
+    ready: Future[Ready | str] | None = None
+
+
+@dataclass(slots=True)
+class Ready:
+    """A source read and parsed, ready to be saved in one transaction.
+
+    `drafts` are prepared (`reader.store.prepared`) when the source was read ahead; `data` is
+    the source's bytes where they may be recorded (feeds and pages); `warnings` are the parser's
+    when it ran elsewhere.
+    """
+
+    loaded: Loaded
+    drafts: Sequence[ArticleDraft | PreparedArticle]
+    data: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+_SOURCE_ERRORS = (
+    ParseError,
+    LibraryError,
+    ValueError,
+    TypeError,
+    UnicodeError,
+    RecursionError,
+    MemoryError,
+)
+"""What a bad source can raise while it is read, parsed or saved (it fails alone)."""
 
 
 def import_job(
@@ -230,39 +276,30 @@ def import_job(
     fetched: Future[Response] | None = None,
     *,
     fetch_feeds: bool = True,
+    ready: Future[Ready | str] | None = None,
 ) -> tuple[list[SourceOutcome], list[Job]]:
     """Import one source in one transaction; never raises for a bad source.
 
-    Returns the outcome (plus one per feed an OPML list refused) and the sources it adds.
+    `fetched` is its download under way, `ready` its read-ahead. Returns the outcome (plus one
+    per feed an OPML list refused) and the sources it adds.
     """
+    from reader.ingest.ahead import take
+
     outcome = SourceOutcome(job.location, job.kind or "")
     outcomes = [outcome]
     children: list[Job] = []
     with notes.collect() as warnings:
         try:
-            if job.kind is None:
-                raise ParseError(
-                    "unsupported kind of file (expected .txt, .md, .jsonl, .xml, .opml, .html ...)"
-                )
-            headers: Mapping[str, str] = {}
-            base = ""
-            if fetched is not None:
-                response = fetched.result()
-                if response.not_modified:
-                    outcome.kind = job.kind
-                    return outcomes, children
-                data, headers, base = response.body, response.headers, response.url
-            else:
-                data = read_source(job.location)
-            loaded = load(
-                job.kind,
-                data,
-                job.location,
-                headers=headers,
-                base=base,
-                name=job.name,
-                root=job.root,
-            )
+            source = take(ready) if ready is not None else None
+            if isinstance(source, str):
+                raise ParseError(source)
+            if source is None:
+                source = _read(job, fetched)
+            if source is None:  # not modified since the last fetch
+                outcome.kind = job.kind or ""
+                return outcomes, children
+            warnings.extend(w for w in source.warnings if w not in warnings)
+            loaded = source.loaded
             outcome.kind = loaded.kind
             outcomes += [SourceOutcome(url, FEED, error=why) for url, why in loaded.refused]
             # One transaction for the source's articles and its record (or an OPML list's
@@ -271,19 +308,67 @@ def import_job(
                 if loaded.kind == "opml":
                     children = _subscriptions(library, job, loaded, fetch_feeds, outcome)
                 else:
-                    _save(library, job, loaded, outcome, data, headers, warnings)
-        except ParseError as error:
-            outcome.error = str(error) or "could not be read"
-        except LibraryError as error:
-            if _fatal(error):
+                    _save(library, job, source, outcome, warnings)
+        except _SOURCE_ERRORS as error:
+            if isinstance(error, LibraryError) and _fatal(error):
                 raise
-            outcome.error = str(error)
-        except (ValueError, TypeError, UnicodeError, RecursionError, MemoryError) as error:
-            outcome.error = f"could not be read ({type(error).__name__}: {error})"
+            outcome.error = _reason(error)
     if outcome.error:  # the transaction was rolled back: nothing of the source was kept
         outcome.added = outcome.updated = outcome.unchanged = 0
     outcome.warnings = list(warnings)
     return outcomes, children
+
+
+def read_ahead(job: Job) -> Ready | str:
+    """Read, parse and prepare a local source (in a helper process); the reason if it fails.
+
+    The drafts come back prepared, their search terms built, so that the writer only writes.
+    """
+    with notes.collect() as warnings:
+        try:
+            source = _read(job, None)
+            assert source is not None  # only a fetch can be "not modified"
+            source.drafts = [prepare(draft, terms=True) for draft in source.drafts]
+        except _SOURCE_ERRORS as error:
+            return _reason(error)
+    source.warnings = warnings
+    if not source.loaded.record:
+        source.data = b""
+    return source
+
+
+def _read(job: Job, fetched: Future[Response] | None) -> Ready | None:
+    """Fetch or read a source and parse it; None if the server says it has not changed."""
+    if job.kind is None:
+        raise ParseError(
+            "unsupported kind of file (expected .txt, .md, .jsonl, .xml, .opml, .html ...)"
+        )
+    headers: Mapping[str, str] = {}
+    base = ""
+    if fetched is not None:
+        response = fetched.result()
+        if response.not_modified:
+            return None
+        data, headers, base = response.body, response.headers, response.url
+    else:
+        data = read_source(job.location)
+    loaded = load(
+        job.kind, data, job.location, headers=headers, base=base, name=job.name, root=job.root
+    )
+    drafts: list[ArticleDraft] = loaded.drafts
+    loaded.drafts = []
+    if loaded.kind in SINGLE_ARTICLE_KINDS and not job.remote:
+        drafts = list(_keyed_by_file(drafts, job.location))
+    return Ready(loaded, drafts, data, headers)
+
+
+def _reason(error: BaseException) -> str:
+    """The one-line reason a source failed, from what it raised."""
+    if isinstance(error, ParseError):
+        return str(error) or "could not be read"
+    if isinstance(error, LibraryError):
+        return str(error)
+    return f"could not be read ({type(error).__name__}: {error})"
 
 
 def _fetch(fetcher: Fetcher, job: Job) -> Response:
@@ -293,19 +378,15 @@ def _fetch(fetcher: Fetcher, job: Job) -> Response:
 def _save(
     library: Library,
     job: Job,
-    loaded: Loaded,
+    source: Ready,
     outcome: SourceOutcome,
-    data: bytes,
-    headers: Mapping[str, str],
     warnings: list[str],
 ) -> None:
     """Save a source's drafts in one transaction and remember the source if it is a feed or page."""
-    drafts: Iterable[ArticleDraft] = loaded.drafts
-    if loaded.kind in SINGLE_ARTICLE_KINDS and not job.remote:
-        drafts = _keyed_by_file(drafts, job.location)
+    loaded = source.loaded
     path = job.category + loaded.category
-    if loaded.drafts:
-        result = library.save(drafts, source=_source_name(job.location), category=path)
+    if source.drafts:
+        result = library.save(source.drafts, source=_source_name(job.location), category=path)
         outcome.added, outcome.updated, outcome.unchanged = (
             result.added,
             result.updated,
@@ -322,11 +403,11 @@ def _save(
             loaded.kind,
             category=path,
             title=loaded.title,
-            etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
+            etag=source.headers.get("etag"),
+            last_modified=source.headers.get("last-modified"),
             encoding=loaded.encoding or None,
             warning="; ".join(warnings) or None,
-            raw=data if keep else None,
+            raw=source.data if keep else None,
         )
 
 
