@@ -329,12 +329,7 @@ def test_small_and_large_scopes_give_the_same_results(
             assert best.next is None or len(best.hits) == 3
 
 
-def test_a_day_fuller_than_its_docid_range_stays_exact(
-    library: Library, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from reader.store import search
-
-    monkeypatch.setattr(search, "_PER_DAY", 4)
+def _one_day_drafts() -> list[ArticleDraft]:
     day = datetime(2024, 2, 2, 8, 0, 0)
     drafts = [
         ArticleDraft(
@@ -359,9 +354,25 @@ def test_a_day_fuller_than_its_docid_range_stays_exact(
             published=day - timedelta(days=1),
         ),
     ]
-    for draft in drafts:  # one at a time: each save allocates docids on top of the last
-        library.save([draft])
+    return drafts
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one save each", "one save"])
+def test_a_day_fuller_than_its_docid_range_stays_exact(
+    library: Library, monkeypatch: pytest.MonkeyPatch, together: bool
+) -> None:
+    from reader.store import search
+
+    monkeypatch.setattr(search, "_PER_DAY", 4)
+    drafts = _one_day_drafts()
+    if together:  # docids handed out within one transaction, the day's range overflowing in it
+        library.save(drafts)
+    else:  # each save allocates docids on top of the last
+        for draft in drafts:
+            library.save([draft])
     assert search.has_flag(library.db.conn, search.DISPLACED_KEY)
+    docids = [row[0] for row in library.db.conn.execute("SELECT docid FROM search_docs")]
+    assert len(docids) == len(set(docids)) == len(drafts)
     for query in ("经济", "同一天", "中国"):
         expected = brute_force(library, query)
         assert ids(library.search(query, limit=100)) == expected
