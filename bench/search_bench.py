@@ -1,12 +1,13 @@
 """Search benchmark: import with indexing, index size, and query times against a brute-force scan.
 
-For each size the synthetic library (`bench.generate`, the same JSON Lines as the store benchmark)
-is imported through the real import path into its own file, `bench/data/search-*.db`, so the
-search index is built as an import builds it. Each query is timed through `Library.search` (first
-page of 50, newest first and best match) and compared with a brute-force scan of the same library
-in SQL (`instr` over titles and bodies, walking the articles newest first and stopping at 50; for
-best match, a full scan sorted title matches first). The ratio is brute force / search. The first
-page of each query is also checked against the brute force's ids.
+For each size it uses the store benchmark's library (`bench.store_library`: the synthetic JSON
+Lines imported through `reader import`, which writes the search index as it imports), so the
+import rate reported is the rate of an import with indexing. Each query is timed through
+`Library.search` (first page of 50, newest first and best match) and compared with a brute-force
+scan of the same library in SQL (`instr` over titles and bodies, walking the articles newest
+first and stopping at 50; for best match, a full scan sorted title matches first). The ratio is
+brute force / search. The first page of each query is also checked against the brute force's
+ids.
 
     python -m bench.search_bench [--quick] [--sizes 10000,100000,1000000] [--runs 20]
 """
@@ -25,15 +26,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.generate import GENERATOR_VERSION
 from bench.store_bench import stats, timed
 from bench.store_library import (
-    DATA,
     RESULTS,
-    _import_cli,
-    _import_save,
-    cli_can_import_jsonl,
-    jsonl_files,
+    build_library,
     label,
     reader_commit,
     write_results,
@@ -69,93 +65,15 @@ QUERIES: tuple[tuple[str, str], ...] = (
 )
 
 
-def build(
-    size: int, *, rebuild: bool = False, log: bool = True, reindex: bool = False
-) -> dict[str, Any]:
-    """The search benchmark's library of `size` articles, imported (with indexing) if needed.
+def build(size: int, *, rebuild: bool = False) -> dict[str, Any]:
+    """The library of `size` articles, as the store benchmark imports it (with its index).
 
-    With `reindex`, the store benchmark's library of that size (imported without a search index)
-    is copied and indexed by `Library.reindex` instead: quicker at a million articles.
+    Every import writes the search index, so the store benchmark's import is the import with
+    indexing; its rate is reported here too.
     """
-    DATA.mkdir(parents=True, exist_ok=True)
-    db = DATA / f"search-v{GENERATOR_VERSION}-s1-{label(size)}.db"
-    record_path = db.with_suffix(".json")
-    if db.exists() and record_path.exists() and not rebuild:
-        return {**json.loads(record_path.read_text(encoding="utf-8")), "db": str(db)}
-    store_db = DATA / f"library-v{GENERATOR_VERSION}-s1-{label(size)}.db"
-    if reindex and store_db.exists():
-        return _build_by_reindex(size, store_db, db, record_path, log)
-    files, _ = jsonl_files(size, 1, 1)
-    how = "cli" if cli_can_import_jsonl() else "save"
-    building = db.with_name(db.name + ".building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{building}{suffix}").unlink(missing_ok=True)
-    per_batch = max(1, len(files) // 10)
-    rates: list[float] = []
-    total_s = 0.0
-    added = 0
-    for start in range(0, len(files), per_batch):
-        batch = files[start : start + per_batch]
-        began = time.perf_counter()
-        count = (_import_cli if how == "cli" else _import_save)(building, batch)
-        took = time.perf_counter() - began
-        total_s += took
-        added += count
-        rates.append(round(count / took, 1))
-        if log:
-            print(f"  search import {label(size)}: {added:,}, {count / took:,.0f}/s", flush=True)
-    if added != size:
-        raise RuntimeError(f"imported {added:,} of {size:,} articles into {building}")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    building.rename(db)
-    record = {
-        "size": size,
-        "import_path": "reader import (command line)" if how == "cli" else "Library.save",
-        "built": datetime.now().replace(microsecond=0).isoformat(),
-        "built_with_commit": reader_commit(),
-        "import_s": round(total_s, 1),
-        "articles_per_s": round(size / total_s, 1),
-        "rate_per_batch": rates,
-    }
-    record_path.write_text(json.dumps(record, indent=1), encoding="utf-8")
-    return {**record, "db": str(db)}
-
-
-def _build_by_reindex(
-    size: int, store_db: Path, db: Path, record_path: Path, log: bool
-) -> dict[str, Any]:
-    building = db.with_name(db.name + ".building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{building}{suffix}").unlink(missing_ok=True)
-    with sqlite3.connect(store_db) as source, sqlite3.connect(building) as target:
-        source.backup(target)
-    with Library(building) as lib:
-        began = time.perf_counter()
-        count = lib.reindex()
-        took = time.perf_counter() - began
-    if log:
-        print(f"  search reindex {label(size)}: {count:,} in {took:,.0f} s", flush=True)
-    building.rename(db)
-    record = {
-        "size": size,
-        "import_path": "copy of the store benchmark's library, then Library.reindex",
-        "built": datetime.now().replace(microsecond=0).isoformat(),
-        "built_with_commit": reader_commit(),
-        "import_s": round(took, 1),
-        "articles_per_s": round(count / took, 1),
-        "rate_per_batch": [round(count / took, 1)],
-    }
-    record_path.write_text(json.dumps(record, indent=1), encoding="utf-8")
-    return {**record, "db": str(db)}
-
-
-def _baseline_import(size: int) -> float | None:
-    """Articles/s of the store benchmark's import of the same data without a search index."""
-    path = DATA / f"library-v{GENERATOR_VERSION}-s1-{label(size)}.json"
-    if not path.exists():
-        return None
-    return float(json.loads(path.read_text(encoding="utf-8"))["articles_per_s"])
+    record = build_library(size, seed=1, rebuild=rebuild)
+    rates = [batch["articles_per_s"] for batch in record.get("batches", [])]
+    return {**record, "rate_per_batch": rates or [record["articles_per_s"]]}
 
 
 def sizes_on_disk(conn: sqlite3.Connection) -> dict[str, int]:
@@ -195,11 +113,9 @@ def brute_force(
     return [r[0] for r in conn.execute(sql, params)]
 
 
-def measure(
-    size: int, runs: int, *, rebuild: bool = False, reindex: bool = False
-) -> dict[str, Any]:
+def measure(size: int, runs: int, *, rebuild: bool = False) -> dict[str, Any]:
     """Every figure for one size; written to bench/results/search-<size>.json and .md."""
-    record = build(size, rebuild=rebuild, reindex=reindex)
+    record = build(size, rebuild=rebuild)
     db = Path(record["db"])
     lib = Library(db, create=False)
     plain = sqlite3.connect(db)
@@ -246,7 +162,6 @@ def measure(
     next_page = stats(timed(lambda: lib.search_page("中国", limit=PAGE, after=page.next), runs, 2))
     lib.close()
     plain.close()
-    baseline = _baseline_import(size)
     result = {
         "size": size,
         "label": label(size),
@@ -256,7 +171,6 @@ def measure(
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "sqlite": sqlite3.sqlite_version,
         "import": record,
-        "import_without_index_per_s": baseline,
         **disk,
         "index_ratio": round(disk["index_bytes"] / max(1, disk["text_bytes"]), 3),
         "queries": rows,
@@ -290,7 +204,6 @@ def _goals(result: dict[str, Any]) -> list[dict[str, Any]]:
 def markdown(result: dict[str, Any]) -> str:
     """The result as a Markdown report."""
     imp = result["import"]
-    base = result["import_without_index_per_s"]
     lines = [
         f"# Search benchmark, {result['label']} articles",
         "",
@@ -299,7 +212,6 @@ def markdown(result: dict[str, Any]) -> str:
         f" {os.cpu_count()} CPUs (other work was running).",
         "",
         f"Import with indexing ({imp['import_path']}): {imp['articles_per_s']:,.0f} articles/s"
-        + (f" (the store benchmark's import without an index: {base:,.0f}/s)" if base else "")
         + f"; rate per batch {', '.join(f'{r:,.0f}' for r in imp['rate_per_batch'])}.",
         "",
         f"Index: {result['index_bytes'] / 1e6:,.1f} MB for {result['text_bytes'] / 1e6:,.1f} MB"
@@ -360,17 +272,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true", help="import again even if cached")
-    parser.add_argument(
-        "--reindex-at",
-        type=int,
-        default=1_000_000,
-        help="from this size up, index a copy of the store benchmark's library instead",
-    )
     args = parser.parse_args(argv)
     sizes = [10_000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     missed = 0
     for size in sizes:
-        result = measure(size, args.runs, rebuild=args.rebuild, reindex=size >= args.reindex_at)
+        result = measure(size, args.runs, rebuild=args.rebuild)
         for goal in result["goals"]:
             print(f"  search {label(size)}: {goal['goal']}: {goal['value']}"
                   f" ({'met' if goal['met'] else 'MISSED'})")  # fmt: skip

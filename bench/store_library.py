@@ -161,13 +161,15 @@ def build_library(
     record_path = db.with_suffix(".json")
     if db.exists() and record_path.exists() and not rebuild:
         record = json.loads(record_path.read_text(encoding="utf-8"))
-        return {**record, "db": str(db), "cached": True}
+        if record.get("search_index"):  # built before imports wrote the index: build again
+            return {**record, "db": str(db), "cached": True}
     files, generated_s = jsonl_files(size, seed, jobs)
     if how == "auto":
         how = "cli" if cli_can_import_jsonl() else "save"
     building = db.with_name(db.name + ".building")
     _remove(building)
-    per_batch = max(1, len(files) // 10)
+    # At least two files per `reader import`, as a folder would be, so that it reads ahead.
+    per_batch = max(2, len(files) // 10)
     batches = [files[i : i + per_batch] for i in range(0, len(files), per_batch)]
     steps: list[dict[str, Any]] = []
     added = 0
@@ -208,6 +210,7 @@ def build_library(
         "articles_per_s": round(size / total_s, 1),
         "mb_per_s": round(jsonl_bytes / 1e6 / total_s, 2),
         "batches": steps,
+        "search_index": True,
     }
     record_path.write_text(json.dumps(record, indent=1), encoding="utf-8")
     return {**record, "db": str(db), "cached": False}
