@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import make_drafts
 
-from reader.models import ROOT_SCOPE, ArticleDraft
+from reader.models import ROOT_SCOPE, Article, ArticleDraft
 from reader.store import Library, LibraryError, LibraryReadOnly
+from reader.store.library import Sort
 
 
 def test_save_is_idempotent_and_updates_changed_content(library: Library) -> None:
@@ -305,3 +306,91 @@ def test_pages_read_from_the_end_match_pages_from_the_start(library: Library, so
         stop = len(whole) - offset
         assert [item.id for item in back.items] == whole[max(0, stop - 7) : stop]
         assert back.next is None
+
+
+@pytest.mark.parametrize("in_place", [0, 6, 10_000], ids=["walked", "mixed", "sorted"])
+@pytest.mark.parametrize("sort", ["published", "views", "title"])
+def test_every_way_of_listing_a_category_gives_its_exact_order(
+    library: Library, monkeypatch: pytest.MonkeyPatch, sort: Sort, in_place: int
+) -> None:
+    """Categories are listed by their own index, by sorting, or by walking the whole library's
+    index (`Library._listing`); each gives the order a plain sort of the category gives."""
+    import reader.store.library as library_module
+
+    monkeypatch.setattr(library_module, "SORT_IN_PLACE", in_place)
+    drafts = [
+        ArticleDraft(
+            title=("Beta" if n % 4 else "alpha") + f" 第{n % 5}篇",  # ties on purpose
+            body=f"正文 {n}",
+            category=("大类", "小类") if n % 3 else ("大类",) if n % 2 else ("别类",),
+            published=datetime(2024, 5, 1) + timedelta(hours=(n * 7) % 13),
+            views=n % 6,
+            url=f"https://example.org/order/{n}",
+        )
+        for n in range(40)
+    ]
+    library.save(drafts)
+    every = [library.get(i) for i in range(1, 200)]
+    articles = [a for a in every if a is not None]
+    read = {a.id for a in articles[::5]}
+    for article_id in read:
+        library.set_read(article_id)
+
+    def ordered(chosen: list[Article]) -> list[Article]:
+        if sort == "title":
+            return sorted(chosen, key=lambda a: (a.title.lower(), a.id))
+        if sort == "views":
+            return sorted(chosen, key=lambda a: (a.views, a.id), reverse=True)
+        return sorted(chosen, key=lambda a: (a.published, a.id), reverse=True)
+
+    for category in library.categories():
+        members = [a for a in articles if a.category[: len(category.path)] == category.path]
+        for unread_only in (False, True):
+            wanted = [a.id for a in ordered(members) if not (unread_only and a.id in read)]
+            walked: list[int] = []
+            page = library.page(category.id, sort=sort, limit=4, unread_only=unread_only)
+            while True:
+                walked += [item.id for item in page.items]
+                if page.next is None:
+                    break
+                page = library.page(
+                    category.id,
+                    sort=sort,
+                    after=page.next,
+                    limit=4,
+                    unread_only=unread_only,
+                )
+            assert walked == wanted, (category.path, unread_only)
+            jumped = library.page(
+                category.id, sort=sort, offset=3, limit=4, unread_only=unread_only
+            )
+            assert [i.id for i in jumped.items] == wanted[3:7]
+            back = library.page(category.id, sort=sort, offset=2, limit=3, from_end=True)
+            if not unread_only:
+                end = len(wanted) - 2
+                assert [i.id for i in back.items] == wanted[max(0, end - 3) : end]
+
+
+def test_an_older_library_gets_the_whole_library_sort_indexes(db_path: Path) -> None:
+    with Library(db_path) as lib:
+        lib.save(make_drafts(30, category=("科技", "手机")))
+        conn = lib.db.conn
+        for column in ("views", "title"):  # as m001 made them: one per scope
+            conn.execute(f"DROP INDEX scopes_{column}")
+            conn.execute(
+                f"CREATE INDEX scopes_{column} ON article_scopes (scope_id, {column}, article_id)"
+            )
+        conn.execute(
+            "DELETE FROM _sqlite_migrations WHERE name = 'm003_sort_indexes_for_the_whole_library'"
+        )
+        before = {s: [i.id for i in lib.page(sort=s, limit=100).items] for s in ("views", "title")}
+    with Library(db_path) as lib:
+        indexes = dict(
+            lib.db.conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE name IN ('scopes_views', 'scopes_title')"
+            ).fetchall()
+        )
+        assert all("WHERE scope_id = 0" in sql for sql in indexes.values()) and len(indexes) == 2
+        for sort, ids in before.items():
+            assert [i.id for i in lib.page(sort=sort, limit=100).items] == ids  # type: ignore[arg-type]
+        assert lib.check() == []

@@ -43,6 +43,9 @@ from reader.store.sources import SourceRecord
 Sort = Literal["published", "views", "title"]
 SORTS: tuple[Sort, ...] = ("published", "views", "title")
 UNCATEGORISED = "Uncategorised"
+SORT_IN_PLACE = 10_000
+"""A category of at most this many articles is sorted by views or title when listed; a larger one
+is listed by walking the whole library's index in that order (see `schema`)."""
 
 _SUMMARY_COLUMNS = (
     "a.id, a.title, a.category_id, a.published, a.views, a.read_at IS NOT NULL, a.starred,"
@@ -571,25 +574,47 @@ class Library:
         column, direction, compare = _ORDER[sort]
         if back:
             direction = "ASC" if direction == "DESC" else "DESC"
-        where = ["s.scope_id = ?"]
-        params: list[Any] = [scope]
-        if after is not None:
-            where.append(f"(s.{column}, s.article_id) {compare} (?, ?)")
-            params += [after.key, after.id]
-        if unread_only:
-            where.append("a.read_at IS NULL")
-        sql = (
-            f"SELECT {_SUMMARY_COLUMNS}, s.{column} FROM article_scopes s"
-            " JOIN articles a ON a.id = s.article_id"
-            f" WHERE {' AND '.join(where)}"
-            f" ORDER BY s.{column} {direction}, s.article_id {direction} LIMIT ? OFFSET ?"
-        )
-        params += [limit, max(0, offset)]
         with self._tx.read() as conn:
+            how = self._listing(conn, scope, sort)
+            # `o` is the row whose index gives the order; the whole library's rows are named by
+            # a literal 0, which lets SQLite use the indexes made for them alone.
+            whole = how == "walked" or scope == ROOT_SCOPE
+            where = ["o.scope_id = 0" if whole else "o.scope_id = ?"]
+            params: list[Any] = [] if whole else [scope]
+            joins = "article_scopes o"
+            if whole and sort != "published":  # SQLite would rather seek scope 0 and sort it
+                joins += f" INDEXED BY scopes_{column}"
+            if how == "walked":  # the whole library's order, keeping the scope's articles
+                joins += " CROSS JOIN article_scopes s"
+                where.append("s.scope_id = ? AND s.article_id = o.article_id")
+                params.append(scope)
+            if after is not None:
+                where.append(f"(o.{column}, o.article_id) {compare} (?, ?)")
+                params += [after.key, after.id]
+            if unread_only:
+                where.append("a.read_at IS NULL")
+            sql = (
+                f"SELECT {_SUMMARY_COLUMNS}, o.{column} FROM {joins}"
+                " CROSS JOIN articles a ON a.id = o.article_id"
+                f" WHERE {' AND '.join(where)}"
+                f" ORDER BY o.{column} {direction}, o.article_id {direction} LIMIT ? OFFSET ?"
+            )
+            params += [limit, max(0, offset)]
             rows = conn.execute(sql, params).fetchall()
         items = tuple(_summary(r) for r in rows)
         cursor = Cursor(rows[-1][-1], rows[-1][0]) if len(rows) == limit else None
         return Page(items, cursor)
+
+    @staticmethod
+    def _listing(conn: sqlite3.Connection, scope: int, sort: Sort) -> str:
+        """How to list a scope in an order: by its own index ("indexed": publication order, or
+        the whole library), by sorting its rows ("sorted": a small category), or by walking the
+        whole library's index and keeping its articles ("walked": a large category, where a page
+        costs about a page divided by the category's share of the library)."""
+        if sort == "published" or scope == ROOT_SCOPE:
+            return "indexed"
+        row = conn.execute("SELECT total FROM scope_counts WHERE scope_id = ?", (scope,)).fetchone()
+        return "sorted" if row is None or row[0] <= SORT_IN_PLACE else "walked"
 
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for the given ids, in the order given (missing ids are skipped)."""

@@ -5,6 +5,12 @@ ancestor category, and scope 0 (the whole library). That one table makes the lis
 subtree, its counts and a random pick from it index seeks, whatever the tree's shape. `seq` numbers
 the articles of a scope densely from 0, so a random article is one lookup of a random number.
 Triggers keep scopes and counts in step with `articles`, inside the writer's own transaction.
+
+Each scope has its own index in publication order (the order every listing opens in); the orders
+by views and by title are indexed for the whole library only (m003), as each index of every scope
+costs a page write per article imported into a large library. `Library.page` lists a category in
+those orders by sorting it (a small category) or by walking the whole library's order and keeping
+the category's articles (a large one).
 """
 
 from __future__ import annotations
@@ -172,3 +178,15 @@ def m002_search_index(db: Database) -> None:
             db.execute(statement)
     search.configure(db.conn)
     search.fill_or_mark_stale(db.conn)
+
+
+@migrations()
+def m003_sort_indexes_for_the_whole_library(db: Database) -> None:
+    """Index the orders by views and by title for scope 0 only (see the module's description)."""
+    for statement in (
+        "DROP INDEX IF EXISTS scopes_views",
+        "DROP INDEX IF EXISTS scopes_title",
+        "CREATE INDEX scopes_views ON article_scopes (views, article_id) WHERE scope_id = 0",
+        "CREATE INDEX scopes_title ON article_scopes (title, article_id) WHERE scope_id = 0",
+    ):
+        db.execute(statement)
