@@ -8,6 +8,7 @@ forever gives one clear line after the busy timeout, from the command line and f
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -288,6 +289,33 @@ def test_own_checkpoints_keep_the_log_short(
         assert library.counts()[0] == 4000
         assert library.check() == []
     assert largest < CHECKPOINT_BYTES * 3, largest
+    assert library_problems(db) == []
+
+
+def test_a_larger_library_lets_its_log_grow_to_a_share_of_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkpoint copies each changed page once, so a large library checkpoints only once its
+    log reaches `CHECKPOINT_SHARE` of the library (here scaled down), and then empties it."""
+    from reader.store import connection
+
+    monkeypatch.setattr(library_module, "has_wal_reset_bug", lambda: True)
+    monkeypatch.setattr(connection, "CHECKPOINT_BYTES", 16 * 1024)
+    db = tmp_path / "library.db"
+    with Library(db) as library:
+        library.save(make_drafts(3000))
+        assert library._tx.checkpoint()
+        limit = connection.checkpoint_bytes(db.stat().st_size)
+        assert limit == db.stat().st_size // connection.CHECKPOINT_SHARE > 4 * 16 * 1024
+        sizes = []
+        for batch in range(60):
+            library.save(make_drafts(10, start=10_000 + batch * 10))
+            sizes.append(wal_path(db).stat().st_size)
+        grown = max(sizes)
+        assert grown >= limit  # past the fixed floor, up to the share of the library
+        assert grown < limit + 4 * max(b - a for a, b in itertools.pairwise(sizes))
+        assert 0 in sizes[sizes.index(grown) :]  # and then checkpointed and emptied
+        assert library.check() == []
     assert library_problems(db) == []
 
 
