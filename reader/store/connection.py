@@ -28,15 +28,15 @@ CHECKPOINT_SHARE = 8
 once however often it was changed since the last: at a million articles one import of 10,000
 rewrites a few hundred MB of the same index pages, which are then copied once every few imports
 rather than after each."""
+CHECKPOINT_WAIT_MS = 200
+
+# Error codes that describe the library file or its disk rather than a mistake in a query.
+_FILE_ERRORS = ("CORRUPT", "NOTADB", "FULL", "IOERR", "BUSY", "LOCKED", "READONLY", "CANTOPEN")
 
 
 def checkpoint_bytes(library_bytes: int) -> int:
     """How long the log may grow before a checkpoint, for a library of this size."""
     return max(CHECKPOINT_BYTES, library_bytes // CHECKPOINT_SHARE)
-CHECKPOINT_WAIT_MS = 200
-
-# Error codes that describe the library file or its disk rather than a mistake in a query.
-_FILE_ERRORS = ("CORRUPT", "NOTADB", "FULL", "IOERR", "BUSY", "LOCKED", "READONLY", "CANTOPEN")
 
 
 def check_sqlite_version() -> None:
