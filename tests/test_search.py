@@ -12,7 +12,7 @@ import pytest
 
 from reader.models import ROOT_SCOPE, ArticleDraft, SearchHit
 from reader.store import Library
-from reader.store.search_query import match_spans, parse_query
+from reader.store.search_query import match_spans, parse_query, snippet
 
 # A small alphabet so that 1- to 4-character terms occur often, in several articles each.
 _HAN = "中国经济人工智能朝鲜文章的发展市场新闻研究技术"
@@ -163,7 +163,17 @@ def test_pages_by_cursor_and_offset_walk_the_same_order(filled: Library) -> None
 
 
 def test_best_match_puts_titles_holding_every_word_first(filled: Library) -> None:
-    for query in ("中国", "经济 的", "hello"):
+    # Words of one or two characters are decided by the index alone (no text is read), longer
+    # ones are checked against the text; exclusions apply to the title and the body alike.
+    for query in (
+        "中国",
+        "经济 的",
+        "hello",
+        "经济 -中国",
+        "的 -经济 -国",
+        "中国 -hello",
+        "hello -的",
+    ):
         everything = brute_force(filled, query)
         parsed = parse_query(query)
         titled = [i for i in everything if parsed.in_title(_title(filled, i))]
@@ -179,6 +189,10 @@ def test_best_match_puts_titles_holding_every_word_first(filled: Library) -> Non
                 break
             page = filled.search_page(query, order="best", limit=4, after=page.next)
         assert walked == expected
+        for hit in hits[:20]:
+            article = filled.get(hit.summary.id)
+            assert article is not None
+            assert hit.snippet == snippet(article.title, article.body, parsed)[0]
 
 
 def _title(lib: Library, article_id: int) -> str:

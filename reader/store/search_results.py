@@ -18,7 +18,14 @@ from typing import Literal
 
 from reader.store.errors import LibraryError
 from reader.store.search import DAY_BITS, DISPLACED_KEY, check_ready, day_of, has_flag
-from reader.store.search_query import Query, match_expression, parse_query, snippet
+from reader.store.search_query import (
+    Query,
+    exclusion_expression,
+    index_exact,
+    match_expression,
+    parse_query,
+    snippet,
+)
 
 Order = Literal["newest", "best"]
 ORDERS: tuple[Order, ...] = ("newest", "best")
@@ -44,11 +51,24 @@ class RawHit:
 
 
 def _candidates(
-    conn: sqlite3.Connection, table: str, match: str, scope: int, below: int | None, first: int
+    conn: sqlite3.Connection,
+    table: str,
+    match: str,
+    scope: int,
+    below: int | None,
+    first: int,
+    without: str | None = None,
 ) -> Iterator[list[tuple[int, int]]]:
-    """(docid, article id) of documents matching `match`, newest day first, in growing batches."""
+    """(docid, article id) of documents matching `match`, newest day first, in growing batches;
+    with `without`, not those whose title and body match it (a probe of the full index each)."""
     where = [f"{table} MATCH ?"]
     params: list[object] = [match]
+    if without is not None:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM search_index x"
+            f" WHERE x.search_index MATCH ? AND x.rowid = {table}.rowid)"
+        )
+        params.append(without)
     if below is not None:
         where.append(f"{table}.rowid < ?")
         params.append(below)
@@ -74,11 +94,15 @@ def _candidates(
         cursor.close()
 
 
-def _texts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+def _texts(
+    conn: sqlite3.Connection, ids: list[int], *, bodies: bool = True
+) -> dict[int, tuple[str, str, str]]:
+    """Title, body (or "" without `bodies`) and publication time of each article."""
     marks = ",".join("?" * len(ids))
+    body = "b.body" if bodies else "''"
+    join = " LEFT JOIN bodies b ON b.id = a.id" if bodies else ""
     rows = conn.execute(
-        "SELECT a.id, a.title, b.body, a.published FROM articles a"
-        f" LEFT JOIN bodies b ON b.id = a.id WHERE a.id IN ({marks})",
+        f"SELECT a.id, a.title, {body}, a.published FROM articles a{join} WHERE a.id IN ({marks})",
         ids,
     ).fetchall()
     return {r[0]: (r[1], r[2] or "", r[3]) for r in rows}
@@ -116,15 +140,21 @@ def _tier_hits(
     below = None
     if after is not None and not has_flag(conn, DISPLACED_KEY):
         below = (day_of(after[0]) + 1) << DAY_BITS
+    # Where the index decides the query, the candidates are the results: bodies are left unread
+    # (the page's snippets read theirs). The titles index cannot see words excluded from bodies:
+    # its candidates are probed in the full index for them.
+    exact = index_exact(query)
+    without = exclusion_expression(query) if tier == 0 else None
     found: list[_Found] = []
     best: list[tuple[str, int]] = []  # a min-heap of the `need` best (published, id) so far
-    for batch in _candidates(conn, table, match, scope, below, need + _FIRST_BATCH):
-        texts = _texts(conn, [article_id for _, article_id in batch])
+    batches = _candidates(conn, table, match, scope, below, need + _FIRST_BATCH, without)
+    for batch in batches:
+        texts = _texts(conn, [article_id for _, article_id in batch], bodies=not exact)
         for key, article_id in batch:
             if len(best) >= need and key >> DAY_BITS < day_of(best[0][0]):
                 return _sorted(found)[:need]
             text = texts.get(article_id)
-            if text is None or not query.matches(text[0], text[1]):
+            if text is None or not (exact or query.matches(text[0], text[1])):
                 continue
             if after is not None and (text[2], article_id) >= after:
                 continue
@@ -221,8 +251,11 @@ def search_page(
         found += _tier_hits(conn, query, match, scope, tier, order, resume, need - len(found))
         if len(found) >= need:
             break
+    page = found[max(0, offset) : need]
+    unread = [f.article_id for f in page if not f.body]
+    bodies = {i: text[1] for i, text in _texts(conn, unread).items()} if unread else {}
     hits = []
-    for f in found[max(0, offset) : need]:
-        excerpt, spans = snippet(f.title, f.body, query)
+    for f in page:
+        excerpt, spans = snippet(f.title, f.body or bodies.get(f.article_id, ""), query)
         hits.append(RawHit(f.article_id, f.published, f.tier, excerpt, spans, f.in_title))
     return hits
