@@ -401,3 +401,24 @@ def test_a_day_fuller_than_its_docid_range_stays_exact(
     library.reindex()
     assert ids(library.search("经济", limit=100)) == brute_force(library, "经济")
     _consistent(library)
+
+
+def test_the_index_merges_segments_sixteen_at_a_time(db_path: Path) -> None:
+    """New libraries and upgraded ones (m004) alike: fewer rewrites of the index per import."""
+
+    def automerge(lib: Library) -> list[int]:
+        return [
+            lib.db.conn.execute(f"SELECT v FROM {t}_config WHERE k = 'automerge'").fetchone()[0]
+            for t in ("search_index", "search_titles")
+        ]
+
+    with Library(db_path) as lib:
+        assert automerge(lib) == [16, 16]
+        for table in ("search_index", "search_titles"):
+            lib.db.conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
+        lib.db.conn.execute(
+            "DELETE FROM _sqlite_migrations WHERE name = 'm004_search_index_merges'"
+        )
+        assert automerge(lib) == [4, 4]
+    with Library(db_path) as lib:
+        assert automerge(lib) == [16, 16]

@@ -190,3 +190,11 @@ def m003_sort_indexes_for_the_whole_library(db: Database) -> None:
         "CREATE INDEX scopes_title ON article_scopes (title, article_id) WHERE scope_id = 0",
     ):
         db.execute(statement)
+
+
+@migrations()
+def m004_search_index_merges(db: Database) -> None:
+    """Merge the search index's segments 16 at a time (see `reader.store.search.configure`)."""
+    from reader.store import search
+
+    search.configure(db.conn)
