@@ -328,7 +328,10 @@ def read_ahead(job: Job) -> Ready | str:
         try:
             source = _read(job, None)
             assert source is not None  # only a fetch can be "not modified"
-            source.drafts = [prepare(draft, terms=True) for draft in source.drafts]
+            source.drafts = [
+                d if isinstance(d, PreparedArticle) else prepare(d, terms=True)
+                for d in source.drafts
+            ]
         except _SOURCE_ERRORS as error:
             return _reason(error)
     source.warnings = warnings
