@@ -2,10 +2,12 @@
 
 The index (`reader.store.search`) gives documents holding every index term of the wanted words,
 in descending docid order, that is newest publication day first. Each candidate's title and body
-are read and checked (`Query.matches`), which makes the results exact; hits of the last day read
-are completed and sorted by (published, id), which makes the order exact. Best match runs the
-same walk twice: over the titles index for articles whose title holds every word, then over the
-full index for the rest.
+are read and checked (`Query.matches`), which makes the results exact, unless every word is one
+the index holds exactly (one or two characters: `index_exact`), when the candidates are the
+results and only the shown page's bodies are read; hits of the last day read are completed and
+sorted by (published, id), which makes the order exact. Best match runs the same walk twice:
+over the titles index for articles whose title holds every word, then over the full index for
+the rest.
 """
 
 from __future__ import annotations
