@@ -50,6 +50,7 @@ class ReadAhead:
             mp_context=multiprocessing.get_context("fork"),
             initializer=_quiet_child,
         )
+        self._first = True
 
     @classmethod
     def for_jobs(cls, jobs: Iterable[Job]) -> ReadAhead | None:
@@ -73,8 +74,12 @@ class ReadAhead:
         """Start reading the first `DEPTH` local sources among `waiting` not started yet."""
         if self._pool is None:
             return
+        slots = iter(waiting)
+        if self._first:  # the first source is read here, while the helper reads the next
+            self._first = False
+            next(slots, None)
         started = 0
-        for slot in waiting:
+        for slot in slots:
             if started >= DEPTH:
                 return
             if not _readable_ahead(slot.job):
