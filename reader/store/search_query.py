@@ -183,13 +183,6 @@ def _exact_term(word: str) -> bool:
     )
 
 
-def exclusion_expression(query: Query) -> str | None:
-    """A MATCH expression for the excluded words the index holds exactly (None if there are none):
-    an article matching it is not a result."""
-    excluded = [w for w in query.exclude if _exact_term(w)]
-    return " OR ".join(f'"{term}"' for term in excluded) or None
-
-
 def index_exact(query: Query) -> bool:
     """True if the index alone decides the query: every word, wanted or excluded, is one or two
     characters that the index holds as one term, so no article's text needs to be checked."""

@@ -22,7 +22,6 @@ from reader.store.errors import LibraryError
 from reader.store.search import DAY_BITS, DISPLACED_KEY, check_ready, day_of, has_flag
 from reader.store.search_query import (
     Query,
-    exclusion_expression,
     index_exact,
     match_expression,
     parse_query,
@@ -53,24 +52,11 @@ class RawHit:
 
 
 def _candidates(
-    conn: sqlite3.Connection,
-    table: str,
-    match: str,
-    scope: int,
-    below: int | None,
-    first: int,
-    without: str | None = None,
+    conn: sqlite3.Connection, table: str, match: str, scope: int, below: int | None, first: int
 ) -> Iterator[list[tuple[int, int]]]:
-    """(docid, article id) of documents matching `match`, newest day first, in growing batches;
-    with `without`, not those whose title and body match it (a probe of the full index each)."""
+    """(docid, article id) of documents matching `match`, newest day first, in growing batches."""
     where = [f"{table} MATCH ?"]
     params: list[object] = [match]
-    if without is not None:
-        where.append(
-            "NOT EXISTS (SELECT 1 FROM search_index x"
-            f" WHERE x.search_index MATCH ? AND x.rowid = {table}.rowid)"
-        )
-        params.append(without)
     if below is not None:
         where.append(f"{table}.rowid < ?")
         params.append(below)
@@ -143,14 +129,12 @@ def _tier_hits(
     if after is not None and not has_flag(conn, DISPLACED_KEY):
         below = (day_of(after[0]) + 1) << DAY_BITS
     # Where the index decides the query, the candidates are the results: bodies are left unread
-    # (the page's snippets read theirs). The titles index cannot see words excluded from bodies:
-    # its candidates are probed in the full index for them.
-    exact = index_exact(query)
-    without = exclusion_expression(query) if tier == 0 else None
+    # (the page's snippets read theirs). The titles index cannot see words excluded from bodies,
+    # so its candidates are checked against the text when the query excludes any.
+    exact = index_exact(query) and (tier == 1 or not query.exclude)
     found: list[_Found] = []
     best: list[tuple[str, int]] = []  # a min-heap of the `need` best (published, id) so far
-    batches = _candidates(conn, table, match, scope, below, need + _FIRST_BATCH, without)
-    for batch in batches:
+    for batch in _candidates(conn, table, match, scope, below, need + _FIRST_BATCH):
         texts = _texts(conn, [article_id for _, article_id in batch], bodies=not exact)
         for key, article_id in batch:
             if len(best) >= need and key >> DAY_BITS < day_of(best[0][0]):
