@@ -148,17 +148,24 @@ def test_a_helper_that_dies_leaves_the_import_to_the_caller(
     assert len(contents["articles"]) == 40 * 3 + 2 and contents["check"] == []
 
 
-def _big_folder(folder: Path, files: int) -> Path:
+def _big_folder(folder: Path, files: int, per_file: int = 0) -> Path:
     """Enough JSON Lines for `reader import` to read ahead (`ahead.MIN_BYTES` in all)."""
     folder.mkdir()
-    per_file = ahead.MIN_BYTES // files // 5_000 + 50
-    body = "预读的正文。" * 280  # about 5 KB
+    per_file = per_file or ahead.MIN_BYTES // files // 5_000 + 50
+
+    def body(n: int) -> str:  # about 5 KB of text varied enough to index like real text
+        return "".join(chr(0x4E00 + (n * 7919 + k * k) % 3000) for k in range(1_600))
+
     for number in range(files):
         with (folder / f"{number:02d}.jsonl").open("w", encoding="utf-8") as out:
             for n in range(number * per_file, (number + 1) * per_file):
                 out.write(
                     json.dumps(
-                        {"title": f"大文章 {n}", "body": body, "url": f"https://example.org/{n}"},
+                        {
+                            "title": f"大文章 {n}",
+                            "body": body(n),
+                            "url": f"https://example.org/{n}",
+                        },
                         ensure_ascii=False,
                     )
                     + "\n"
@@ -190,7 +197,7 @@ def test_the_command_line_reads_ahead_and_ends_quietly(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_interrupting_an_import_read_ahead_prints_one_line(tmp_path: Path) -> None:
-    folder = _big_folder(tmp_path / "big", 8)
+    folder = _big_folder(tmp_path / "big", 40, per_file=300)  # many seconds of importing
     db = tmp_path / "big.db"
     process = subprocess.Popen(
         _reader("import", "--db", str(db), str(folder)),
@@ -202,7 +209,8 @@ def test_interrupting_an_import_read_ahead_prints_one_line(tmp_path: Path) -> No
     deadline = time.monotonic() + 60
     while not db.exists() and time.monotonic() < deadline:  # the import has started
         time.sleep(0.05)
-    time.sleep(0.5)
+    time.sleep(1.0)  # well into it: 12,000 articles of varied text take several seconds
+    assert process.poll() is None, "the import ended before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)  # Ctrl+C reaches the helper too
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, (out, err)
