@@ -69,7 +69,7 @@ def sources(tmp_path: Path) -> Path:
     (folder / "d.md").write_text(
         "---\ntitle: 一篇笔记\ndate: 2024-02-03\n---\n笔记的正文。\n", encoding="utf-8"
     )
-    page = "首页 > 科技 > 旧网页\n旧网页的标题\n科技 2023-05-06 07:08:09 阅读 12\n正文一段。\n"
+    page = "首页 > 科技 > 旧网页\n旧网页的标题\n• 科技\n• 2023-05-06 07:08:09\n• 12\n\n正文一段。\n"
     (folder / "e.txt").write_bytes(page.encode("gb18030"))
     _jsonl(folder / "f.jsonl", 80, 40)
     return folder
