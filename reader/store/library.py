@@ -575,7 +575,7 @@ class Library:
         if back:
             direction = "ASC" if direction == "DESC" else "DESC"
         with self._tx.read() as conn:
-            how = self._listing(conn, scope, sort)
+            how = self._listing(scope, sort)
             # `o` is the row whose index gives the order; the whole library's rows are named by
             # a literal 0, which lets SQLite use the indexes made for them alone.
             whole = how == "walked" or scope == ROOT_SCOPE
@@ -605,16 +605,14 @@ class Library:
         cursor = Cursor(rows[-1][-1], rows[-1][0]) if len(rows) == limit else None
         return Page(items, cursor)
 
-    @staticmethod
-    def _listing(conn: sqlite3.Connection, scope: int, sort: Sort) -> str:
+    def _listing(self, scope: int, sort: Sort) -> str:
         """How to list a scope in an order: by its own index ("indexed": publication order, or
         the whole library), by sorting its rows ("sorted": a small category), or by walking the
         whole library's index and keeping its articles ("walked": a large category, where a page
         costs about a page divided by the category's share of the library)."""
         if sort == "published" or scope == ROOT_SCOPE:
             return "indexed"
-        row = conn.execute("SELECT total FROM scope_counts WHERE scope_id = ?", (scope,)).fetchone()
-        return "sorted" if row is None or row[0] <= SORT_IN_PLACE else "walked"
+        return "sorted" if self.counts(scope)[0] <= SORT_IN_PLACE else "walked"
 
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for the given ids, in the order given (missing ids are skipped)."""
