@@ -170,7 +170,7 @@ def measure(size: int, runs: int, *, rebuild: bool = False) -> dict[str, Any]:
         "python": platform.python_version(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "sqlite": sqlite3.sqlite_version,
-        "import": record,
+        "import": {k: v for k, v in record.items() if k != "db"},
         **disk,
         "index_ratio": round(disk["index_bytes"] / max(1, disk["text_bytes"]), 3),
         "queries": rows,
