@@ -115,6 +115,9 @@ class SaveResult:
     updated: int = 0
     unchanged: int = 0
     article_ids: tuple[int, ...] = field(default=())
+    repeated: int = 0
+    """Drafts left alone because an earlier draft of the same import was the same article
+    (counted in `unchanged` too)."""
 
 
 @dataclass(frozen=True, slots=True)

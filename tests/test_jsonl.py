@@ -263,3 +263,72 @@ def test_an_edited_line_updates_its_article(
         assert lib.counts()[0] == 4
         bodies = sorted(lib.get(item.id).body for item in lib.page().items)  # type: ignore[union-attr]
     assert bodies == ["正文", "正文，改过", "第一篇", "第二篇，改过"]
+
+
+def test_an_article_carried_by_two_sources_stays_where_the_first_put_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two files naming the same article (one URL) import the same way every time."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    same = {"title": "同一篇", "url": "https://example.org/same"}
+    (folder / "a.jsonl").write_text(
+        json.dumps({**same, "body": "第一份", "category": ["甲"]}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    (folder / "b.jsonl").write_text(
+        json.dumps({**same, "body": "第二份", "category": ["乙"]}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({**same, "body": "第三份", "category": ["丙"]}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "lib.db"
+    first = run(["import", "--db", str(db), str(folder)], capsys)
+    assert first[0] == 0, first[2]
+    assert "2 sources: 1 added, 0 updated, 2 unchanged, 0 failed" in first[1]
+    assert "2 articles repeat ones saved earlier in this import; the first were kept" in first[1]
+    for _ in range(2):
+        code, out, _ = run(["import", "--db", str(db), str(folder)], capsys)
+        assert code == 0 and "0 added, 0 updated, 3 unchanged, 0 failed" in out
+    with Library(db) as lib:
+        (item,) = lib.page().items
+        article = lib.get(item.id)
+        assert article is not None
+        assert (article.body, article.category) == ("第一份", ("甲",))
+    # On its own, the second file is an edit of the article, as always.
+    code, out, _ = run(["import", "--db", str(db), str(folder / "b.jsonl")], capsys)
+    assert code == 0 and "0 added, 1 updated, 1 unchanged" in out
+    with Library(db) as lib:
+        article = lib.get(item.id)
+        assert article is not None and article.category == ("乙",)
+
+
+def test_a_failed_source_does_not_count_as_having_carried_its_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A source rolled back saved nothing, so a later source still updates the article."""
+    db = tmp_path / "lib.db"
+    old = tmp_path / "old.jsonl"
+    old.write_text('{"title": "会改", "url": "https://example.org/x", "body": "旧"}\n', "utf-8")
+    assert run(["import", "--db", str(db), str(old)], capsys)[0] == 0
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    # The second line's title is only a control character: the store refuses it, and the
+    # whole file is rolled back after its first line was written.
+    (folder / "a.jsonl").write_text(
+        '{"title": "会改", "url": "https://example.org/x", "body": "坏文件里的"}\n'
+        '{"title": "\\u0007", "body": "无题"}\n',
+        encoding="utf-8",
+    )
+    (folder / "b.jsonl").write_text(
+        '{"title": "会改", "url": "https://example.org/x", "body": "新"}\n', encoding="utf-8"
+    )
+    code, out, _ = run(["import", "--db", str(db), str(folder)], capsys)
+    assert code == 1
+    assert "2 sources: 0 added, 1 updated, 0 unchanged, 1 failed" in out
+    assert "repeat" not in out
+    with Library(db) as lib:
+        (item,) = lib.page().items
+        article = lib.get(item.id)
+        assert article is not None and article.body == "新"

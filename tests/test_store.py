@@ -12,6 +12,7 @@ from conftest import make_drafts
 
 from reader.models import ROOT_SCOPE, Article, ArticleDraft
 from reader.store import Library, LibraryError, LibraryReadOnly
+from reader.store.idset import IdSet
 from reader.store.library import Sort
 
 
@@ -394,3 +395,28 @@ def test_an_older_library_gets_the_whole_library_sort_indexes(db_path: Path) -> 
         for sort, ids in before.items():
             assert [i.id for i in lib.page(sort=sort, limit=100).items] == ids  # type: ignore[arg-type]
         assert lib.check() == []
+
+
+def test_id_set_holds_exactly_the_ids_added() -> None:
+    ids = IdSet([3, 0, 3, 1_000_003])
+    ids.update(range(8, 17))
+    assert len(ids) == 12
+    assert [i for i in range(1_000_010) if i in ids] == [0, 3, *range(8, 17), 1_000_003]
+    assert -1 not in ids and "3" not in ids and 10**9 not in ids
+
+
+def test_save_keeps_the_first_of_two_drafts_of_one_article(library: Library) -> None:
+    earlier = library.save([ArticleDraft(title="早先", body="一")])
+    result = library.save(
+        [
+            ArticleDraft(title="同链接", body="甲", url="https://example.org/a", category=("一",)),
+            ArticleDraft(title="同链接", body="乙", url="https://example.org/a", category=("二",)),
+            ArticleDraft(title="早先", body="一", category=("三",)),
+        ],
+        earlier=IdSet(earlier.article_ids),
+    )
+    assert (result.added, result.updated, result.unchanged, result.repeated) == (1, 0, 2, 2)
+    first = library.get(result.article_ids[0])
+    assert first is not None and (first.body, first.category) == ("甲", ("一",))
+    kept = library.get(earlier.article_ids[0])
+    assert kept is not None and kept.category == ("Uncategorised",)

@@ -23,6 +23,7 @@ from reader.ingest.fetch import Response
 from reader.ingest.load import FEED, KINDS_BY_SUFFIX, Loaded, load
 from reader.models import ArticleDraft
 from reader.store import Library, LibraryError
+from reader.store.idset import IdSet
 from reader.store.prepared import PreparedArticle, prepare
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -202,6 +203,7 @@ def run_jobs(
     started: set[str] = set()
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reader-fetch")
     ahead = ReadAhead.for_jobs(queue)
+    written = IdSet()  # the articles this import's sources have saved so far
     try:
         while queue or pending:
             while queue and len(pending) < WINDOW:
@@ -216,7 +218,12 @@ def run_jobs(
                 ahead.fill(pending)
             entry = pending.popleft()
             outcomes, children = import_job(
-                library, entry.job, entry.fetched, fetch_feeds=fetch_feeds, ready=entry.ready
+                library,
+                entry.job,
+                entry.fetched,
+                fetch_feeds=fetch_feeds,
+                ready=entry.ready,
+                written=written,
             )
             queue.extendleft(reversed(children))
             if on_more and (children or len(outcomes) > 1):
@@ -277,12 +284,17 @@ def import_job(
     *,
     fetch_feeds: bool = True,
     ready: Future[Ready | str] | None = None,
+    written: IdSet | None = None,
 ) -> tuple[list[SourceOutcome], list[Job]]:
     """Import one source in one transaction; never raises for a bad source.
 
-    `fetched` is its download under way, `ready` its read-ahead. Returns the outcome (plus one
-    per feed an OPML list refused) and the sources it adds.
+    `fetched` is its download under way, `ready` its read-ahead. `written` holds the articles
+    the import's earlier sources saved (the first source to carry an article keeps it); the
+    source's own are added once its transaction is committed. Returns the outcome (plus one per
+    feed an OPML list refused) and the sources it adds.
     """
+    if written is None:
+        written = IdSet()
     from reader.ingest.ahead import take
 
     outcome = SourceOutcome(job.location, job.kind or "")
@@ -304,11 +316,13 @@ def import_job(
             outcomes += [SourceOutcome(url, FEED, error=why) for url, why in loaded.refused]
             # One transaction for the source's articles and its record (or an OPML list's
             # feeds): a crash or a full disk keeps all of the source, or none of it.
+            saved: tuple[int, ...] = ()
             with library.transaction():
                 if loaded.kind == "opml":
                     children = _subscriptions(library, job, loaded, fetch_feeds, outcome)
                 else:
-                    _save(library, job, source, outcome, warnings)
+                    saved = _save(library, job, source, outcome, warnings, written)
+            written.update(saved)
         except _SOURCE_ERRORS as error:
             if isinstance(error, LibraryError) and _fatal(error):
                 raise
@@ -384,17 +398,27 @@ def _save(
     source: Ready,
     outcome: SourceOutcome,
     warnings: list[str],
-) -> None:
-    """Save a source's drafts in one transaction and remember the source if it is a feed or page."""
+    written: IdSet,
+) -> tuple[int, ...]:
+    """Save a source's drafts in one transaction and remember the source if it is a feed or page.
+
+    Returns the ids of the articles it carries.
+    """
     loaded = source.loaded
     path = job.category + loaded.category
+    saved: tuple[int, ...] = ()
+    repeated = 0
     if source.drafts:
-        result = library.save(source.drafts, source=_source_name(job.location), category=path)
+        result = library.save(
+            source.drafts, source=_source_name(job.location), category=path, earlier=written
+        )
+        saved = result.article_ids
         outcome.added, outcome.updated, outcome.unchanged = (
             result.added,
             result.updated,
             result.unchanged,
         )
+        repeated = result.repeated
     elif loaded.kind == FEED:
         notes.warn("the feed has no entries")
     else:
@@ -412,6 +436,16 @@ def _save(
             warning="; ".join(warnings) or None,
             raw=source.data if keep else None,
         )
+    if repeated:  # after the record: repeats are no reason to keep the source's bytes
+        notes.warn(_repeated(repeated))
+    return saved
+
+
+def _repeated(count: int) -> str:
+    """The warning for drafts that repeat articles an earlier source of the import carried."""
+    if count == 1:
+        return "1 article repeats one saved earlier in this import; the first was kept"
+    return f"{count} articles repeat ones saved earlier in this import; the first were kept"
 
 
 def _subscriptions(

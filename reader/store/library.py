@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random as _random
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ from reader.store.connection import (
 )
 from reader.store.connection import busy_timeout as busy_timeout_seconds
 from reader.store.errors import LibraryError, LibraryReadOnly
+from reader.store.idset import IdSet
 from reader.store.prepared import PreparedArticle, prepare
 from reader.store.schema import migrations
 from reader.store.sources import SourceRecord
@@ -256,6 +257,7 @@ class Library:
         *,
         source: str = "",
         category: Sequence[str] = (),
+        earlier: Container[int] = (),
     ) -> SaveResult:
         """Save one source's drafts in a single transaction: all of them, or none.
 
@@ -263,9 +265,19 @@ class Library:
         hash) or, failing that, by content hash; a match with different content is updated, an
         identical one left alone. `category` is prefixed to every draft's own category path.
         Drafts may come already prepared (`reader.store.prepared.prepare`, done elsewhere).
+
+        A draft that matches an article saved earlier in the same import (`earlier`: the ids of
+        the import's previous sources) or earlier in this call is left alone and counted as
+        `repeated`: the first source to name an article keeps it, so importing the same sources
+        again changes nothing, even when two of them carry the same article.
         """
-        added = updated = unchanged = 0
+        added = updated = unchanged = repeated = 0
         ids: list[int] = []
+        mine = IdSet()
+
+        def seen(article_id: int) -> bool:
+            return article_id in mine or article_id in earlier
+
         now = _now()
         with self._tx.write() as conn, self._deferred_index(conn):
             cache: dict[tuple[str, ...], int] = {}
@@ -274,15 +286,17 @@ class Library:
                 path = tuple(category) + article.category
                 if path not in cache:
                     cache[path] = self.ensure_category(path)
-                outcome, article_id = self._save_one(conn, article, cache[path], source, now)
+                outcome, article_id = self._save_one(conn, article, cache[path], source, now, seen)
                 ids.append(article_id)
+                mine.add(article_id)
                 if outcome == "added":
                     added += 1
                 elif outcome == "updated":
                     updated += 1
                 else:
                     unchanged += 1
-        return SaveResult(added, updated, unchanged, tuple(ids))
+                    repeated += outcome == "repeated"
+        return SaveResult(added, updated, unchanged, tuple(ids), repeated)
 
     def _save_one(
         self,
@@ -291,6 +305,7 @@ class Library:
         category_id: int,
         source: str,
         now: str,
+        seen: Callable[[int], bool],
     ) -> tuple[str, int]:
         title, body, key, digest = article.title, article.body, article.key, article.digest
         published = article.published or now
@@ -343,6 +358,8 @@ class Library:
             self._index(conn, article_id, published, article)
             return "added", article_id
         article_id = row[0]
+        if seen(article_id):
+            return "repeated", article_id
         stored = dict(
             zip(
                 (
