@@ -62,3 +62,13 @@ def test_a_few_bad_bytes_are_replaced_and_counted() -> None:
 def test_never_raises_on_garbage() -> None:
     decoded = decode_bytes(bytes(range(256)) * 4, "no-such-codec")
     assert isinstance(decoded.text, str) and decoded.warning
+
+
+def test_an_assumed_charset_is_tried_but_never_called_declared() -> None:
+    traditional = "臺灣的部落格文章，繁體中文的內容與標題，這是測試用的句子。" * 3
+    decoded = decode_bytes(traditional.encode("big5"), assumed="gb18030")
+    assert traditional in decoded.text and decoded.encoding.startswith("big5")
+    assert decoded.warning.startswith("neither UTF-8 nor GB18030: decoded as big5")
+    assert "declared" not in decoded.warning
+    gbk = decode_bytes(TEXT.encode("gbk"), assumed="gb18030")
+    assert (gbk.text, gbk.encoding, gbk.warning) == (TEXT, "gb18030", "")

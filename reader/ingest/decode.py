@@ -113,12 +113,18 @@ def is_doubtful(text: str) -> bool:
     return bad >= 16 or bad > wide * 0.01
 
 
-def decode_bytes(data: bytes, declared: str | Sequence[str | None] | None = None) -> Decoded:
+def decode_bytes(
+    data: bytes,
+    declared: str | Sequence[str | None] | None = None,
+    *,
+    assumed: str | None = None,
+) -> Decoded:
     """Decode `data`: BOM, strict UTF-8, the declared charsets in order, then detection.
 
     `declared` is one charset name or several, most trusted first (the HTTP header before the
-    document's own declaration). Never raises: the last resort decodes with replacement
-    characters and says so in `warning`.
+    document's own declaration). `assumed` is the charset a kind of file usually has when it
+    declares none (tried after the declared ones). Never raises: the last resort decodes with
+    replacement characters and says so in `warning`.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -131,7 +137,7 @@ def decode_bytes(data: bytes, declared: str | Sequence[str | None] | None = None
     except UnicodeDecodeError:
         pass
     names = [declared] if isinstance(declared, str) or declared is None else list(declared)
-    exact = _expand([canonical_codec(n) for n in names], variants=False)
+    exact = _expand([canonical_codec(n) for n in [*names, assumed]], variants=False)
     shown = next((n for n in names if canonical_codec(n)), None)
     for codec in exact:
         text = _strict(data, codec)
@@ -149,11 +155,18 @@ def decode_bytes(data: bytes, declared: str | Sequence[str | None] | None = None
     for codec in _expand(order):
         text = _strict(data, codec)
         if text is not None and not is_doubtful(text):
-            surprise = bool(shown) and codec not in expected
-            return Decoded(
-                text, codec, f"declared {shown} but decoded as {codec}" if surprise else ""
-            )
-    return _best_effort(data, exact, detected, declared_name=shown)
+            surprise = codec not in expected
+            return Decoded(text, codec, _surprise(codec, shown, assumed) if surprise else "")
+    return _best_effort(data, exact, detected, declared_name=shown, assumed=assumed)
+
+
+def _surprise(codec: str, declared: str | None, assumed: str | None) -> str:
+    """The warning for text decoded with a codec other than the one declared or assumed."""
+    if declared:
+        return f"declared {declared} but decoded as {codec}"
+    if assumed:
+        return f"neither UTF-8 nor {assumed.upper()}: decoded as {codec}"
+    return ""
 
 
 def decode_document(data: bytes, content_type: str | None = None) -> Decoded:
@@ -203,7 +216,12 @@ def _detect(data: bytes) -> str | None:
 
 
 def _best_effort(
-    data: bytes, wanted: list[str], detected: str | None, *, declared_name: str | None
+    data: bytes,
+    wanted: list[str],
+    detected: str | None,
+    *,
+    declared_name: str | None,
+    assumed: str | None,
 ) -> Decoded:
     """Decode with every plausible codec and keep the least damaged result, with a warning."""
     candidates = _expand([*wanted, detected, *_RETRY])
@@ -216,8 +234,8 @@ def _best_effort(
         scored.append((badness(text), rank, codec, text))
     bad, _rank, codec, text = min(scored)
     if bad == 0:
-        note = f"declared {declared_name} but decoded as {codec}" if declared_name else ""
-        return Decoded(text, codec, note)
+        surprise = bool(declared_name) or codec not in _family(wanted)
+        return Decoded(text, codec, _surprise(codec, declared_name, assumed) if surprise else "")
     return Decoded(
         text,
         codec,

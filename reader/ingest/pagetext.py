@@ -111,7 +111,7 @@ def read_text(data: bytes) -> str:
     Bytes that are not UTF-8 are tried as GB18030 before any detection: these files come from
     Chinese sites, and detectors misread short GBK texts as Shift-JIS or Big5.
     """
-    decoded = decode_bytes(data, "gb18030")
+    decoded = decode_bytes(data, assumed="gb18030")
     if decoded.warning:
         warn(decoded.warning)
     text = decoded.text
