@@ -255,20 +255,23 @@ def test_updates_and_deletions_keep_the_index_in_step(library: Library) -> None:
     _consistent(library)
 
 
-def test_the_same_article_twice_in_one_save(library: Library) -> None:
+def test_the_same_article_twice_in_one_save_and_in_one_transaction(library: Library) -> None:
     when = datetime(2024, 3, 1)
-    library.save(
-        [
-            ArticleDraft(
-                title="标题", body="第一版 朝鲜", url="https://example.org/x", published=when
-            ),
-            ArticleDraft(
-                title="标题", body="第二版 中国", url="https://example.org/x", published=when
-            ),
-        ]
+    first, second, third = (
+        ArticleDraft(title="标题", body=body, url="https://example.org/x", published=when)
+        for body in ("第一版 朝鲜", "第二版 中国", "第三版 日本")
     )
-    assert len(library.search("中国")) == 1
-    assert library.search("朝鲜") == []
+    # In one save the first draft is kept (the second repeats it).
+    assert library.save([first, second]).repeated == 1
+    assert len(library.search("朝鲜")) == 1
+    assert library.search("中国") == []
+    _consistent(library)
+    # Two saves in one transaction: the second is an update, indexed before the block ends.
+    with library.transaction():
+        library.save([second])
+        library.save([third])
+    assert len(library.search("日本")) == 1
+    assert library.search("朝鲜") == library.search("中国") == []
     _consistent(library)
 
 

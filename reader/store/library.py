@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import random as _random
 import sqlite3
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Container, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +27,8 @@ from reader.models import (
     SearchPage,
 )
 from reader.sanitize import sanitize_line
-from reader.store import shuffle
+from reader.store import categories as category_tree
+from reader.store import saving, search, shuffle
 from reader.store.connection import (
     Transactions,
     connect,
@@ -160,61 +161,12 @@ class Library:
         """Return the id of the category at `path`, creating it and its parents as needed."""
         names = [n for n in (sanitize_line(p) for p in path) if n] or [UNCATEGORISED]
         with self._tx.write() as conn:
-            parent: int | None = None
-            ancestors: list[int] = [ROOT_SCOPE]
-            for name in names:
-                row = conn.execute(
-                    "SELECT id FROM categories WHERE ifnull(parent_id, 0) = ? AND name = ?",
-                    (parent or 0, name),
-                ).fetchone()
-                if row:
-                    cat_id = row[0]
-                else:
-                    position = conn.execute(
-                        "SELECT count(*) FROM categories WHERE ifnull(parent_id, 0) = ?",
-                        (parent or 0,),
-                    ).fetchone()[0]
-                    cat_id = conn.execute(
-                        "INSERT INTO categories (parent_id, name, position) VALUES (?, ?, ?)",
-                        (parent, name, position),
-                    ).lastrowid
-                    assert cat_id is not None
-                    conn.execute("INSERT INTO scope_counts (scope_id) VALUES (?)", (cat_id,))
-                    rows = [(cat_id, a, len(ancestors) - i) for i, a in enumerate(ancestors)]
-                    rows.append((cat_id, cat_id, 0))
-                    conn.executemany(
-                        "INSERT INTO category_ancestors (category_id, ancestor_id, depth)"
-                        " VALUES (?, ?, ?)",
-                        rows,
-                    )
-                assert cat_id is not None
-                ancestors.append(cat_id)
-                parent = cat_id
-        assert parent is not None
-        return parent
+            return category_tree.ensure(conn, names)
 
     def categories(self) -> list[Category]:
         """The whole tree in display order (depth first), each with its subtree's counts."""
         with self._tx.read() as conn:
-            rows = conn.execute(
-                "SELECT c.id, c.parent_id, c.name, c.position, s.total, s.unread"
-                " FROM categories c JOIN scope_counts s ON s.scope_id = c.id"
-            ).fetchall()
-        children: dict[int | None, list[tuple[Any, ...]]] = {}
-        for row in rows:
-            children.setdefault(row[1], []).append(row)
-        result: list[Category] = []
-
-        def walk(parent: int | None, path: tuple[str, ...]) -> None:
-            for cid, pid, name, _pos, total, unread in sorted(
-                children.get(parent, []), key=lambda r: (r[3], r[2])
-            ):
-                here = (*path, name)
-                result.append(Category(cid, pid, name, here, total, unread, len(path)))
-                walk(cid, here)
-
-        walk(None, ())
-        return result
+            return category_tree.tree(conn)
 
     def category(self, category_id: int) -> Category | None:
         """One category by id, with its path and subtree counts."""
@@ -234,12 +186,7 @@ class Library:
     def category_path(self, category_id: int) -> tuple[str, ...]:
         """Names from the outermost category down to `category_id`."""
         with self._tx.read() as conn:
-            rows = conn.execute(
-                "SELECT c.name FROM category_ancestors a JOIN categories c ON c.id = a.ancestor_id"
-                " WHERE a.category_id = ? ORDER BY a.depth DESC",
-                (category_id,),
-            ).fetchall()
-        return tuple(r[0] for r in rows)
+            return category_tree.path(conn, category_id)
 
     def counts(self, scope: int = ROOT_SCOPE) -> tuple[int, int]:
         """(articles, unread) in a scope: a category's subtree, or 0 for the whole library."""
@@ -279,14 +226,14 @@ class Library:
             return article_id in mine or article_id in earlier
 
         now = _now()
-        with self._tx.write() as conn, self._deferred_index(conn):
+        with self._tx.write() as conn, search.deferred(conn):
             cache: dict[tuple[str, ...], int] = {}
             for draft in drafts:
                 article = draft if isinstance(draft, PreparedArticle) else prepare(draft)
                 path = tuple(category) + article.category
                 if path not in cache:
                     cache[path] = self.ensure_category(path)
-                outcome, article_id = self._save_one(conn, article, cache[path], source, now, seen)
+                outcome, article_id = saving.save_one(conn, article, cache[path], source, now, seen)
                 ids.append(article_id)
                 mine.add(article_id)
                 if outcome == "added":
@@ -298,138 +245,8 @@ class Library:
                     repeated += outcome == "repeated"
         return SaveResult(added, updated, unchanged, tuple(ids), repeated)
 
-    def _save_one(
-        self,
-        conn: sqlite3.Connection,
-        article: PreparedArticle,
-        category_id: int,
-        source: str,
-        now: str,
-        seen: Callable[[int], bool],
-    ) -> tuple[str, int]:
-        title, body, key, digest = article.title, article.body, article.key, article.digest
-        published = article.published or now
-        values = {
-            "category_id": category_id,
-            "published": published,
-            "title": title,
-            "author": article.author,
-            "url": article.url,
-            "tags": article.tags,
-            "related": article.related,
-            "content_hash": digest,
-        }
-        row = conn.execute(
-            "SELECT id, category_id, published, title, author, url, tags, related, content_hash"
-            " FROM articles WHERE key = ?",
-            (key,),
-        ).fetchone()
-        if row is None:
-            row = conn.execute(
-                "SELECT id, category_id, published, title, author, url, tags, related,"
-                " content_hash FROM articles WHERE content_hash = ? LIMIT 1",
-                (digest,),
-            ).fetchone()
-            if row is not None and not key.startswith("hash:"):
-                # Known only by its content so far: from now on it is known by the stronger key.
-                conn.execute(
-                    "UPDATE articles SET key = ? WHERE id = ? AND key LIKE 'hash:%'", (key, row[0])
-                )
-        if row is None and not body and article.published is not None:
-            # A listing without bodies (`reader list --json` re-imported) names an article by
-            # its title and time (found through the whole library's scope by time).
-            row = conn.execute(
-                "SELECT a.id, a.category_id, a.published, a.title, a.author, a.url, a.tags,"
-                " a.related, a.content_hash FROM article_scopes s JOIN articles a"
-                " ON a.id = s.article_id WHERE s.scope_id = ? AND s.published = ? AND a.title = ?"
-                " LIMIT 1",
-                (ROOT_SCOPE, published, title),
-            ).fetchone()
-        if row is None:
-            article_id = conn.execute(
-                "INSERT INTO articles (category_id, published, title, views, author, url, tags,"
-                " related, key, content_hash, source, imported_at, updated_at)"
-                " VALUES (:category_id, :published, :title, :views, :author, :url, :tags,"
-                " :related, :key, :content_hash, :source, :now, :now)",
-                {**values, "views": article.views, "key": key, "source": source, "now": now},
-            ).lastrowid
-            assert article_id is not None
-            conn.execute("INSERT INTO bodies (id, body) VALUES (?, ?)", (article_id, body))
-            self._index(conn, article_id, published, article)
-            return "added", article_id
-        article_id = row[0]
-        if seen(article_id):
-            return "repeated", article_id
-        stored = dict(
-            zip(
-                (
-                    "category_id",
-                    "published",
-                    "title",
-                    "author",
-                    "url",
-                    "tags",
-                    "related",
-                    "content_hash",
-                ),
-                row[1:],
-                strict=True,
-            )
-        )
-        if article.published is None:
-            # A source without a date keeps the time it was first imported at.
-            values["published"] = stored["published"]
-        if not body:
-            # A draft without a body (a listing) never erases the stored body.
-            values["content_hash"] = stored["content_hash"]
-        if stored == values:
-            return "unchanged", article_id
-        reindex = any(stored[k] != values[k] for k in ("content_hash", "title", "published"))
-        if reindex:  # the index forgets an article only by its old text: before it changes
-            self._unindex(conn, article_id)
-        conn.execute(
-            "UPDATE articles SET category_id = :category_id, published = :published,"
-            " title = :title, author = :author, url = :url, tags = :tags, related = :related,"
-            " content_hash = :content_hash, updated_at = :now WHERE id = :id",
-            {**values, "now": now, "id": article_id},
-        )
-        if stored["content_hash"] != values["content_hash"]:
-            conn.execute("UPDATE bodies SET body = ? WHERE id = ?", (body, article_id))
-        if reindex:
-            self._index_stored(conn, article_id)
-        return "updated", article_id
-
-    def _index(
-        self, conn: sqlite3.Connection, article_id: int, published: str, article: PreparedArticle
-    ) -> None:
-        """Index a newly saved article (inside the same transaction)."""
-        from reader.store import search
-
-        search.unindex_article(conn, article_id)  # a reused id may still be indexed
-        search.index_new(conn, article_id, published, *article.index_terms())
-
-    def _deferred_index(self, conn: sqlite3.Connection) -> AbstractContextManager[None]:
-        """Write the search index entries of a block's saves at its end (see `search.deferred`)."""
-        from reader.store import search
-
-        return search.deferred(conn)
-
-    def _unindex(self, conn: sqlite3.Connection, article_id: int) -> None:
-        """Take an article out of the search index while its stored text is still the old one."""
-        from reader.store import search
-
-        search.unindex_article(conn, article_id)
-
-    def _index_stored(self, conn: sqlite3.Connection, article_id: int) -> None:
-        """Index an article again from its stored title and body (after an update)."""
-        from reader.store import search
-
-        search.index_stored(conn, article_id)
-
     def delete(self, article_ids: Iterable[int]) -> int:
         """Delete articles (and their bodies and index entries); return how many were deleted."""
-        from reader.store import search
-
         count = 0
         with self._tx.write() as conn:
             for article_id in article_ids:
@@ -493,8 +310,6 @@ class Library:
 
     def reindex(self) -> int:
         """Rebuild the search index from the stored articles; return how many were indexed."""
-        from reader.store import search
-
         with self._tx.write() as conn:
             return search.rebuild(conn)
 
