@@ -34,7 +34,8 @@ from bench.store_library import (
 )
 from bench.store_report import markdown, table
 from reader.models import ROOT_SCOPE, Category
-from reader.store.library import SORT_IN_PLACE, SORTS, Library
+from reader.store.library import Library
+from reader.store.listing import SORT_IN_PLACE, SORTS
 
 SIZES = (10_000, 100_000, 1_000_000)
 PAGE = 50

@@ -27,7 +27,7 @@ from reader.output import (
     summary_json,
 )
 from reader.store import Library, LibraryBusy, LibraryError, LibraryReadOnly
-from reader.store.library import SORTS, Sort
+from reader.store.listing import SORTS, Sort
 
 SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
 DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."

@@ -13,7 +13,7 @@ from conftest import make_drafts
 from reader.models import ROOT_SCOPE, Article, ArticleDraft
 from reader.store import Library, LibraryError, LibraryReadOnly
 from reader.store.idset import IdSet
-from reader.store.library import Sort
+from reader.store.listing import Sort
 
 
 def test_save_is_idempotent_and_updates_changed_content(library: Library) -> None:
@@ -315,10 +315,10 @@ def test_every_way_of_listing_a_category_gives_its_exact_order(
     library: Library, monkeypatch: pytest.MonkeyPatch, sort: Sort, in_place: int
 ) -> None:
     """Categories are listed by their own index, by sorting, or by walking the whole library's
-    index (`Library._listing`); each gives the order a plain sort of the category gives."""
-    import reader.store.library as library_module
+    index (`listing.how_to_list`); each gives the order a plain sort of the category gives."""
+    from reader.store import listing
 
-    monkeypatch.setattr(library_module, "SORT_IN_PLACE", in_place)
+    monkeypatch.setattr(listing, "SORT_IN_PLACE", in_place)
     drafts = [
         ArticleDraft(
             title=("Beta" if n % 4 else "alpha") + f" 第{n % 5}篇",  # ties on purpose

@@ -28,7 +28,7 @@ from reader.models import (
 )
 from reader.sanitize import sanitize_line
 from reader.store import categories as category_tree
-from reader.store import saving, search, shuffle
+from reader.store import listing, saving, search, shuffle
 from reader.store.connection import (
     Transactions,
     connect,
@@ -38,27 +38,12 @@ from reader.store.connection import (
 from reader.store.connection import busy_timeout as busy_timeout_seconds
 from reader.store.errors import LibraryError, LibraryReadOnly
 from reader.store.idset import IdSet
+from reader.store.listing import Sort
 from reader.store.prepared import PreparedArticle, prepare
 from reader.store.schema import migrations
 from reader.store.sources import SourceRecord
 
-Sort = Literal["published", "views", "title"]
-SORTS: tuple[Sort, ...] = ("published", "views", "title")
 UNCATEGORISED = "Uncategorised"
-SORT_IN_PLACE = 10_000
-"""A category of at most this many articles is sorted by views or title when listed; a larger one
-is listed by walking the whole library's index in that order (see `schema`)."""
-
-_SUMMARY_COLUMNS = (
-    "a.id, a.title, a.category_id, a.published, a.views, a.read_at IS NOT NULL, a.starred,"
-    " a.author, a.url, a.tags"
-)
-# Sort key, direction, and the keyset comparison for the next page.
-_ORDER: dict[str, tuple[str, str, str]] = {
-    "published": ("published", "DESC", "<"),
-    "views": ("views", "DESC", "<"),
-    "title": ("title", "ASC", ">"),
-}
 
 
 def _now() -> str:
@@ -403,61 +388,24 @@ class Library:
         *,
         back: bool,
     ) -> Page:
-        column, direction, compare = _ORDER[sort]
-        if back:
-            direction = "ASC" if direction == "DESC" else "DESC"
         with self._tx.read() as conn:
-            how = self._listing(scope, sort)
-            # `o` is the row whose index gives the order; the whole library's rows are named by
-            # a literal 0, which lets SQLite use the indexes made for them alone.
-            whole = how == "walked" or scope == ROOT_SCOPE
-            where = ["o.scope_id = 0" if whole else "o.scope_id = ?"]
-            params: list[Any] = [] if whole else [scope]
-            joins = "article_scopes o"
-            if whole and sort != "published":  # SQLite would rather seek scope 0 and sort it
-                joins += f" INDEXED BY scopes_{column}"
-            if how == "walked":  # the whole library's order, keeping the scope's articles
-                joins += " CROSS JOIN article_scopes s"
-                where.append("s.scope_id = ? AND s.article_id = o.article_id")
-                params.append(scope)
-            if after is not None:
-                where.append(f"(o.{column}, o.article_id) {compare} (?, ?)")
-                params += [after.key, after.id]
-            if unread_only:
-                where.append("a.read_at IS NULL")
-            sql = (
-                f"SELECT {_SUMMARY_COLUMNS}, o.{column} FROM {joins}"
-                " CROSS JOIN articles a ON a.id = o.article_id"
-                f" WHERE {' AND '.join(where)}"
-                f" ORDER BY o.{column} {direction}, o.article_id {direction} LIMIT ? OFFSET ?"
+            size = self.counts(scope)[0] if sort != "published" and scope != ROOT_SCOPE else 0
+            return listing.page(
+                conn,
+                scope,
+                sort,
+                listing.how_to_list(scope, sort, size),
+                after=after,
+                offset=offset,
+                limit=limit,
+                unread_only=unread_only,
+                back=back,
             )
-            params += [limit, max(0, offset)]
-            rows = conn.execute(sql, params).fetchall()
-        items = tuple(_summary(r) for r in rows)
-        cursor = Cursor(rows[-1][-1], rows[-1][0]) if len(rows) == limit else None
-        return Page(items, cursor)
-
-    def _listing(self, scope: int, sort: Sort) -> str:
-        """How to list a scope in an order: by its own index ("indexed": publication order, or
-        the whole library), by sorting its rows ("sorted": a small category), or by walking the
-        whole library's index and keeping its articles ("walked": a large category, where a page
-        costs about a page divided by the category's share of the library)."""
-        if sort == "published" or scope == ROOT_SCOPE:
-            return "indexed"
-        return "sorted" if self.counts(scope)[0] <= SORT_IN_PLACE else "walked"
 
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for the given ids, in the order given (missing ids are skipped)."""
-        if not article_ids:
-            return []
-        marks = ",".join("?" * len(article_ids))
         with self._tx.read() as conn:
-            rows = conn.execute(
-                f"SELECT {_SUMMARY_COLUMNS} FROM articles a WHERE a.id IN ({marks})",
-                list(article_ids),
-            ).fetchall()
-        by_id = {r[0]: _summary(r) for r in rows}
-        return [by_id[i] for i in article_ids if i in by_id]
+            return listing.summaries(conn, article_ids)
 
     def get(self, article_id: int) -> Article | None:
         """One whole article, or None."""
@@ -601,18 +549,3 @@ class Library:
                 if row and row[0] not in excluded and row[0] not in picked:
                     picked.append(row[0])
         return self.summaries(picked)
-
-
-def _summary(row: Sequence[Any]) -> ArticleSummary:
-    return ArticleSummary(
-        id=row[0],
-        title=row[1],
-        category_id=row[2],
-        published=row[3],
-        views=row[4],
-        read=bool(row[5]),
-        starred=bool(row[6]),
-        author=row[7],
-        url=row[8],
-        tags=tuple(json.loads(row[9])),
-    )

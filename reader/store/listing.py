@@ -1,0 +1,119 @@
+"""Listing articles: a page of a scope in one of three orders, summaries, one whole article.
+
+A scope is a category's subtree (or 0, the whole library); `article_scopes` holds a row per
+article and scope with the sort keys, so a page is a walk along one index. Views and title order
+are indexed for the whole library only: a small category is sorted, a large one is listed by
+walking the whole library's order and keeping its articles (see `schema`, m003).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, Page
+
+Sort = Literal["published", "views", "title"]
+SORTS: tuple[Sort, ...] = ("published", "views", "title")
+SORT_IN_PLACE = 10_000
+"""A category of at most this many articles is sorted by views or title when listed; a larger one
+is listed by walking the whole library's index in that order (see `schema`)."""
+
+Listing = Literal["indexed", "sorted", "walked"]
+
+SUMMARY_COLUMNS = (
+    "a.id, a.title, a.category_id, a.published, a.views, a.read_at IS NOT NULL, a.starred,"
+    " a.author, a.url, a.tags"
+)
+# Sort key, direction, and the keyset comparison for the next page.
+_ORDER: dict[str, tuple[str, str, str]] = {
+    "published": ("published", "DESC", "<"),
+    "views": ("views", "DESC", "<"),
+    "title": ("title", "ASC", ">"),
+}
+
+
+def how_to_list(scope: int, sort: Sort, size: int) -> Listing:
+    """How to list a scope of `size` articles in an order: by its own index ("indexed":
+    publication order, or the whole library), by sorting its rows ("sorted": a small category),
+    or by walking the whole library's index and keeping its articles ("walked": a large
+    category, where a page costs about a page divided by the category's share of the library)."""
+    if sort == "published" or scope == ROOT_SCOPE:
+        return "indexed"
+    return "sorted" if size <= SORT_IN_PLACE else "walked"
+
+
+def page(
+    conn: sqlite3.Connection,
+    scope: int,
+    sort: Sort,
+    how: Listing,
+    *,
+    after: Cursor | None,
+    offset: int,
+    limit: int,
+    unread_only: bool,
+    back: bool,
+) -> Page:
+    """One page of a scope in `sort` order (reversed with `back`), listed as `how` says."""
+    column, direction, compare = _ORDER[sort]
+    if back:
+        direction = "ASC" if direction == "DESC" else "DESC"
+    # `o` is the row whose index gives the order; the whole library's rows are named by a
+    # literal 0, which lets SQLite use the indexes made for them alone.
+    whole = how == "walked" or scope == ROOT_SCOPE
+    where = ["o.scope_id = 0" if whole else "o.scope_id = ?"]
+    params: list[Any] = [] if whole else [scope]
+    joins = "article_scopes o"
+    if whole and sort != "published":  # SQLite would rather seek scope 0 and sort it
+        joins += f" INDEXED BY scopes_{column}"
+    if how == "walked":  # the whole library's order, keeping the scope's articles
+        joins += " CROSS JOIN article_scopes s"
+        where.append("s.scope_id = ? AND s.article_id = o.article_id")
+        params.append(scope)
+    if after is not None:
+        where.append(f"(o.{column}, o.article_id) {compare} (?, ?)")
+        params += [after.key, after.id]
+    if unread_only:
+        where.append("a.read_at IS NULL")
+    sql = (
+        f"SELECT {SUMMARY_COLUMNS}, o.{column} FROM {joins}"
+        " CROSS JOIN articles a ON a.id = o.article_id"
+        f" WHERE {' AND '.join(where)}"
+        f" ORDER BY o.{column} {direction}, o.article_id {direction} LIMIT ? OFFSET ?"
+    )
+    params += [limit, max(0, offset)]
+    rows = conn.execute(sql, params).fetchall()
+    items = tuple(summary(r) for r in rows)
+    cursor = Cursor(rows[-1][-1], rows[-1][0]) if len(rows) == limit else None
+    return Page(items, cursor)
+
+
+def summaries(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[ArticleSummary]:
+    """Summaries for the given ids, in the order given (missing ids are skipped)."""
+    if not article_ids:
+        return []
+    marks = ",".join("?" * len(article_ids))
+    rows = conn.execute(
+        f"SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id IN ({marks})", list(article_ids)
+    ).fetchall()
+    by_id = {r[0]: summary(r) for r in rows}
+    return [by_id[i] for i in article_ids if i in by_id]
+
+
+def summary(row: Sequence[Any]) -> ArticleSummary:
+    """An `ArticleSummary` from a row that starts with `SUMMARY_COLUMNS`."""
+    return ArticleSummary(
+        id=row[0],
+        title=row[1],
+        category_id=row[2],
+        published=row[3],
+        views=row[4],
+        read=bool(row[5]),
+        starred=bool(row[6]),
+        author=row[7],
+        url=row[8],
+        tags=tuple(json.loads(row[9])),
+    )
