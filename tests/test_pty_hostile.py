@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import struct
 import subprocess
@@ -155,6 +156,22 @@ class Pty:
             os.write(self.master, key.encode())
             self.pump()
 
+    def wait_for_exit(self, deadline: float) -> bool:
+        """Keep reading the app's output until it exits (a full pty would block its writes)."""
+        end = time.monotonic() + deadline
+        while self.process.poll() is None and time.monotonic() < end:
+            self.pump(deadline=max(0.0, end - time.monotonic()))
+        return self.process.poll() is not None
+
+    def text(self, tail: int = 4000) -> str:
+        """The words of the app's latest output, without escape sequences (for failures)."""
+        plain = re.sub(
+            rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)",
+            b" ",
+            self.output,
+        )
+        return " ".join(plain[-tail:].decode(errors="replace").split())
+
     def close(self) -> None:
         """Stop the app if it still runs."""
         if self.process.poll() is None:
@@ -194,6 +211,7 @@ def test_no_injected_sequence_reaches_the_terminal(tmp_path: Path, size: tuple[i
         assert found == []
         assert b"All articles" in app.output or b"articles" in app.output
         app.type("q")
-        app.process.wait(timeout=60)  # after a few hundred queued clicks, on a busy machine
+        # After hundreds of queued clicks, on a busy machine, this may take a while.
+        assert app.wait_for_exit(60), f"q did not quit the app; it last showed: {app.text()}"
     finally:
         app.close()
