@@ -4,7 +4,9 @@ index kept in step with saves, updates, deletions, rollbacks and `reindex`."""
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -425,3 +427,42 @@ def test_the_index_merges_segments_sixteen_at_a_time(db_path: Path) -> None:
         assert automerge(lib) == [4, 4]
     with Library(db_path) as lib:
         assert automerge(lib) == [16, 16]
+
+
+def test_a_large_source_is_indexed_in_several_writes_and_stays_exact(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save whose index terms outgrow `BLOCK_CHARS` writes them part way, in one transaction:
+    results stay exact, a later update in the same transaction finds what was written, and a
+    failure still rolls every part back."""
+    from reader.store import search
+
+    monkeypatch.setattr(search, "BLOCK_CHARS", 2_000)
+    writes: list[int] = []
+    write = search._write
+
+    def counted(conn: sqlite3.Connection, rows: list[tuple[int, str, str]]) -> None:
+        writes.append(len(rows))
+        write(conn, rows)
+
+    monkeypatch.setattr(search, "_write", counted)
+    drafts = corpus(60)
+    library.save(drafts)
+    assert len(writes) > 3 and sum(writes) == 60
+    _consistent(library)
+    for term in ("中国", "经济", "的"):
+        assert ids(library.search(term, limit=1000)) == brute_force(library, term)
+    with library.transaction():
+        library.save(corpus(60)[:30])  # unchanged
+        library.save([replace(drafts[0], body="换了 朝鲜半岛")])
+    old_words = [c for c in drafts[0].body + drafts[0].title if c.isalnum()][:4]
+    for term in ("朝鲜半岛", *old_words):
+        assert ids(library.search(term, limit=1000)) == brute_force(library, term)
+    assert brute_force(library, "朝鲜半岛") != []
+    _consistent(library)
+    before = ids(library.search("的", limit=1000))
+    with pytest.raises(Exception, match="no title"):
+        fresh = [replace(d, url=d.url + "/new") for d in corpus(60, seed=8)]
+        library.save([*fresh, ArticleDraft(title="", body="朝鲜")])
+    assert ids(library.search("的", limit=1000)) == before
+    _consistent(library)

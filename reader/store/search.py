@@ -38,6 +38,10 @@ _PER_DAY = 1 << DAY_BITS
 _FIRST_DAY = date(1900, 1, 1).toordinal()
 _HASH_BYTES = 128_000_000
 """FTS5 keeps this much pending index in memory before writing a segment (default 1 MB)."""
+BLOCK_CHARS = 48_000_000
+"""A `deferred` block writes what it holds once its terms reach this many characters (about 32 MB,
+some 2,000 articles of a few KB): an import's memory stays bounded however large a source is,
+while each write is still one large segment."""
 _AUTOMERGE = 16
 """FTS5 merges a level's segments into one once it holds this many (default 4, at most 16). Each
 import writes one segment; merging 16 at a time copies each entry about half as often as merging
@@ -68,13 +72,21 @@ DISPLACED_KEY = "search.displaced"
 
 
 class _Block:
-    """What a `deferred` block holds back: terms by docid, and the next free docid of each day."""
+    """What a `deferred` block holds back: terms by docid (and how many characters of them), and
+    the next free docid of each day."""
 
-    __slots__ = ("next_docid", "waiting")
+    __slots__ = ("next_docid", "size", "waiting")
 
     def __init__(self) -> None:
         self.waiting: dict[int, tuple[str, str]] = {}
+        self.size = 0
         self.next_docid: dict[int, int] = {}
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        """Write what the block holds (in the caller's transaction) and forget it."""
+        _write(conn, [(key, terms, title) for key, (terms, title) in self.waiting.items()])
+        self.waiting.clear()
+        self.size = 0
 
 
 _blocks: dict[int, _Block] = {}
@@ -143,7 +155,7 @@ def deferred(conn: sqlite3.Connection) -> Iterator[None]:
     block = _blocks[id(conn)] = _Block()
     try:
         yield
-        _write(conn, [(key, terms, title) for key, (terms, title) in block.waiting.items()])
+        block.write(conn)
     finally:
         del _blocks[id(conn)]
 
@@ -184,6 +196,9 @@ def index_new(
     block = _blocks.get(id(conn))
     if block is not None:
         block.waiting[key] = (terms, title_terms)
+        block.size += len(terms)
+        if block.size > BLOCK_CHARS:  # a very large source: keep its memory bounded
+            block.write(conn)
     else:
         _write(conn, [(key, terms, title_terms)])
 
