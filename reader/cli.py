@@ -48,8 +48,11 @@ def split_category(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split("/") if part.strip())
 
 
-def open_library(db: str | None, *, create: bool) -> Library:
-    """Open the library named by `--db`, or the default one (whose folder is made on demand)."""
+def open_library(db: str | None, *, create: bool, warn: bool = True) -> Library:
+    """Open the library named by `--db`, or the default one (whose folder is made on demand).
+
+    With `warn`, known risks of the SQLite in use are printed once (see `warn_once`).
+    """
     if db:
         library = Library(Path(db), create=create)
     else:
@@ -57,20 +60,22 @@ def open_library(db: str | None, *, create: bool) -> Library:
         if not os.environ.get(paths.DB_ENV):
             path.parent.mkdir(parents=True, exist_ok=True)
         library = Library(path, create=True)
-    warn_once(library.warnings)
+    if warn:
+        warn_once(library.warnings)
     return library
 
 
-def warn_once(warnings: Sequence[str]) -> None:
-    """Print each warning about the SQLite in use on stderr, once per user and SQLite version.
+def warn_once(warnings: Sequence[str]) -> list[str]:
+    """Print each warning about the SQLite in use on stderr, once per user and SQLite version;
+    return the warnings printed (none if they were shown before).
 
     `READER_SQLITE_WARNING=0` silences them.
     """
     if not warnings or os.environ.get(SQLITE_WARNING_ENV, "").strip() == "0":
-        return
+        return []
     marker = paths.data_dir() / f".warned-sqlite-{sqlite3.sqlite_version}"
     if marker.exists():
-        return
+        return []
     for warning in warnings:
         click.echo(f"reader: warning: {warning}", err=True)
     try:
@@ -78,6 +83,7 @@ def warn_once(warnings: Sequence[str]) -> None:
         marker.touch()
     except OSError:
         pass  # warned again next time
+    return list(warnings)
 
 
 def resolve_scope(library: Library, category: str | None) -> int:
@@ -127,7 +133,7 @@ def prepare_default_library(db: str | None) -> Library:
     Only the default library (no `--db`; `READER_DB` names the default) is seeded, only once
     (a library whose demo articles were deleted stays empty), and never a read-only one.
     """
-    library = open_library(db, create=True)
+    library = open_library(db, create=True, warn=False)
     if (
         db is None
         and not library.readonly
@@ -147,10 +153,12 @@ def prepare_default_library(db: str | None) -> Library:
 def run_app(db: str | None) -> None:
     """Open the app on the library (seeding a brand-new default library with the demo)."""
     library = prepare_default_library(db)
+    # Printed before the app starts (and seen again after it ends), and shown inside it too.
+    notices = warn_once(library.warnings)
     from reader.ui.app import ReaderApp
 
     try:
-        ReaderApp(library).run()
+        ReaderApp(library, notices=notices).run()
     finally:
         library.close()
 

@@ -31,7 +31,8 @@ from crash_support import (
 from sqlite_utils import Database
 
 import reader.store.library as library_module
-from reader.cli import main
+from reader import paths
+from reader.cli import main, warn_once
 from reader.store import Library, LibraryBusy, LibraryError
 from reader.store.connection import (
     CHECKPOINT_BYTES,
@@ -251,6 +252,12 @@ def test_the_sqlite_warning_is_shown_once(
         assert capsys.readouterr().err == ""
     with Library(db) as library:
         assert library.warnings == ("a known risk",)
+    # The app is given what was printed, to show it once it is up (and nothing once shown).
+    marker = next(paths.data_dir().glob(".warned-sqlite-*"))
+    marker.unlink()
+    assert warn_once(["a known risk"]) == ["a known risk"]
+    assert warn_once(["a known risk"]) == []
+    capsys.readouterr()
     db.chmod(0o444)
     try:
         with Library(db, create=False) as library:  # a read-only library writes nothing

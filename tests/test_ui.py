@@ -564,3 +564,11 @@ async def test_jumping_to_the_end_of_a_long_list_reads_it_from_the_end(tmp_path:
         await pilot.press("k", "enter")
         await settle(pilot)
         assert screen.pane.view is not None and screen.pane.view.article.id == oldest[-2].id
+
+
+async def test_warnings_about_sqlite_are_shown_in_the_app(lib_path: Path) -> None:
+    app = ReaderApp(Library(lib_path), seed=7, notices=["SQLite 3.40.1 has a known risk"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        shown = [(n.title, n.message, n.severity) for n in app._notifications]
+        assert shown == [("SQLite", "SQLite 3.40.1 has a known risk", "warning")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
@@ -32,13 +32,16 @@ class ReaderApp(App[None]):
         *,
         seed: int | None = None,
         keymap: dict[str, str] | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
-        """Open `library`; `seed` makes random picks repeatable; `keymap` remaps binding ids.
+        """Open `library`; `seed` makes random picks repeatable; `keymap` remaps binding ids;
+        `notices` are warnings to show once the app is up (about the SQLite in use).
 
         Without `keymap`, the user's `keymap.toml` (see `reader.ui.keymap`) is read.
         """
         super().__init__()
         self.library = library
+        self.notices = tuple(notices)
         self.keymap_problem: str | None = None
         if keymap is None:
             keymap, self.keymap_problem = load_keymap(keymap_file())
@@ -53,6 +56,8 @@ class ReaderApp(App[None]):
         self.push_screen(MainScreen(self.library))
         if self.keymap_problem:
             self.notify(self.keymap_problem, severity="warning", markup=False, timeout=8)
+        for notice in self.notices:
+            self.notify(notice, title="SQLite", severity="warning", markup=False, timeout=20)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action of every pane, then Textual's own (theme, keys...)."""
