@@ -191,7 +191,8 @@ def test_bare_reader_opens_the_app_on_the_prepared_library(
     shown: list[tuple[int, int]] = []
 
     class FakeApp:
-        def __init__(self, library: Library) -> None:
+        def __init__(self, library: Library, *, notices: list[str]) -> None:
+            assert notices == []  # READER_SQLITE_WARNING=0 in the tests
             shown.append(library.counts())
 
         def run(self) -> None:
