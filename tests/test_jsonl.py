@@ -332,3 +332,16 @@ def test_a_failed_source_does_not_count_as_having_carried_its_articles(
         (item,) = lib.page().items
         article = lib.get(item.id)
         assert article is not None and article.body == "新"
+
+
+def test_a_file_is_parsed_as_its_articles_are_saved() -> None:
+    """`load` hands the runner a lazy sequence: a bad line is found only when it is reached, so
+    a large file is never held whole as drafts (its transaction is rolled back then)."""
+    from reader.ingest.load import load
+
+    data = b'{"title": "one"}\n{"title": "two"}\n{"title": 3}\n'
+    loaded = load("jsonl", data, "lazy.jsonl")
+    drafts = iter(loaded.drafts)
+    assert [next(drafts).title, next(drafts).title] == ["one", "two"]
+    with pytest.raises(ParseError, match="line 3"):
+        next(drafts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from reader.ingest.errors import ParseError
@@ -50,13 +50,15 @@ _FEED_TYPES = ("rss", "atom", "rdf", "feed+json", "/json", "/xml")
 class Loaded:
     """What one source yielded.
 
-    `category` is where the drafts go, relative to the job's prefix (a feed's own name);
+    `drafts` may be a generator that parses as it goes (a parse error then surfaces while the
+    drafts are saved, and the source's transaction is rolled back); `category` is where the
+    drafts go, relative to the job's prefix (a feed's own name);
     `record` says whether to remember the source (kind, title, encoding, warning);
     `children` are further sources to import (the feeds of an OPML list).
     """
 
     kind: str
-    drafts: list[ArticleDraft] = field(default_factory=list)
+    drafts: Iterable[ArticleDraft] = ()
     category: tuple[str, ...] = ()
     record: bool = False
     title: str = ""
@@ -129,7 +131,7 @@ def load(
         return Loaded(kind, parse_markdown(data, location, root=root))
     if kind in PARSER_MODULES:
         parse = importlib.import_module(PARSER_MODULES[kind]).parse
-        return Loaded(kind, list(parse(data, location)))
+        return Loaded(kind, parse(data, location))  # parsed as it is read
     raise ParseError(f"unsupported kind of source ({kind})")
 
 

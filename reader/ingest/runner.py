@@ -259,7 +259,7 @@ class Ready:
     """
 
     loaded: Loaded
-    drafts: Sequence[ArticleDraft | PreparedArticle]
+    drafts: Iterable[ArticleDraft | PreparedArticle]
     data: bytes
     headers: Mapping[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -372,10 +372,10 @@ def _read(job: Job, fetched: Future[Response] | None) -> Ready | None:
     loaded = load(
         job.kind, data, job.location, headers=headers, base=base, name=job.name, root=job.root
     )
-    drafts: list[ArticleDraft] = loaded.drafts
-    loaded.drafts = []
+    drafts: Iterable[ArticleDraft] = loaded.drafts
+    loaded.drafts = ()
     if loaded.kind in SINGLE_ARTICLE_KINDS and not job.remote:
-        drafts = list(_keyed_by_file(drafts, job.location))
+        drafts = _keyed_by_file(drafts, job.location)
     return Ready(loaded, drafts, data, headers)
 
 
@@ -406,23 +406,20 @@ def _save(
     """
     loaded = source.loaded
     path = job.category + loaded.category
-    saved: tuple[int, ...] = ()
-    repeated = 0
-    if source.drafts:
-        result = library.save(
-            source.drafts, source=_source_name(job.location), category=path, earlier=written
-        )
-        saved = result.article_ids
-        outcome.added, outcome.updated, outcome.unchanged = (
-            result.added,
-            result.updated,
-            result.unchanged,
-        )
-        repeated = result.repeated
-    elif loaded.kind == FEED:
+    # The drafts may still be parsed as they are saved: a large file is never held whole.
+    result = library.save(
+        source.drafts, source=_source_name(job.location), category=path, earlier=written
+    )
+    saved = result.article_ids
+    outcome.added, outcome.updated, outcome.unchanged = (
+        result.added,
+        result.updated,
+        result.unchanged,
+    )
+    if not saved:
+        if loaded.kind != FEED:
+            raise ParseError("no articles found")
         notes.warn("the feed has no entries")
-    else:
-        raise ParseError("no articles found")
     if loaded.record:
         keep = job.remote or loaded.encoding not in _PLAIN_CODECS or bool(warnings)
         library.record_source(
@@ -436,8 +433,8 @@ def _save(
             warning="; ".join(warnings) or None,
             raw=source.data if keep else None,
         )
-    if repeated:  # after the record: repeats are no reason to keep the source's bytes
-        notes.warn(_repeated(repeated))
+    if result.repeated:  # after the record: repeats are no reason to keep the source's bytes
+        notes.warn(_repeated(result.repeated))
     return saved
 
 

@@ -153,4 +153,4 @@ def test_undeclared_gb2312_feed_title() -> None:
             loaded = load("xml", path.read_bytes(), str(path))
         except ParseError as error:  # pragma: no cover - reported by the assertion
             pytest.fail(f"{path}: {error}")
-    assert loaded.drafts[0].title == "不归移民漫画系列：专业工作"
+    assert next(iter(loaded.drafts)).title == "不归移民漫画系列：专业工作"
