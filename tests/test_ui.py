@@ -342,6 +342,30 @@ async def test_narrow_terminal_flows_between_list_and_article(lib_path: Path) ->
         assert screen.focused is screen.articles
 
 
+async def test_a_terminal_that_narrows_shows_the_pane_that_had_focus(lib_path: Path) -> None:
+    app = make_app(lib_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("enter")  # an article, with the focus in the reading pane
+        await settle(pilot)
+        assert screen.focused is screen.pane
+        await pilot.press("shift+tab")  # back to the list, the article still shown beside it
+        await settle(pilot)
+        assert screen.focused is screen.articles and screen.pane.view is not None
+        await pilot.resize_terminal(*NARROW)
+        await settle(pilot)
+        assert screen.articles.region.width > 0 and screen.pane.region.width == 0
+        await pilot.resize_terminal(*WIDE)
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert screen.focused is screen.pane
+        await pilot.resize_terminal(*NARROW)
+        await settle(pilot)
+        assert screen.pane.region.width == NARROW[0] and screen.articles.region.width == 0
+
+
 async def test_help_is_generated_from_live_bindings(lib_path: Path) -> None:
     app = ReaderApp(Library(lib_path), seed=7, keymap={"main.random": "x"})
     async with app.run_test(size=WIDE) as pilot:

@@ -11,7 +11,7 @@ import contextlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
@@ -210,6 +210,15 @@ class MainScreen(SearchMixin, Screen[None]):
                 self.library.set_state(key, value)
         except LibraryError:
             pass  # a read-only library simply forgets the UI state
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The narrow layouts show the pane that has focus: the article while the reading pane
+        has it, the list and tree once either has it (Tab, or a click before the terminal
+        shrank), so a terminal that narrows shows where the reader was."""
+        if event.widget is self.pane and self.pane.view is not None:
+            self.add_class("-reading")
+        elif event.widget is self.articles or event.widget is self.categories:
+            self.remove_class("-reading")
 
     # -- messages from the panes ---------------------------------------------------------------
 
