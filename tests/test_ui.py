@@ -364,6 +364,17 @@ async def test_a_terminal_that_narrows_shows_the_pane_that_had_focus(lib_path: P
         await pilot.resize_terminal(*NARROW)
         await settle(pilot)
         assert screen.pane.region.width == NARROW[0] and screen.articles.region.width == 0
+        # Below 60 columns one pane shows at a time: the tree, if it had focus.
+        await pilot.resize_terminal(*WIDE)
+        await settle(pilot)
+        screen.set_focus(screen.categories)
+        await settle(pilot)
+        await pilot.resize_terminal(50, 20)
+        await settle(pilot)
+        assert screen.categories.region.width == 50 and screen.articles.region.width == 0
+        await pilot.press("enter")  # a category: its list, at the whole width
+        await settle(pilot)
+        assert screen.focused is screen.articles and screen.articles.region.width == 50
 
 
 async def test_help_is_generated_from_live_bindings(lib_path: Path) -> None:

@@ -212,13 +212,16 @@ class MainScreen(SearchMixin, Screen[None]):
             pass  # a read-only library simply forgets the UI state
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """The narrow layouts show the pane that has focus: the article while the reading pane
-        has it, the list and tree once either has it (Tab, or a click before the terminal
+        """The narrow layouts show the pane that has focus (the article while the reading pane
+        has it, the tree or the list once either has it: Tab, or a click before the terminal
         shrank), so a terminal that narrows shows where the reader was."""
         if event.widget is self.pane and self.pane.view is not None:
             self.add_class("-reading")
-        elif event.widget is self.articles or event.widget is self.categories:
+        elif event.widget is self.categories:
             self.remove_class("-reading")
+            self.add_class("-tree")
+        elif event.widget is self.articles:
+            self.remove_class("-reading", "-tree")
 
     # -- messages from the panes ---------------------------------------------------------------
 
