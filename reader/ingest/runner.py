@@ -293,10 +293,10 @@ def import_job(
     source's own are added once its transaction is committed. Returns the outcome (plus one per
     feed an OPML list refused) and the sources it adds.
     """
-    if written is None:
-        written = IdSet()
     from reader.ingest.ahead import take
 
+    if written is None:
+        written = IdSet()
     outcome = SourceOutcome(job.location, job.kind or "")
     outcomes = [outcome]
     children: list[Job] = []
