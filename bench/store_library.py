@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -114,26 +115,35 @@ def _draft(item: dict[str, Any]) -> ArticleDraft:
     )
 
 
-def _import_cli(db: Path, files: list[Path]) -> int:
-    done = subprocess.run(
-        [sys.executable, "-m", "reader", "import", "--db", str(db), "--json", *map(str, files)],
-        env=_env(),
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"reader import failed ({done.returncode}): {done.stderr[-2000:]}")
-    return int(json.loads(done.stdout)["added"])
+def _import_cli(db: Path, files: list[Path]) -> tuple[int, float | None]:
+    """Run `reader import`; return the articles added and its peak memory in MB.
+
+    The peak is the resident set of the command or of its read-ahead helper, whichever was
+    larger (`wait4`, as `/usr/bin/time` reports it).
+    """
+    args = [sys.executable, "-m", "reader", "import", "--db", str(db), "--json", *map(str, files)]
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(args, env=_env(), stdout=subprocess.PIPE, stderr=errors)
+        assert process.stdout is not None
+        out = process.stdout.read().decode()
+        process.stdout.close()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            text = errors.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"reader import failed ({process.returncode}): {text}")
+    return int(json.loads(out)["added"]), usage.ru_maxrss / 1024
 
 
-def _import_save(db: Path, files: list[Path]) -> int:
+def _import_save(db: Path, files: list[Path]) -> tuple[int, float | None]:
     added = 0
     with Library(db) as lib:
         for path in files:
             with path.open(encoding="utf-8") as lines:
                 drafts = [_draft(json.loads(line)) for line in lines if line.strip()]
             added += lib.save(drafts, source=str(path)).added
-    return added
+    return added, None
 
 
 def _remove(db: Path) -> None:
@@ -176,13 +186,18 @@ def build_library(
     total_s = 0.0
     for number, batch in enumerate(batches, 1):
         began = time.perf_counter()
-        count = (_import_cli if how == "cli" else _import_save)(building, batch)
+        count, peak_mb = (_import_cli if how == "cli" else _import_save)(building, batch)
         took = time.perf_counter() - began
         total_s += took
         added += count
-        steps.append(
-            {"articles": added, "seconds": round(took, 2), "articles_per_s": round(count / took, 1)}
-        )
+        step = {
+            "articles": added,
+            "seconds": round(took, 2),
+            "articles_per_s": round(count / took, 1),
+        }
+        if peak_mb is not None:
+            step["peak_mb"] = round(peak_mb)
+        steps.append(step)
         if log:
             print(
                 f"  import {label(size)} batch {number}/{len(batches)}: {added:,} articles, "
@@ -209,6 +224,7 @@ def build_library(
         "import_s": round(total_s, 1),
         "articles_per_s": round(size / total_s, 1),
         "mb_per_s": round(jsonl_bytes / 1e6 / total_s, 2),
+        "peak_mb": max((b["peak_mb"] for b in steps if "peak_mb" in b), default=None),
         "batches": steps,
         "search_index": True,
     }

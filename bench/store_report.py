@@ -24,7 +24,7 @@ def markdown(result: dict[str, Any]) -> str:
         f" {imp['size']:,} articles from {imp['files']} JSON Lines files"
         f" ({imp['jsonl_bytes'] / 1e6:,.0f} MB) in {imp['import_s']:,.1f} s:"
         f" **{imp['articles_per_s']:,.0f} articles/s, {imp['mb_per_s']:.1f} MB/s**."
-        f" Rate per batch: {rates}.",
+        f" Rate per batch: {rates}.{_peak(imp)}",
         "",
         f"Database: {result['db_bytes'] / 1e6:,.1f} MB, {result['bytes_per_article']:,} bytes per"
         " article.",
@@ -81,3 +81,12 @@ def table(result: dict[str, Any]) -> str:
         if entry["warnings"]:
             rows.append(f"  plan warning: {entry['query']}: {'; '.join(entry['warnings'])}")
     return "\n".join(rows)
+
+
+def _peak(imp: dict[str, Any]) -> str:
+    """The import's peak memory, when it was measured (`reader import` only)."""
+    if imp.get("peak_mb") is None:
+        return ""
+    files = -(-imp["files"] // len(imp["batches"]))  # per `reader import`, as it was run
+    what = "one file" if files == 1 else f"{files} files, the next ones read ahead"
+    return f" Peak memory of one `reader import` ({what}): {imp['peak_mb']:,.0f} MB."
