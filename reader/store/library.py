@@ -372,35 +372,22 @@ class Library:
         `from_end`, `offset` counts from the last article instead (the page still comes in the
         sort's order), so a jump near the end costs no more than one near the start.
         """
-        if from_end:
-            back = self._page(scope, sort, None, offset, limit, unread_only, back=True)
-            return Page(tuple(reversed(back.items)), None)
-        return self._page(scope, sort, after, offset, limit, unread_only, back=False)
-
-    def _page(
-        self,
-        scope: int,
-        sort: Sort,
-        after: Cursor | None,
-        offset: int,
-        limit: int,
-        unread_only: bool,
-        *,
-        back: bool,
-    ) -> Page:
         with self._tx.read() as conn:
-            size = self.counts(scope)[0] if sort != "published" and scope != ROOT_SCOPE else 0
-            return listing.page(
+            how = listing.how_to_list(scope, sort, lambda: self.counts(scope)[0])
+            found = listing.page(
                 conn,
                 scope,
                 sort,
-                listing.how_to_list(scope, sort, size),
-                after=after,
+                how,
+                after=None if from_end else after,
                 offset=offset,
                 limit=limit,
                 unread_only=unread_only,
-                back=back,
+                back=from_end,
             )
+        if from_end:
+            return Page(tuple(reversed(found.items)), None)
+        return found
 
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for the given ids, in the order given (missing ids are skipped)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, Page
@@ -35,14 +35,15 @@ _ORDER: dict[str, tuple[str, str, str]] = {
 }
 
 
-def how_to_list(scope: int, sort: Sort, size: int) -> Listing:
-    """How to list a scope of `size` articles in an order: by its own index ("indexed":
-    publication order, or the whole library), by sorting its rows ("sorted": a small category),
-    or by walking the whole library's index and keeping its articles ("walked": a large
-    category, where a page costs about a page divided by the category's share of the library)."""
+def how_to_list(scope: int, sort: Sort, size: Callable[[], int]) -> Listing:
+    """How to list a scope in an order: by its own index ("indexed": publication order, or the
+    whole library), by sorting its rows ("sorted": a small category), or by walking the whole
+    library's index and keeping its articles ("walked": a large category, where a page costs
+    about a page divided by the category's share of the library). `size` counts the scope's
+    articles, asked only when it matters."""
     if sort == "published" or scope == ROOT_SCOPE:
         return "indexed"
-    return "sorted" if size <= SORT_IN_PLACE else "walked"
+    return "sorted" if size() <= SORT_IN_PLACE else "walked"
 
 
 def page(
