@@ -39,9 +39,9 @@ _FIRST_DAY = date(1900, 1, 1).toordinal()
 _HASH_BYTES = 128_000_000
 """FTS5 keeps this much pending index in memory before writing a segment (default 1 MB)."""
 BLOCK_CHARS = 48_000_000
-"""A `deferred` block writes what it holds once its terms reach this many characters (about 32 MB,
-some 2,000 articles of a few KB): an import's memory stays bounded however large a source is,
-while each write is still one large segment."""
+"""A `deferred` block writes what it holds once its terms reach this many characters (about 96 MB
+of Chinese text, some 5,000 articles of a few KB): an import's memory stays bounded however large
+a source is, while each write is still one large segment."""
 _AUTOMERGE = 16
 """FTS5 merges a level's segments into one once it holds this many (default 4, at most 16). Each
 import writes one segment; merging 16 at a time copies each entry about half as often as merging
