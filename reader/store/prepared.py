@@ -14,7 +14,7 @@ from reader.models import ArticleDraft
 from reader.sanitize import sanitize, sanitize_line
 from reader.store.errors import LibraryError
 from reader.store.keys import article_key, content_hash, is_web_url
-from reader.store.search_query import index_terms
+from reader.store.search_query import article_terms
 
 
 def format_time(moment: datetime | None) -> str | None:
@@ -52,8 +52,7 @@ class PreparedArticle:
     def index_terms(self) -> tuple[str, str]:
         """The search index terms of the whole article and of its title."""
         if self.terms is None or self.title_terms is None:
-            self.title_terms = index_terms(self.title)
-            self.terms = self.title_terms + " " + index_terms(self.body)
+            self.terms, self.title_terms = article_terms(self.title, self.body)
         return self.terms, self.title_terms
 
 

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from reader.store.errors import LibraryError
-from reader.store.search_query import index_terms
+from reader.store.search_query import article_terms
 
 DAY_BITS = 12
 """Room for 4,096 articles a day: docids of a large library are nearly consecutive, which keeps
@@ -182,14 +182,13 @@ def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: s
     if row is None:
         return
     unindex_article(conn, article_id)
-    title_terms = index_terms(title)
-    index_new(conn, article_id, row[0], title_terms + " " + index_terms(body), title_terms)
+    index_new(conn, article_id, row[0], *article_terms(title, body))
 
 
 def index_new(
     conn: sqlite3.Connection, article_id: int, published: str, terms: str, title_terms: str
 ) -> None:
-    """Index an article not in the index yet, given its terms (`index_terms` of title and body,
+    """Index an article not in the index yet, given its `article_terms` (of the whole article
     and of the title alone), inside the caller's write transaction."""
     key = _next_docid(conn, day_of(published))
     conn.execute("INSERT INTO search_docs (article_id, docid) VALUES (?, ?)", (article_id, key))
@@ -227,12 +226,13 @@ def unindex_article(conn: sqlite3.Connection, article_id: int) -> None:
     conn.execute("DELETE FROM search_docs WHERE article_id = ?", (article_id,))
     block = _blocks.get(id(conn))
     if block is not None and key in block.waiting:
-        del block.waiting[key]  # indexed earlier in this block: never written
+        terms, _ = block.waiting.pop(key)  # indexed earlier in this block: never written
+        block.size -= len(terms)
         return
-    title_terms = index_terms(found[1] or "")
+    terms, title_terms = article_terms(found[1] or "", found[2] or "")
     conn.execute(
         "INSERT INTO search_index (search_index, rowid, terms) VALUES ('delete', ?, ?)",
-        (key, title_terms + " " + index_terms(found[2] or "")),
+        (key, terms),
     )
     conn.execute(
         "INSERT INTO search_titles (search_titles, rowid, terms) VALUES ('delete', ?, ?)",
@@ -275,9 +275,8 @@ def rebuild(
             base = day_of(published) << DAY_BITS
             key = max(base, key + 1)
             displaced = displaced or key >= base + _PER_DAY
-            title_terms = index_terms(title)
             docs.append((article_id, key))
-            writes.append((key, title_terms + " " + index_terms(body or ""), title_terms))
+            writes.append((key, *article_terms(title, body or "")))
         conn.executemany("INSERT INTO search_docs (article_id, docid) VALUES (?, ?)", docs)
         _write(conn, writes)
         count += len(rows)

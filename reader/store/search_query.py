@@ -106,6 +106,16 @@ def parse_query(text: str) -> Query:
     return Query(tuple(include), tuple(exclude))
 
 
+def article_terms(title: str, body: str) -> tuple[str, str]:
+    """The terms an article is indexed (and unindexed) by: of the whole article, and of its title.
+
+    Every index write and delete goes through here, as a contentless index forgets a document
+    only given exactly the terms it was indexed with.
+    """
+    title_terms = index_terms(title)
+    return title_terms + " " + index_terms(body), title_terms
+
+
 def index_terms(text: str) -> str:
     """The string to index for `text`: its characters and adjacent pairs, case-folded.
 
