@@ -21,7 +21,7 @@ import pytest
 
 from reader.ingest import ahead, runner
 from reader.ingest.runner import Job, Ready, import_sources
-from reader.store import Library
+from reader.store import Library, LibraryError
 
 _PIDS: Path | None = None
 """Where the spy below records the process each source was read in (set by a test)."""
@@ -207,9 +207,9 @@ def test_interrupting_an_import_read_ahead_prints_one_line(tmp_path: Path) -> No
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while not db.exists() and time.monotonic() < deadline:  # the import has started
+    while not _saved_some(db) and time.monotonic() < deadline:  # well into it: a file saved
         time.sleep(0.05)
-    time.sleep(1.0)  # well into it: 12,000 articles of varied text take several seconds
+    assert _saved_some(db), "no source was saved within a minute"
     assert process.poll() is None, "the import ended before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)  # Ctrl+C reaches the helper too
     out, err = process.communicate(timeout=60)
@@ -217,3 +217,14 @@ def test_interrupting_an_import_read_ahead_prints_one_line(tmp_path: Path) -> No
     assert err.strip().splitlines() in (["reader: aborted"], ["reader: interrupted"]), err
     with Library(db) as library:
         assert library.check() == []
+
+
+def _saved_some(db: Path) -> bool:
+    """True once an import into `db` has committed its first source (the helper is reading)."""
+    if not db.exists():
+        return False
+    try:
+        with Library(db, create=False) as library:
+            return library.counts()[0] > 0
+    except LibraryError:  # still being created
+        return False

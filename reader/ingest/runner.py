@@ -284,7 +284,7 @@ def import_job(
     *,
     fetch_feeds: bool = True,
     ready: Future[Ready | str] | None = None,
-    written: IdSet | None = None,
+    written: IdSet,
 ) -> tuple[list[SourceOutcome], list[Job]]:
     """Import one source in one transaction; never raises for a bad source.
 
@@ -295,8 +295,6 @@ def import_job(
     """
     from reader.ingest.ahead import take
 
-    if written is None:
-        written = IdSet()
     outcome = SourceOutcome(job.location, job.kind or "")
     outcomes = [outcome]
     children: list[Job] = []
