@@ -75,6 +75,14 @@ def tree(conn: sqlite3.Connection) -> list[Category]:
     return result
 
 
+def counts(conn: sqlite3.Connection, scope: int) -> tuple[int, int]:
+    """(articles, unread) in a scope: a category's subtree, or 0 for the whole library."""
+    row = conn.execute(
+        "SELECT total, unread FROM scope_counts WHERE scope_id = ?", (scope,)
+    ).fetchone()
+    return (row[0], row[1]) if row else (0, 0)
+
+
 def path(conn: sqlite3.Connection, category_id: int) -> tuple[str, ...]:
     """Names from the outermost category down to `category_id`."""
     rows = conn.execute(

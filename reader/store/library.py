@@ -176,10 +176,7 @@ class Library:
     def counts(self, scope: int = ROOT_SCOPE) -> tuple[int, int]:
         """(articles, unread) in a scope: a category's subtree, or 0 for the whole library."""
         with self._tx.read() as conn:
-            row = conn.execute(
-                "SELECT total, unread FROM scope_counts WHERE scope_id = ?", (scope,)
-            ).fetchone()
-        return (row[0], row[1]) if row else (0, 0)
+            return category_tree.counts(conn, scope)
 
     # -- saving -----------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from reader.store import categories
 from reader.store.errors import LibraryError
 from reader.store.search import DAY_BITS, DISPLACED_KEY, check_ready, day_of, has_flag
 from reader.store.search_query import (
@@ -156,8 +157,8 @@ def _tier_hits(
 
 
 def _small(conn: sqlite3.Connection, scope: int) -> bool:
-    row = conn.execute("SELECT total FROM scope_counts WHERE scope_id = ?", (scope,)).fetchone()
-    return row is not None and row[0] <= SMALL_SCOPE
+    """A scope small enough to check its articles one by one (an unknown one has none)."""
+    return categories.counts(conn, scope)[0] <= SMALL_SCOPE
 
 
 def _scope_hits(
