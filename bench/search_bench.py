@@ -36,7 +36,7 @@ from bench.store_library import (
 )
 from reader.models import ROOT_SCOPE
 from reader.store.library import Library
-from reader.store.search_query import parse_query
+from reader.text.query import parse_query
 
 SIZES = (10_000, 100_000, 1_000_000)
 _BEST_BRUTE_AT_1M = ("2 chars, very common", "2 chars, rare", "English phrase")

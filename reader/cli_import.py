@@ -23,8 +23,8 @@ from rich.progress import (
 
 from reader.ingest.runner import ImportReport, SourceOutcome, expand, import_sources
 from reader.output import dumps
-from reader.sanitize import sanitize_line
 from reader.store import Library, LibraryError
+from reader.text.sanitize import sanitize_line
 
 
 class _Bar:

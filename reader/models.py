@@ -65,7 +65,7 @@ class Article:
     @property
     def headings(self) -> list[str]:
         """The texts of the body's section headings, in order."""
-        from reader.markdown_outline import headings
+        from reader.text.outline import headings
 
         return [h.text for h in headings(self.body)]
 

@@ -13,7 +13,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from reader.models import Article, ArticleSummary, Category
-from reader.sanitize import sanitize, sanitize_line
+from reader.text.sanitize import sanitize, sanitize_line
 
 
 def summary_json(item: ArticleSummary, category: Sequence[str], **extra: Any) -> dict[str, Any]:

@@ -10,9 +10,9 @@ import pytest
 
 from reader.ingest import demo
 from reader.ingest.demo import demo_drafts, write_demo
-from reader.markdown_outline import headings
 from reader.models import ROOT_SCOPE, ArticleDraft
 from reader.store import Library
+from reader.text.outline import headings
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -52,8 +52,8 @@ def test_store_and_ingest_modules_do_not_import_textual() -> None:
         "reader.output",
         "reader.models",
         "reader.paths",
-        "reader.sanitize",
-        "reader.markdown_outline",
+        "reader.text.sanitize",
+        "reader.text.outline",
     ]
     assert "reader.store.library" in names and "reader.ingest.markdown" in names
     assert loaded_after("\n".join(f"import {name}" for name in names)) == []

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from reader.ingest import notes
 from reader.ingest.errors import ParseError
 from reader.ingest.pagetext import escape_line, is_heading, parse, parse_count
-from reader.markdown_outline import headings
 from reader.models import ArticleDraft
+from reader.text.outline import headings
 
 PAGE = """当前位置:首页 > 生活 > 正文
 

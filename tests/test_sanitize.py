@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.sanitize import sanitize, sanitize_line
+from reader.text.sanitize import sanitize, sanitize_line
 
 HOSTILE = [
     ("\x1b]0;TITLE\x07after", "after"),

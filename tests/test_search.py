@@ -14,7 +14,7 @@ import pytest
 
 from reader.models import ROOT_SCOPE, ArticleDraft, SearchHit
 from reader.store import Library
-from reader.store.search_query import match_spans, parse_query, snippet
+from reader.text.query import match_spans, parse_query, snippet
 
 # A small alphabet so that 1- to 4-character terms occur often, in several articles each.
 _HAN = "中国经济人工智能朝鲜文章的发展市场新闻研究技术"

@@ -21,7 +21,8 @@ from test_search import brute_force, corpus, ids
 
 from reader.models import ArticleDraft
 from reader.store import Library
-from reader.store.search_query import (
+from reader.store.errors import SearchQueryError as InvalidSearch
+from reader.text.query import (
     MAX_QUERY,
     SearchQueryError,
     match_expression,
@@ -95,7 +96,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
 def test_hostile_strings_give_results_or_a_clear_message(filled: Library, query: str) -> None:
     try:
         hits = filled.search(query)
-    except SearchQueryError as error:
+    except InvalidSearch as error:
         assert str(error).startswith(("nothing to search for", "the search is too long"))
         assert "\n" not in str(error)
         return
@@ -110,7 +111,7 @@ def test_any_typed_string_is_safe_and_exact(filled: Library, query: str) -> None
     try:
         parsed = parse_query(query)
     except SearchQueryError:
-        with pytest.raises(SearchQueryError):
+        with pytest.raises(InvalidSearch):
             filled.search(query)
         return
     expression = match_expression(parsed)

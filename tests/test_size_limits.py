@@ -12,7 +12,7 @@ import time
 import pytest
 
 from reader.models import Article
-from reader.sanitize import sanitize
+from reader.text.sanitize import sanitize
 from reader.ui.page import MAX_TABLE_ROWS, ArticleView, build_page, layout
 
 FREEZE_GUARD_S = 5.0

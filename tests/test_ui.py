@@ -548,13 +548,13 @@ async def test_clicking_a_list_row_opens_it(lib_path: Path) -> None:
     ],
 )
 def test_unsafe_links_are_never_copied_or_opened(url: str) -> None:
-    from reader.ui.history import web_link
+    from reader.text.urls import web_link
 
     assert web_link(url) is None
 
 
 def test_web_links_pass() -> None:
-    from reader.ui.history import web_link
+    from reader.text.urls import web_link
 
     assert web_link("https://example.org/a?b=1#c") == "https://example.org/a?b=1#c"
     assert web_link("HTTP://Example.org/") == "HTTP://Example.org/"

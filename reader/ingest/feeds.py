@@ -29,8 +29,8 @@ from reader.ingest.errors import ParseError
 from reader.ingest.htmlmd import html_to_markdown, html_to_text, safe_link
 from reader.ingest.jsonfeed import looks_like_json_feed, read_json_feed
 from reader.models import ArticleDraft
-from reader.sanitize import sanitize, sanitize_line
-from reader.store.keys import is_web_url, normalize_url
+from reader.text.sanitize import sanitize, sanitize_line
+from reader.text.urls import is_web_url, normalize_url
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 10_000

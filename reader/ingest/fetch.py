@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
 from reader.ingest.errors import ParseError
-from reader.store.keys import is_web_url
+from reader.text.urls import is_web_url
 
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT_S = 20.0

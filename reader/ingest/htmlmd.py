@@ -16,8 +16,8 @@ import html2text
 import lxml.etree
 import lxml.html
 
-from reader.sanitize import sanitize, sanitize_line
-from reader.store.keys import is_web_url
+from reader.text.sanitize import sanitize, sanitize_line
+from reader.text.urls import is_web_url
 
 # Elements whose content is never article text.
 _DROP = (

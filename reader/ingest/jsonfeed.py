@@ -15,7 +15,7 @@ from typing import Any
 from reader.ingest.errors import ParseError
 from reader.ingest.htmlmd import drop_control_references, html_to_markdown, safe_link
 from reader.models import ArticleDraft
-from reader.sanitize import sanitize, sanitize_line
+from reader.text.sanitize import sanitize, sanitize_line
 
 VERSION_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
 

@@ -27,7 +27,7 @@ from reader.ingest.errors import ParseError
 from reader.ingest.notes import warn
 from reader.ingest.pagetext import parse_count
 from reader.models import ArticleDraft
-from reader.sanitize import sanitize
+from reader.text.sanitize import sanitize
 
 MAX_VIEWS = 2**63 - 1
 _ARRAY_START = re.compile(rb"\s*\[")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from reader.ingest.decode import decode_document
 from reader.ingest.errors import ParseError
-from reader.sanitize import sanitize_line
-from reader.store.keys import is_web_url
+from reader.text.sanitize import sanitize_line
+from reader.text.urls import is_web_url
 
 NAME_LENGTH = 80
 MAX_DEPTH = 16

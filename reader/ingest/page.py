@@ -20,7 +20,7 @@ from reader.ingest.decode import decode_document
 from reader.ingest.errors import ParseError
 from reader.ingest.htmlmd import drop_control_references, html_to_markdown, html_to_text, safe_link
 from reader.models import ArticleDraft
-from reader.sanitize import sanitize, sanitize_line
+from reader.text.sanitize import sanitize, sanitize_line
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 _META_AUTHOR = re.compile(

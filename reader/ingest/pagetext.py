@@ -19,7 +19,7 @@ from reader.ingest.decode import decode_bytes
 from reader.ingest.errors import ParseError
 from reader.ingest.notes import warn
 from reader.models import ArticleDraft
-from reader.sanitize import sanitize
+from reader.text.sanitize import sanitize
 
 MAX_TITLE = 300
 """A first line longer than this is a paragraph, not a title: the file has no recognisable title."""

@@ -17,3 +17,7 @@ class LibraryBusy(LibraryError):
 
 class LibraryUnavailable(LibraryError):
     """The library can take no more changes: its disk is full, it is damaged, or it was moved."""
+
+
+class SearchQueryError(LibraryError):
+    """A query that cannot be searched for; the message says why in one line."""

@@ -26,7 +26,6 @@ from reader.models import (
     SearchHit,
     SearchPage,
 )
-from reader.sanitize import sanitize_line
 from reader.store import categories as category_tree
 from reader.store import listing, saving, search, shuffle
 from reader.store.connection import (
@@ -42,6 +41,7 @@ from reader.store.listing import Sort
 from reader.store.prepared import PreparedArticle, prepare
 from reader.store.schema import migrations
 from reader.store.sources import SourceRecord
+from reader.text.sanitize import sanitize_line
 
 UNCATEGORISED = "Uncategorised"
 

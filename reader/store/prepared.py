@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reader.models import ArticleDraft
-from reader.sanitize import sanitize, sanitize_line
 from reader.store.errors import LibraryError
-from reader.store.keys import article_key, content_hash, is_web_url
-from reader.store.search_query import article_terms
+from reader.store.keys import article_key, content_hash
+from reader.text.query import article_terms
+from reader.text.sanitize import sanitize, sanitize_line
+from reader.text.urls import is_web_url
 
 
 def format_time(moment: datetime | None) -> str | None:

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from reader.store.errors import LibraryError
-from reader.store.search_query import article_terms
+from reader.text.query import article_terms
 
 DAY_BITS = 12
 """Room for 4,096 articles a day: docids of a large library are nearly consecutive, which keeps

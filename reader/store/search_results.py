@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from reader.store import categories
-from reader.store.errors import LibraryError
+from reader.store.errors import LibraryError, SearchQueryError
 from reader.store.search import DAY_BITS, DISPLACED_KEY, check_ready, day_of, has_flag
-from reader.store.search_query import (
+from reader.text import query as text_query
+from reader.text.query import (
     Query,
     index_exact,
     match_expression,
@@ -221,7 +222,10 @@ def search_page(
     """
     if order not in ORDERS:
         raise LibraryError(f"unknown search order {order!r} (use newest or best)")
-    query = parse_query(text)
+    try:
+        query = parse_query(text)
+    except text_query.SearchQueryError as error:
+        raise SearchQueryError(str(error)) from None
     check_ready(conn)
     # Candidates' bodies are read at random: SQLite's default 2 MB cache thrashes on a page.
     if conn.execute("PRAGMA cache_size").fetchone()[0] > -_CACHE_KIB:

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.sanitize import sanitize_line
+from reader.text.sanitize import sanitize_line
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """Turn an article's Markdown body into styled blocks for the reading pane.
 
 Textual's `Markdown` widget builds one widget per block and is several times slower than plain
-text for long articles, so the body is parsed here with markdown-it (which Textual already uses)
-and rendered into `Content` blocks that the reading pane lays out line by line. Span styles are
-role names (`"strong"`, `"link"`, ...) that the pane maps to its TCSS component classes.
+text for long articles, so the body is parsed with the project's one Markdown parser
+(`reader.text.outline`) and rendered into `Content` blocks that the reading pane lays out line by
+line. Span styles are role names (`"strong"`, `"link"`, ...) that the pane maps to its TCSS
+component classes.
 
 All text is sanitised again here: the body may come from an older library or a direct write.
 """
@@ -11,15 +12,14 @@ All text is sanitised again here: the body may come from an older library or a d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from textual.content import Content, Span
 
-from reader.sanitize import sanitize, sanitize_line
+from reader.text import outline
+from reader.text.sanitize import sanitize_line
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 PART_CHARS = 100_000
@@ -39,6 +39,8 @@ class Block:
     """`text` wraps, `code` folds without reflowing, `rule` fills the width, `blank` is empty."""
     heading: int = 0
     """Heading level (1-6), or 0."""
+    label: str = ""
+    """A heading's text as the outline lists it (`reader.text.outline.plain_text`)."""
     target: str = ""
     """What activating a line of this block does (`article:ID`, `part:N`), or empty."""
     rows: tuple[tuple[Content, ...], ...] = ()
@@ -46,15 +48,6 @@ class Block:
 
 
 BLANK = Block(Content(), kind="blank")
-
-
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    # Imported here: the parser is first needed in a worker, not while the app starts.
-    from markdown_it import MarkdownIt
-
-    # Raw HTML is shown as text, never interpreted; tables and strikethrough are common in feeds.
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 def split_parts(body: str, limit: int = PART_CHARS) -> list[str]:
@@ -75,7 +68,7 @@ def split_parts(body: str, limit: int = PART_CHARS) -> list[str]:
 def markdown_blocks(body: str) -> list[Block]:
     """Parse Markdown into blocks; headings carry their level so the pane can build an outline."""
     builder = _Builder()
-    builder.run(_parser().parse(sanitize(body)))
+    builder.run(outline.parse(body))
     return builder.blocks
 
 
@@ -113,9 +106,11 @@ class _Builder:
         marker = f"{level[0] - 1}." if level else "•"
         return bars + pad + Content.styled(marker.ljust(width), "bullet"), rest
 
-    def add(self, content: Content, *, kind: str = "text", heading: int = 0) -> None:
+    def add(
+        self, content: Content, *, kind: str = "text", heading: int = 0, label: str = ""
+    ) -> None:
         first, rest = self.prefixes()
-        self.blocks.append(Block(content, first, rest, kind=kind, heading=heading))
+        self.blocks.append(Block(content, first, rest, kind=kind, heading=heading, label=label))
 
     def token(self, token: Token) -> None:
         kind = token.type
@@ -129,7 +124,10 @@ class _Builder:
             if self.table is not None:
                 self.row.append(content)
             elif self._in_heading:
-                self.add(content.stylize(f"h{self._in_heading}"), heading=self._in_heading)
+                label = outline.plain_text(token.children or [])
+                self.add(
+                    content.stylize(f"h{self._in_heading}"), heading=self._in_heading, label=label
+                )
             else:
                 self.add(content)
         elif kind in ("bullet_list_open", "ordered_list_open"):

@@ -1,11 +1,6 @@
-"""The back/forward history of opened articles, and the web-link check used before copying."""
+"""The back/forward history of opened articles."""
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit
-
-from reader.sanitize import sanitize_line
-from reader.store.keys import is_web_url
 
 MAX_HISTORY = 500
 
@@ -42,14 +37,3 @@ class History:
             return None
         self.position += step
         return self.items[self.position]
-
-
-def web_link(url: str) -> str | None:
-    """`url` if it is safe to copy or open: http(s), a host, no spaces or controls; else None."""
-    cleaned = sanitize_line(url)
-    if cleaned != url.strip() or not is_web_url(cleaned):
-        return None
-    if any(char.isspace() for char in cleaned) or len(cleaned) > 4096:
-        return None
-    # Stricter than the store's rule: a host name, not only a port or user part.
-    return cleaned if urlsplit(cleaned).hostname else None

@@ -8,14 +8,14 @@ remembers the block it came from, so headings and the random-article entries can
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.cells import cell_len
 from textual.content import Content, Span
 
 from reader.models import Article, ArticleSummary
-from reader.sanitize import sanitize_line
-from reader.store.search_query import Query, SearchQueryError, match_spans, parse_query
+from reader.text.query import Query, SearchQueryError, match_spans, parse_query
+from reader.text.sanitize import sanitize_line
 from reader.ui.document import BLANK, Block, markdown_blocks, split_parts
 from reader.ui.wrapping import wrap_ranges
 
@@ -87,7 +87,7 @@ def build_page(view: ArticleView) -> Page:
     start = len(blocks)
     blocks += body
     headings = [
-        (start + index, block.heading, block.content.plain)
+        (start + index, block.heading, block.label)
         for index, block in enumerate(body)
         if block.heading
     ]
@@ -152,7 +152,7 @@ def highlight(block: Block, queries: Sequence[Query]) -> Block:
     if not spans:
         return block
     content = block.content.add_spans(spans)
-    return Block(content, block.first, block.rest, block.kind, block.heading, block.target)
+    return replace(block, content=content)
 
 
 def layout(blocks: Sequence[Block], width: int) -> tuple[list[Line], list[int]]:

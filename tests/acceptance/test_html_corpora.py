@@ -12,8 +12,8 @@ from reader.ingest import notes
 from reader.ingest.load import load
 from reader.ingest.page import read_page
 from reader.ingest.runner import import_sources
-from reader.sanitize import sanitize_line
 from reader.store import Library
+from reader.text.sanitize import sanitize_line
 
 pytestmark = pytest.mark.acceptance
 

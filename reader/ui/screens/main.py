@@ -22,11 +22,12 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from reader.models import ROOT_SCOPE, ArticleSummary
-from reader.sanitize import sanitize_line
 from reader.store.errors import LibraryError
+from reader.text.sanitize import sanitize_line
+from reader.text.urls import web_link
 from reader.ui import loading
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
-from reader.ui.history import History, web_link
+from reader.ui.history import History
 from reader.ui.page import ArticleView, build_page
 from reader.ui.screens.searching import SearchMixin
 from reader.ui.widgets.article_list import ArticleList, Query

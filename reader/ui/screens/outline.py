@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.sanitize import sanitize_line
+from reader.text.sanitize import sanitize_line
 from reader.ui.commands import OUTLINE_BINDINGS
 
 

@@ -13,7 +13,7 @@ from typing import Any, cast
 from textual.content import Content
 
 from reader.models import ROOT_SCOPE
-from reader.sanitize import sanitize_line
+from reader.text.sanitize import sanitize_line
 from reader.ui.widgets.article_list import ArticleList, Query
 from reader.ui.widgets.category_tree import ALL_ARTICLES
 from reader.ui.widgets.search_bar import SearchBar

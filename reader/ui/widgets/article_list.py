@@ -23,8 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, SearchCursor
-from reader.sanitize import sanitize_line
 from reader.store.errors import LibraryError
+from reader.text.sanitize import sanitize_line
 from reader.ui.commands import LIST_BINDINGS
 
 if TYPE_CHECKING:

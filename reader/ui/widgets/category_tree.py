@@ -12,7 +12,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.models import ROOT_SCOPE, Category
-from reader.sanitize import sanitize_line
+from reader.text.sanitize import sanitize_line
 from reader.ui.commands import TREE_BINDINGS
 
 ALL_ARTICLES = "All articles"

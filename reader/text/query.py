@@ -19,8 +19,7 @@ import re
 from array import array
 from dataclasses import dataclass
 
-from reader.sanitize import sanitize
-from reader.store.errors import LibraryError
+from reader.text.sanitize import sanitize
 
 MAX_QUERY = 10_000
 """The longest query accepted, in characters."""
@@ -35,7 +34,7 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _CODES = "I" if array("I").itemsize == 4 else "L"
 
 
-class SearchQueryError(LibraryError):
+class SearchQueryError(ValueError):
     """A query that cannot be searched for; the message says why in one line."""
 
 
