@@ -73,7 +73,7 @@ def sniff(data: bytes, content_type: str = "") -> str:
     from reader.ingest.decode import decode_document
     from reader.ingest.jsonfeed import looks_like_json_feed
     from reader.ingest.opml import looks_like_opml
-    from reader.ingest.page import looks_like_html
+    from reader.ingest.webpage import looks_like_html
 
     head = decode_document(data[:8192], content_type).text
     if looks_like_opml(head):
@@ -119,7 +119,7 @@ def load(
     if kind == "opml":
         return _opml(data)
     if kind == "html":
-        from reader.ingest.page import read_page
+        from reader.ingest.webpage import read_page
 
         page = read_page(data, location, headers=headers, base=base)
         return Loaded(

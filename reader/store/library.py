@@ -112,8 +112,9 @@ class Library:
                     "move the library to a local disk"
                 )
         # Re-checked under the write lock: another process may have migrated meanwhile.
-        with self._tx.write():
+        with self._tx.write() as locked:
             migrations.apply(self.db)
+            search.index_if_small(locked)
 
     # -- lifetime ---------------------------------------------------------------------------
 

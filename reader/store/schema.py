@@ -6,6 +6,9 @@ subtree, its counts and a random pick from it index seeks, whatever the tree's s
 the articles of a scope densely from 0, so a random article is one lookup of a random number.
 Triggers keep scopes and counts in step with `articles`, inside the writer's own transaction.
 
+Each migration holds its own SQL and imports nothing of the live code, so what it does never
+changes after it was released.
+
 Each scope has its own index in publication order (the order every listing opens in); the orders
 by views and by title are indexed for the whole library only (m003), as each index of every scope
 costs a page write per article imported into a large library. `Library.page` lists a category in
@@ -166,18 +169,30 @@ def m001_initial(db: Database) -> None:
 
 @migrations()
 def m002_search_index(db: Database) -> None:
-    """The search index (see `reader.store.search`), filled from the articles already stored.
-
-    A small library is indexed here and now; a large one is marked for `reader reindex` instead,
-    so that opening it after an upgrade does not stall for minutes.
-    """
-    from reader.store import search
-
-    for statement in search.TABLES_SQL.split(";"):
-        if statement.strip():
-            db.execute(statement)
-    search.configure(db.conn)
-    search.fill_or_mark_stale(db.conn)
+    """The search index's tables (see `reader.store.search`); a library that already holds
+    articles is marked for indexing, which `Library` does on open (a small library) or
+    `reader reindex` (a large one), so that opening it after an upgrade does not stall."""
+    db.executescript(
+        """
+        CREATE VIRTUAL TABLE search_index USING fts5(
+            terms, content='', detail=none, columnsize=0, tokenize='ascii'
+        );
+        CREATE VIRTUAL TABLE search_titles USING fts5(
+            terms, content='', detail=none, columnsize=0, tokenize='ascii'
+        );
+        CREATE TABLE search_docs (
+            article_id INTEGER PRIMARY KEY,
+            docid INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX search_docs_docid ON search_docs (docid);
+        INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 128000000);
+        INSERT INTO search_titles (search_titles, rank) VALUES ('hashsize', 128000000);
+        INSERT INTO search_index (search_index, rank) VALUES ('automerge', 4);
+        INSERT INTO search_titles (search_titles, rank) VALUES ('automerge', 4);
+        INSERT INTO state (key, value) SELECT 'search.stale', 'true'
+            WHERE EXISTS (SELECT 1 FROM articles);
+        """
+    )
 
 
 @migrations()
@@ -194,7 +209,10 @@ def m003_sort_indexes_for_the_whole_library(db: Database) -> None:
 
 @migrations()
 def m004_search_index_merges(db: Database) -> None:
-    """Merge the search index's segments 16 at a time (see `reader.store.search.configure`)."""
-    from reader.store import search
-
-    search.configure(db.conn)
+    """Merge the search index's segments 16 at a time (see `reader.store.search`)."""
+    db.executescript(
+        """
+        INSERT INTO search_index (search_index, rank) VALUES ('automerge', 16);
+        INSERT INTO search_titles (search_titles, rank) VALUES ('automerge', 16);
+        """
+    )

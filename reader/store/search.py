@@ -1,7 +1,7 @@
 """The search index over titles and bodies, kept in step with writes (queries: `search_results`).
 
 Two contentless FTS5 tables (`detail=none`: they store only which documents hold a term) index
-the terms of `search_query.index_terms`: `search_index` for title and body, `search_titles` for
+the terms of `reader.text.query.index_terms`: `search_index` for title and body, `search_titles` for
 titles alone. Their rowid, the *docid*, is the article's publication day (since 1900) shifted
 left `DAY_BITS` bits plus a counter within the day, so FTS5's own `ORDER BY rowid DESC` walks
 hits newest day first and docids stay close together (small index). Hits are put in exact
@@ -46,21 +46,6 @@ _AUTOMERGE = 16
 """FTS5 merges a level's segments into one once it holds this many (default 4, at most 16). Each
 import writes one segment; merging 16 at a time copies each entry about half as often as merging
 4 (a million articles in 10,000s: 2 levels instead of 4), for about as many segments to read."""
-
-TABLES_SQL = """
-CREATE VIRTUAL TABLE search_index USING fts5(
-    terms, content='', detail=none, columnsize=0, tokenize='ascii'
-);
-CREATE VIRTUAL TABLE search_titles USING fts5(
-    terms, content='', detail=none, columnsize=0, tokenize='ascii'
-);
-CREATE TABLE search_docs (
-    article_id INTEGER PRIMARY KEY,
-    docid INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX search_docs_docid ON search_docs (docid);
-"""
-"""The search tables (created by migration m002)."""
 
 INDEX_ON_UPGRADE = 5_000
 """An upgraded library with at most this many articles is indexed during the upgrade."""
@@ -291,19 +276,20 @@ def rebuild(
     return count
 
 
-def fill_or_mark_stale(conn: sqlite3.Connection) -> None:
-    """Index the stored articles now if there are few, else mark the index as needing a rebuild."""
+def index_if_small(conn: sqlite3.Connection) -> None:
+    """Build an index marked stale by an upgrade (migration m002) now if the library is small;
+    a large one keeps the mark until `reader reindex`. Runs inside the caller's write lock."""
+    if not has_flag(conn, STALE_KEY):
+        return
     many = conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM articles LIMIT ?)", (INDEX_ON_UPGRADE + 1,)
     ).fetchone()[0]
-    if many > INDEX_ON_UPGRADE:
-        _set_flag(conn, STALE_KEY, True)
-    else:
+    if many <= INDEX_ON_UPGRADE:
         rebuild(conn, optimize=False)
 
 
 def check_ready(conn: sqlite3.Connection) -> None:
-    """Raise `SearchIndexStale` if the index is still to be built (see `fill_or_mark_stale`)."""
+    """Raise `SearchIndexStale` if the index is still to be built (see `index_if_small`)."""
     if has_flag(conn, STALE_KEY):
         raise SearchIndexStale(
             "this library's search index has not been built yet; run `reader reindex` once"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from corpora import corpus, report
-from test_fetch import LocalServer, running_server
+from support.server import LocalServer, running_server
 
 from reader.ingest import notes
 from reader.ingest.decode import decode_document

@@ -10,8 +10,8 @@ from corpora import corpus, plain, report
 
 from reader.ingest import notes
 from reader.ingest.load import load
-from reader.ingest.page import read_page
 from reader.ingest.runner import import_sources
+from reader.ingest.webpage import read_page
 from reader.store import Library
 from reader.text.sanitize import sanitize_line
 

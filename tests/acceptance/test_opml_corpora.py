@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from corpora import corpus, report
-from test_fetch import LocalServer, running_server
+from support.server import LocalServer, running_server
 
 from reader.cli import cli
 from reader.ingest.fetch import Response, fetch

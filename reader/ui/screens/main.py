@@ -25,10 +25,10 @@ from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store.errors import LibraryError
 from reader.text.sanitize import sanitize_line
 from reader.text.urls import web_link
-from reader.ui import loading
+from reader.ui import workers
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
 from reader.ui.history import History
-from reader.ui.page import ArticleView, build_page
+from reader.ui.layout import ArticleView, build_page
 from reader.ui.screens.searching import SearchMixin
 from reader.ui.widgets.article_list import ArticleList, Query
 from reader.ui.widgets.category_tree import ALL_ARTICLES, CategoryTree
@@ -57,7 +57,7 @@ class MainScreen(SearchMixin, Screen[None]):
     class Started(Message):
         """The tree, counts and remembered state were read."""
 
-        def __init__(self, start: loading.Start) -> None:
+        def __init__(self, start: workers.Start) -> None:
             super().__init__()
             self.start = start
 
@@ -78,7 +78,7 @@ class MainScreen(SearchMixin, Screen[None]):
     class Recounted(Message):
         """Fresh counts for the tree after reads changed."""
 
-        def __init__(self, start: loading.Start) -> None:
+        def __init__(self, start: workers.Start) -> None:
             super().__init__()
             self.start = start
 
@@ -146,7 +146,7 @@ class MainScreen(SearchMixin, Screen[None]):
     @work(thread=True, exclusive=True, group="start")
     def _start(self) -> None:
         try:
-            self.post_message(self.Started(loading.load_start(self.library)))
+            self.post_message(self.Started(workers.load_start(self.library)))
         except LibraryError as error:
             self.post_message(self.Problem(str(error)))
 
@@ -170,9 +170,9 @@ class MainScreen(SearchMixin, Screen[None]):
             return
         self._remember(
             {
-                loading.STATE_SCOPE: query.scope,
-                loading.STATE_SORT: query.sort,
-                loading.STATE_UNREAD: query.unread_only,
+                workers.STATE_SCOPE: query.scope,
+                workers.STATE_SORT: query.sort,
+                workers.STATE_UNREAD: query.unread_only,
             }
         )
 
@@ -201,7 +201,7 @@ class MainScreen(SearchMixin, Screen[None]):
         self.articles.border_title = Content(name)
         what = "unread" if query.unread_only else "articles"
         self.articles.border_subtitle = Content(
-            f"{total:,} {what} · by {loading.SORT_NAMES[query.sort]}"
+            f"{total:,} {what} · by {workers.SORT_NAMES[query.sort]}"
         )
 
     @work(thread=True, group="state")
@@ -286,7 +286,7 @@ class MainScreen(SearchMixin, Screen[None]):
         self, article_id: int, count: bool, push: bool, focus: bool, terms: tuple[str, ...]
     ) -> None:
         try:
-            view = loading.load_view(self.library, article_id, count=count, terms=terms)
+            view = workers.load_view(self.library, article_id, count=count, terms=terms)
         except LibraryError as error:
             self.post_message(self.Problem(str(error)))
             return
@@ -295,7 +295,7 @@ class MainScreen(SearchMixin, Screen[None]):
     @work(thread=True, exclusive=True, group="article")
     def _load_random(self, scope: int) -> None:
         try:
-            view = loading.random_view(self.library, scope)
+            view = workers.random_view(self.library, scope)
         except LibraryError as error:
             self.post_message(self.Problem(str(error)))
             return
@@ -322,7 +322,7 @@ class MainScreen(SearchMixin, Screen[None]):
         if message.counted and (before is None or not before.read):
             # Only a newly read article changes the unread counts the tree shows.
             self._recount()
-        self._remember({loading.STATE_ARTICLE: article.id})
+        self._remember({workers.STATE_ARTICLE: article.id})
         self.refresh_bindings()
 
     def _save_progress(self) -> None:
@@ -346,7 +346,7 @@ class MainScreen(SearchMixin, Screen[None]):
     @work(thread=True, exclusive=True, group="recount")
     def _recount(self) -> None:
         try:
-            self.post_message(self.Recounted(loading.load_start(self.library)))
+            self.post_message(self.Recounted(workers.load_start(self.library)))
         except LibraryError as error:
             self.post_message(self.Problem(str(error)))
 
@@ -461,7 +461,7 @@ class MainScreen(SearchMixin, Screen[None]):
 
     def action_sort(self) -> None:
         """Cycle the list's order: date, views, title."""
-        sorts = loading.SORTS
+        sorts = workers.SORTS
         following = sorts[(sorts.index(self.query_now.sort) + 1) % len(sorts)]
         self.query_now = replace(self.query_now, sort=following)
 

@@ -1,7 +1,7 @@
 """The reading pane: one article, laid out line by line and drawn only where visible.
 
 A Line API widget rather than `Markdown` or `Static`: the page is wrapped once per width into
-`Content` lines (see `reader.ui.page`) and `render_line` turns only the visible ones into strips,
+`Content` lines (see `reader.ui.layout`) and `render_line` turns only the visible ones into strips,
 so a long article opens as fast as a short one and scrolling costs the same everywhere.
 """
 
@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.style import Style
 
 from reader.ui.commands import READING_BINDINGS
-from reader.ui.page import ArticleView, Line, Page, build_page, layout
+from reader.ui.layout import ArticlePage, ArticleView, Line, build_page, layout
 
 MEASURE = 100
 """Longest line, in cells: wider text is hard to read, so a wide pane centres it instead."""
@@ -80,7 +80,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.page: Page | None = None
+        self.page: ArticlePage | None = None
         self.lines: list[Line] = []
         self.block_starts: list[int] = []
         self._laid_width = 0
@@ -96,7 +96,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         return self.page.view if self.page else None
 
     def show(
-        self, view: ArticleView | None, progress: float = 0.0, *, page: Page | None = None
+        self, view: ArticleView | None, progress: float = 0.0, *, page: ArticlePage | None = None
     ) -> None:
         """Show `view` (or nothing) and scroll to `progress` (0..1) of its length.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_support import main_screen, make_app, settle
+from support.ui import main_screen, make_app, settle
 
 from reader.models import ROOT_SCOPE
 from reader.store import Library

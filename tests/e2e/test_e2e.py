@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from ui_support import make_library
+from support.ui import make_library
 
 pytestmark = [
     pytest.mark.e2e,

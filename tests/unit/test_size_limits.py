@@ -13,7 +13,7 @@ import pytest
 
 from reader.models import Article
 from reader.text.sanitize import sanitize
-from reader.ui.page import MAX_TABLE_ROWS, ArticleView, build_page, layout
+from reader.ui.layout import MAX_TABLE_ROWS, ArticleView, build_page, layout
 
 FREEZE_GUARD_S = 5.0
 MAX_LINES = 6000

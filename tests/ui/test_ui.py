@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.content import Content
-from textual.widgets import Static
-from ui_support import (
+from support.ui import (
     HOSTILE_CATEGORY,
     HOSTILE_TITLE,
     LINK,
@@ -16,6 +14,8 @@ from ui_support import (
     make_app,
     settle,
 )
+from textual.content import Content
+from textual.widgets import Static
 
 from reader.models import ROOT_SCOPE
 from reader.store import Library
@@ -581,7 +581,7 @@ async def test_tiny_terminal_shows_one_pane_at_a_time(lib_path: Path) -> None:
 
 
 async def test_jumping_to_the_end_of_a_long_list_reads_it_from_the_end(tmp_path: Path) -> None:
-    from conftest import make_drafts
+    from support.library import make_drafts
 
     path = tmp_path / "long.db"
     with Library(path) as library:

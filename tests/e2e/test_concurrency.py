@@ -18,8 +18,8 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from conftest import make_drafts
-from crash_support import (
+from sqlite_utils import Database
+from support.crash import (
     ARTICLES_PER_FILE,
     library_problems,
     python_process,
@@ -28,7 +28,7 @@ from crash_support import (
     wal_path,
     write_source,
 )
-from sqlite_utils import Database
+from support.library import make_drafts
 
 import reader.store.library as library_module
 from reader import paths
@@ -43,7 +43,7 @@ from reader.store.connection import (
 from reader.store.schema import migrations
 
 WORKER = (
-    "from crash_support import app_worker;"
+    "from support.crash import app_worker;"
     " app_worker(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4])"
 )
 
@@ -62,7 +62,7 @@ def test_two_apps_and_an_import_at_once(tmp_path: Path) -> None:
     rounds = 300
     workers = [python_process(WORKER, str(db), name, str(rounds), str(go)) for name in "ab"]
     importer = python_process(
-        "from pathlib import Path; from crash_support import wait_for_file;"
+        "from pathlib import Path; from support.crash import wait_for_file;"
         " wait_for_file(Path(sys.argv[1])); from reader.cli import main;"
         " main(['import', '--db', sys.argv[2], sys.argv[3]])",
         str(go),
@@ -99,7 +99,7 @@ def test_instances_starting_together_migrate_a_new_library_once(tmp_path: Path) 
         db.parent.mkdir()
         go = tmp_path / f"go{attempt}"
         opener = (
-            "from pathlib import Path; from crash_support import wait_for_file;"
+            "from pathlib import Path; from support.crash import wait_for_file;"
             " from reader.store import Library; wait_for_file(Path(sys.argv[2]));"
             " lib = Library(sys.argv[1]); lib.set_state('opened:' + sys.argv[3], True);"
             " print(lib.counts()[0]); lib.close()"
@@ -335,7 +335,7 @@ def test_two_imports_of_the_same_files_at_once(tmp_path: Path) -> None:
         write_source(folder / f"file{n:02}.jsonl", f"file{n:02}", 1)
     go = tmp_path / "go"
     importer = (
-        "from pathlib import Path; from crash_support import wait_for_file;"
+        "from pathlib import Path; from support.crash import wait_for_file;"
         " wait_for_file(Path(sys.argv[1])); from reader.cli import main;"
         " main(['import', '--db', sys.argv[2], sys.argv[3]])"
     )

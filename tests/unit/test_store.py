@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import make_drafts
+from support.library import make_drafts
 
 from reader.models import ROOT_SCOPE, Article, ArticleDraft
 from reader.store import Library, LibraryError, LibraryReadOnly

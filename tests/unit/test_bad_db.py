@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_drafts
-from conftest import run_cli as run
+from support.library import make_drafts
+from support.library import run_cli as run
 
 from reader.store import Library
 

@@ -16,8 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_drafts
-from crash_support import (
+from support.crash import (
     ARTICLES_PER_FILE,
     TESTS,
     library_problems,
@@ -27,6 +26,7 @@ from crash_support import (
     write_feed,
     write_source,
 )
+from support.library import make_drafts
 
 from reader.ingest.runner import import_sources
 from reader.store import Library, LibraryUnavailable
@@ -57,7 +57,7 @@ def test_disk_fills_up_during_an_import(tmp_path: Path, sources: Path) -> None:
     mount.mkdir()
     code = (
         f"import sys; sys.path.insert(0, {str(TESTS)!r});"
-        " from crash_support import disk_full_scenario;"
+        " from support.crash import disk_full_scenario;"
         " disk_full_scenario(sys.argv[1], sys.argv[2], '8m', 5_500_000)"
     )
     done = subprocess.run(

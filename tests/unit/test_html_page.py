@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reader.ingest.errors import ParseError
-from reader.ingest.page import read_page
+from reader.ingest.webpage import read_page
 
 PARAGRAPH = "这是文章的第{n}段，讲的是慢慢读书的好处，以及如何在嘈杂的城市里找到一段安静的时间。"
 

@@ -48,8 +48,8 @@ def test_store_and_ingest_modules_do_not_import_textual() -> None:
         *modules_of(reader.store),
         *modules_of(reader.ingest),
         "reader.cli",
-        "reader.cli_import",
-        "reader.output",
+        "reader.cli.importing",
+        "reader.cli.output",
         "reader.models",
         "reader.paths",
         "reader.text.sanitize",
@@ -95,3 +95,36 @@ def test_non_app_commands_do_not_import_textual(args: list[str], tmp_path: Path)
         "    assert not done.code, done.code\n"
     )
     assert loaded_after(code) == []
+
+
+def test_text_helpers_import_nothing_else_of_the_project() -> None:
+    import reader.text
+
+    names = modules_of(reader.text)
+    assert "reader.text.query" in names and "reader.text.urls" in names
+    probe = (
+        "\n".join(f"import {name}" for name in names) + "\nimport json, sys\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('reader.'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [name for name in loaded if not name.startswith("reader.text")] == []
+
+
+def test_migrations_hold_their_own_sql_and_import_no_live_code() -> None:
+    """What a released migration does must never change with the code it would import."""
+    import ast
+
+    import reader.store.schema as schema
+
+    tree = ast.parse(Path(schema.__file__).read_text(encoding="utf-8"))
+    imported = [
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert [name for name in imported if name and name.startswith("reader")] == []

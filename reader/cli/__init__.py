@@ -16,8 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from reader import paths
-from reader.models import ROOT_SCOPE, ArticleSummary
-from reader.output import (
+from reader.cli.output import (
     article_json,
     article_text,
     category_json,
@@ -26,6 +25,7 @@ from reader.output import (
     listing_lines,
     summary_json,
 )
+from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store import Library, LibraryBusy, LibraryError, LibraryReadOnly
 from reader.store.listing import SORTS, Sort
 
@@ -192,7 +192,7 @@ def import_command(
     SOURCE is a file or folder (.txt page text, .md, .jsonl, RSS/Atom/JSON Feed .xml/.rss/.atom/
     .json, .opml, saved .html pages) or an http(s) address of a feed, an OPML list or a page.
     """
-    from reader.cli_import import run_import
+    from reader.cli.importing import run_import
 
     with open_library(_db(ctx, db), create=True) as library:
         report = run_import(
@@ -404,7 +404,7 @@ def refresh_command(
     ctx: click.Context, db: str | None, category: str | None, as_json: bool
 ) -> None:
     """Re-fetch the feeds the library came from: add new entries, update changed ones."""
-    from reader.cli_import import run_refresh
+    from reader.cli.importing import run_refresh
 
     with open_library(_db(ctx, db), create=False) as library:
         if category:

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import make_drafts
-from conftest import run_cli as run
+from support.library import make_drafts
+from support.library import run_cli as run
 
 from reader.cli import main
 from reader.models import ArticleDraft

@@ -21,8 +21,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from reader.cli.output import dumps
 from reader.ingest.runner import ImportReport, SourceOutcome, expand, import_sources
-from reader.output import dumps
 from reader.store import Library, LibraryError
 from reader.text.sanitize import sanitize_line
 

@@ -113,7 +113,7 @@ def leftover_files(folder: Path) -> list[str]:
     return sorted(os.listdir(folder))
 
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).resolve().parents[1]
 
 
 def python_process(code: str, *args: str, **kwargs: object) -> subprocess.Popen[bytes]:

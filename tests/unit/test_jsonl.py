@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import run_cli as run
+from support.library import run_cli as run
 
 from reader.ingest import notes
 from reader.ingest.errors import ParseError

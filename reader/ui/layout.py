@@ -46,7 +46,7 @@ class Line:
 
 
 @dataclass(slots=True)
-class Page:
+class ArticlePage:
     """A view's blocks and facts about them that do not depend on the width."""
 
     view: ArticleView
@@ -61,7 +61,7 @@ def short_date(published: str) -> str:
     return published.replace("T", " ")[:16]
 
 
-def build_page(view: ArticleView) -> Page:
+def build_page(view: ArticleView) -> ArticlePage:
     """Build the blocks of a whole page for `view`."""
     article = view.article
     parts = split_parts(article.body)
@@ -106,7 +106,7 @@ def build_page(view: ArticleView) -> Page:
             (f"  {summary.published[:10]}", "meta"),
         )
         blocks.append(Block(entry, rest=Content("  "), target=f"article:{summary.id}"))
-    return Page(view, blocks, len(parts), headings)
+    return ArticlePage(view, blocks, len(parts), headings)
 
 
 def meta_line(article: Article) -> Content:

@@ -571,7 +571,7 @@ def test_import_keeps_going_after_a_file_without_title(tmp_path: Path, library: 
 
 def _seed_folder() -> Path:
     shared = os.environ.get("READER_SHARED")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[1].parent / "shared"
+    base = Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared"
     return base / "seed"
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.ui import make_app, settle
 from textual.pilot import Pilot
-from ui_support import make_app, settle
 
 SnapCompare = Callable[..., bool]
 

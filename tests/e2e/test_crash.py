@@ -19,8 +19,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import make_drafts
-from crash_support import (
+from support.crash import (
     ARTICLES_PER_FILE,
     library_problems,
     reader_process,
@@ -31,6 +30,7 @@ from crash_support import (
     write_feed,
     write_source,
 )
+from support.library import make_drafts
 
 from reader.store import Library
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_drafts
-from conftest import run_cli as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_search import brute_force, corpus, ids
+from support.library import make_drafts
+from support.library import run_cli as run
+from support.search import brute_force, corpus, ids
 
 from reader.models import ArticleDraft
 from reader.store import Library

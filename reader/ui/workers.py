@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reader.models import ROOT_SCOPE, ArticleSummary, Category
-from reader.ui.page import ArticleView
+from reader.ui.layout import ArticleView
 
 if TYPE_CHECKING:
     from reader.store import Library

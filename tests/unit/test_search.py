@@ -11,81 +11,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support.search import HAN, brute_force, corpus, ids
 
-from reader.models import ROOT_SCOPE, ArticleDraft, SearchHit
+from reader.models import ArticleDraft
 from reader.store import Library
 from reader.text.query import match_spans, parse_query, snippet
 
+
 # A small alphabet so that 1- to 4-character terms occur often, in several articles each.
-_HAN = "中国经济人工智能朝鲜文章的发展市场新闻研究技术"
-_KANA_HANGUL = "ひらがなカタカナ한국어"
-_WORDS = ["Hello", "world", "Python", "machine", "learning", "C++", "e-mail", "2024-01-01", "ß"]
-_PUNCT = ["，", "。", " ", "\n\n", "## ", "“", "”", "-", "*", '"', "(", "AND", "NOT"]
-
-
-def _text(rng: random.Random, length: int) -> str:
-    parts: list[str] = []
-    while sum(len(p) for p in parts) < length:
-        roll = rng.random()
-        if roll < 0.6:
-            parts.append("".join(rng.choices(_HAN, k=rng.randint(1, 6))))
-        elif roll < 0.7:
-            parts.append("".join(rng.choices(_KANA_HANGUL, k=rng.randint(1, 4))))
-        elif roll < 0.85:
-            parts.append(rng.choice(_WORDS))
-        else:
-            parts.append(rng.choice(_PUNCT))
-    return "".join(parts)
-
-
-def corpus(count: int = 240, seed: int = 7) -> list[ArticleDraft]:
-    """Deterministic drafts: mixed scripts, punctuation, few distinct days and tied times."""
-    rng = random.Random(seed)
-    base = datetime(2023, 5, 1, 9, 0, 0)
-    drafts = []
-    for number in range(count):
-        # Three days only, and many articles in the same second: ties must still sort exactly.
-        published = base + timedelta(days=rng.randint(0, 2), seconds=rng.choice([0, 0, 1, 59]))
-        drafts.append(
-            ArticleDraft(
-                title=f"{_text(rng, rng.randint(2, 10))} {number}",
-                body=_text(rng, rng.randint(0, 200)),
-                category=(rng.choice(["国际", "科技"]), rng.choice(["亚洲", "欧洲"])),
-                published=published,
-                url=f"https://example.org/{number}",
-            )
-        )
-    return drafts
-
-
-def brute_force(lib: Library, query: str, scope: int = ROOT_SCOPE) -> list[int]:
-    """Ids of every matching article, newest first, by scanning every title and body."""
-    parsed = parse_query(query)
-    found = []
-    for article_id in _all_ids(lib, scope):
-        article = lib.get(article_id)
-        assert article is not None
-        title, body = article.title.casefold(), article.body.casefold()
-        if all(t in title or t in body for t in parsed.include) and not any(
-            t in title or t in body for t in parsed.exclude
-        ):
-            found.append((article.published, article.id))
-    return [i for _, i in sorted(found, reverse=True)]
-
-
-def _all_ids(lib: Library, scope: int) -> Iterator[int]:
-    page = lib.page(scope, limit=500)
-    while True:
-        yield from (item.id for item in page.items)
-        if page.next is None:
-            return
-        page = lib.page(scope, limit=500, after=page.next)
-
-
-def ids(hits: list[SearchHit]) -> list[int]:
-    return [hit.summary.id for hit in hits]
-
-
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     lib = Library(tmp_path_factory.mktemp("search") / "library.db")
@@ -97,7 +30,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
 def _terms(lib: Library) -> list[str]:
     """Substrings of stored texts: 1-4 character CJK terms, Latin words, starts and ends."""
     rng = random.Random(3)
-    terms = [*_HAN[:8], "中国", "经济", "朝鲜", "人工智能", "技术研究", "한국", "カタ"]
+    terms = [*HAN[:8], "中国", "经济", "朝鲜", "人工智能", "技术研究", "한국", "カタ"]
     terms += ["hello", "HELLO", "ell", "python", "c++", "e-mail", "2024-01-01", "ss", "SS", "ß"]
     for article_id in rng.sample(range(1, 241), 30):
         article = lib.get(article_id)
