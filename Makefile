@@ -27,6 +27,7 @@ check: $(STAMP)
 	$(BIN)/ruff format --check reader tests bench
 	$(BIN)/ruff check reader tests bench
 	$(BIN)/mypy reader tests
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format reader tests bench

@@ -26,8 +26,7 @@ from reader.cli.output import (
     summary_json,
 )
 from reader.models import ROOT_SCOPE, ArticleSummary
-from reader.store import Library, LibraryBusy, LibraryError, LibraryReadOnly
-from reader.store.listing import SORTS, Sort
+from reader.store import SORTS, Library, LibraryBusy, LibraryError, LibraryReadOnly, Sort
 
 SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
 DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."

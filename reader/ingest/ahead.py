@@ -19,13 +19,12 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from reader.ingest.runner import Job, Ready
+from reader.ingest.jobs import Job, Ready
 
 MIN_BYTES = 8 * 1024 * 1024
 """Local sources must add up to at least this much for a helper process to pay off."""
@@ -44,7 +43,8 @@ class _Slot(Protocol):
 class ReadAhead:
     """One helper process that reads local sources ahead; see the module's description."""
 
-    def __init__(self) -> None:
+    def __init__(self, read: Callable[[Job], Ready | str]) -> None:
+        self._read = read
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("fork"),
@@ -53,8 +53,9 @@ class ReadAhead:
         self._first = True
 
     @classmethod
-    def for_jobs(cls, jobs: Iterable[Job]) -> ReadAhead | None:
-        """A read-ahead for these jobs if it is worth one, else None."""
+    def for_jobs(cls, jobs: Iterable[Job], read: Callable[[Job], Ready | str]) -> ReadAhead | None:
+        """A read-ahead for these jobs if it is worth one, else None; `read` reads one source
+        in the helper (`runner.read_ahead`: the source, or why it failed)."""
         if not sys.platform.startswith("linux"):
             return None
         local = [job for job in jobs if _readable_ahead(job)]
@@ -67,7 +68,7 @@ class ReadAhead:
             except OSError:
                 continue
             if total >= MIN_BYTES:
-                return cls()
+                return cls(read)
         return None
 
     def fill(self, waiting: Iterable[_Slot]) -> None:
@@ -85,10 +86,8 @@ class ReadAhead:
             if not _readable_ahead(slot.job):
                 continue
             if slot.ready is None:
-                from reader.ingest.runner import read_ahead
-
                 try:
-                    slot.ready = self._pool.submit(read_ahead, slot.job)
+                    slot.ready = self._pool.submit(self._read, slot.job)
                 except (BrokenProcessPool, RuntimeError):
                     self.close()  # the helper died: read in the calling thread from now on
                     return

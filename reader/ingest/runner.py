@@ -18,8 +18,10 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from reader.ingest import notes
+from reader.ingest.ahead import ReadAhead, take
 from reader.ingest.errors import ParseError
 from reader.ingest.fetch import Response
+from reader.ingest.jobs import Job, Ready, is_url
 from reader.ingest.load import FEED, KINDS_BY_SUFFIX, Loaded, load
 from reader.models import ArticleDraft
 from reader.store import Library, LibraryError
@@ -44,29 +46,6 @@ class Fetcher(Protocol):
     def __call__(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> Response: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """One source to import: where it is, its kind if known, and where its articles go.
-
-    `category` is the path prefix (the `--category` option and an OPML list's folders); `name` is
-    the feed's own category name when already known (from an OPML list or an earlier import);
-    `root` is the file or folder named on the command line that the source was found in.
-    """
-
-    location: str
-    kind: str | None
-    category: tuple[str, ...] = ()
-    name: str = ""
-    etag: str | None = None
-    last_modified: str | None = None
-    root: str | None = None
-
-    @property
-    def remote(self) -> bool:
-        """True for an http(s) source, fetched over the network."""
-        return is_url(self.location)
 
 
 @dataclass(slots=True)
@@ -101,11 +80,6 @@ class ImportReport:
     def failed(self) -> list[SourceOutcome]:
         """The sources that could not be imported."""
         return [o for o in self.outcomes if o.failed]
-
-
-def is_url(source: str) -> bool:
-    """True for an http(s) URL given as a source."""
-    return source.lower().startswith(("http://", "https://"))
 
 
 def kind_of(path: Path) -> str | None:
@@ -193,7 +167,6 @@ def run_jobs(
 ) -> ImportReport:
     """Run import jobs: fetch remote ones ahead in worker threads (and read large local ones
     ahead in a helper process, `reader.ingest.ahead`), save each in turn."""
-    from reader.ingest.ahead import ReadAhead
     from reader.ingest.fetch import fetch
 
     get: Fetcher = fetcher or fetch
@@ -202,7 +175,7 @@ def run_jobs(
     pending: deque[_Pending] = deque()
     started: set[str] = set()
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reader-fetch")
-    ahead = ReadAhead.for_jobs(queue)
+    ahead = ReadAhead.for_jobs(queue, read_ahead)
     written = IdSet()  # the articles this import's sources have saved so far
     try:
         while queue or pending:
@@ -249,22 +222,6 @@ class _Pending:
     ready: Future[Ready | str] | None = None
 
 
-@dataclass(slots=True)
-class Ready:
-    """A source read and parsed, ready to be saved in one transaction.
-
-    `drafts` are prepared (`reader.store.prepared`) when the source was read ahead; `data` is
-    the source's bytes where they may be recorded (feeds and pages); `warnings` are the parser's
-    when it ran elsewhere.
-    """
-
-    loaded: Loaded
-    drafts: Iterable[ArticleDraft | PreparedArticle]
-    data: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-
 _SOURCE_ERRORS = (
     ParseError,
     LibraryError,
@@ -293,7 +250,6 @@ def import_job(
     source's own are added once its transaction is committed. Returns the outcome (plus one per
     feed an OPML list refused) and the sources it adds.
     """
-    from reader.ingest.ahead import take
 
     outcome = SourceOutcome(job.location, job.kind or "")
     outcomes = [outcome]

@@ -1,15 +1,26 @@
 """The library store: one SQLite database, its schema, queries, random reading and search.
 
-Nothing in this package imports Textual.
+This module is the store's facade: the app and the command line import from here only (an
+import-linter contract checks it). Nothing in this package imports Textual.
 """
 
-from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly, LibraryUnavailable
+from reader.store.errors import (
+    LibraryBusy,
+    LibraryError,
+    LibraryReadOnly,
+    LibraryUnavailable,
+    SearchQueryError,
+)
 from reader.store.library import Library
+from reader.store.listing import SORTS, Sort
 
 __all__ = [
+    "SORTS",
     "Library",
     "LibraryBusy",
     "LibraryError",
     "LibraryReadOnly",
     "LibraryUnavailable",
+    "SearchQueryError",
+    "Sort",
 ]

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from reader.models import ROOT_SCOPE, ArticleSummary
-from reader.store.errors import LibraryError
+from reader.store import LibraryError
 from reader.text.sanitize import sanitize_line
 from reader.text.urls import web_link
 from reader.ui import workers

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, SearchCursor
-from reader.store.errors import LibraryError
+from reader.store import LibraryError
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import LIST_BINDINGS
 
