@@ -52,13 +52,14 @@ def open_library(db: str | None, *, create: bool, warn: bool = True) -> Library:
 
     With `warn`, known risks of the SQLite in use are printed once (see `warn_once`).
     """
+    user = _chosen_user()
     if db:
-        library = Library(Path(db), create=create)
+        library = Library(Path(db), create=create, user=user)
     else:
         path = paths.default_db()
         if not os.environ.get(paths.DB_ENV):
             path.parent.mkdir(parents=True, exist_ok=True)
-        library = Library(path, create=True)
+        library = Library(path, create=True, user=user)
     if warn:
         warn_once(library.warnings)
     return library
@@ -108,6 +109,37 @@ def with_paths(library: Library, items: Sequence[ArticleSummary]) -> list[tuple[
 
 
 db_option = click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
+USER_HELP = (
+    "Whose read marks, stars, reading positions and saved state to use "
+    "[default: $READER_USER, else the login name]."
+)
+
+
+def _remember_user(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(dict)
+        ctx.obj["user"] = value
+
+
+def _chosen_user() -> str | None:
+    """The `--user` given to this command or to `reader` itself, if any."""
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.obj and ctx.obj.get("user") is not None:
+            return str(ctx.obj["user"])
+        ctx = ctx.parent
+    return None
+
+
+user_option = click.option(
+    "--user",
+    metavar="NAME",
+    default=None,
+    expose_value=False,
+    is_eager=True,
+    callback=_remember_user,
+    help=USER_HELP,
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 category_option = click.option(
     "--category", metavar="PATH", default=None, help="Category path, e.g. 国际/亚洲."
@@ -116,6 +148,7 @@ category_option = click.option(
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
+@user_option
 @click.version_option(package_name="reader", prog_name="reader")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
@@ -137,7 +170,7 @@ def prepare_default_library(db: str | None) -> Library:
         db is None
         and not library.readonly
         and library.counts()[0] == 0
-        and library.get_state("demo") is None
+        and library.library_state("demo") is None
     ):
         from reader.ingest.demo import write_demo
 
@@ -168,6 +201,7 @@ def _db(ctx: click.Context, db: str | None) -> str | None:
 
 @cli.command("import")
 @db_option
+@user_option
 @category_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option(
@@ -206,6 +240,7 @@ def import_command(
 
 @cli.command("list")
 @db_option
+@user_option
 @category_option
 @click.option(
     "--sort",
@@ -251,6 +286,7 @@ def list_command(
 
 @cli.command("show")
 @db_option
+@user_option
 @json_option
 @click.option("--no-count", is_flag=True, help="Do not count this as a view.")
 @click.argument("article_id", type=int)
@@ -282,6 +318,7 @@ def show_command(
 
 @cli.command("random")
 @db_option
+@user_option
 @category_option
 @json_option
 @click.pass_context
@@ -300,6 +337,7 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
 
 @cli.command("search")
 @db_option
+@user_option
 @category_option
 @click.option("--limit", type=click.IntRange(min=1, max=10_000), default=20, show_default=True)
 @click.option(
@@ -346,6 +384,7 @@ def search_command(
 
 @cli.command("categories")
 @db_option
+@user_option
 @json_option
 @click.pass_context
 def categories_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
@@ -381,6 +420,7 @@ def paths_command(as_json: bool) -> None:
 
 @cli.command("demo")
 @db_option
+@user_option
 @click.pass_context
 def demo_command(ctx: click.Context, db: str | None) -> None:
     """Write the demo library (into a new or existing library)."""
@@ -396,6 +436,7 @@ def demo_command(ctx: click.Context, db: str | None) -> None:
 
 @cli.command("refresh")
 @db_option
+@user_option
 @category_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
@@ -414,6 +455,7 @@ def refresh_command(
 
 @cli.command("reindex")
 @db_option
+@user_option
 @click.pass_context
 def reindex_command(ctx: click.Context, db: str | None) -> None:
     """Rebuild the search index from the articles."""

@@ -54,7 +54,7 @@ def write_demo(library: Library) -> SaveResult:
     alone and edited ones are updated in place.
     """
     result = library.save(demo_drafts(), source=DEMO_SOURCE)
-    library.set_state("demo", {"version": DEMO_VERSION})
+    library.set_library_state("demo", {"version": DEMO_VERSION})
     return result
 
 

@@ -52,11 +52,14 @@ def _add(conn: sqlite3.Connection, parent: int | None, name: str, ancestors: lis
     return category_id
 
 
-def tree(conn: sqlite3.Connection) -> list[Category]:
-    """The whole tree in display order (depth first), each with its subtree's counts."""
+def tree(conn: sqlite3.Connection, reader: int) -> list[Category]:
+    """The whole tree in display order (depth first), each with its subtree's counts (unread:
+    not read by `reader`)."""
     rows = conn.execute(
-        "SELECT c.id, c.parent_id, c.name, c.position, s.total, s.unread"
+        "SELECT c.id, c.parent_id, c.name, c.position, s.total, s.total - ifnull(r.read, 0)"
         " FROM categories c JOIN scope_counts s ON s.scope_id = c.id"
+        " LEFT JOIN reader_counts r ON r.reader_id = ? AND r.scope_id = c.id",
+        (reader,),
     ).fetchall()
     children: dict[int | None, list[tuple[Any, ...]]] = {}
     for row in rows:
@@ -75,10 +78,14 @@ def tree(conn: sqlite3.Connection) -> list[Category]:
     return result
 
 
-def counts(conn: sqlite3.Connection, scope: int) -> tuple[int, int]:
-    """(articles, unread) in a scope: a category's subtree, or 0 for the whole library."""
+def counts(conn: sqlite3.Connection, scope: int, reader: int) -> tuple[int, int]:
+    """(articles, unread by `reader`) in a scope: a category's subtree, or 0 for the whole
+    library."""
     row = conn.execute(
-        "SELECT total, unread FROM scope_counts WHERE scope_id = ?", (scope,)
+        "SELECT s.total, s.total - ifnull(r.read, 0) FROM scope_counts s"
+        " LEFT JOIN reader_counts r ON r.reader_id = ? AND r.scope_id = s.scope_id"
+        " WHERE s.scope_id = ?",
+        (reader, scope),
     ).fetchone()
     return (row[0], row[1]) if row else (0, 0)
 

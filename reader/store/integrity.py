@@ -24,15 +24,12 @@ def problems(conn: sqlite3.Connection) -> list[str]:
     _compare(found, "bodies", _ids(conn, "SELECT id FROM bodies"), articles)
     scoped = _ids(conn, "SELECT article_id FROM article_scopes WHERE scope_id = ?", ROOT_SCOPE)
     _compare(found, "the whole library's scope", scoped, articles)
-    total, unread = conn.execute(
-        "SELECT total, unread FROM scope_counts WHERE scope_id = ?", (ROOT_SCOPE,)
-    ).fetchone()
-    really_unread = conn.execute("SELECT count(*) FROM articles WHERE read_at IS NULL").fetchone()
-    if (total, unread) != (len(articles), really_unread[0]):
-        found.append(
-            f"counts: {total} articles, {unread} unread recorded; "
-            f"{len(articles)} and {really_unread[0]} stored"
-        )
+    total = conn.execute(
+        "SELECT total FROM scope_counts WHERE scope_id = ?", (ROOT_SCOPE,)
+    ).fetchone()[0]
+    if total != len(articles):
+        found.append(f"counts: {total} articles recorded, {len(articles)} stored")
+    _read_counts(conn, found)
     seqs = conn.execute(
         "SELECT count(DISTINCT seq), min(seq), max(seq) FROM article_scopes WHERE scope_id = ?",
         (ROOT_SCOPE,),
@@ -41,6 +38,31 @@ def problems(conn: sqlite3.Connection) -> list[str]:
         found.append(f"random-pick numbers are not 0..{len(articles) - 1}: {tuple(seqs)}")
     _search(conn, found, articles)
     return found
+
+
+def _read_counts(conn: sqlite3.Connection, found: list[str]) -> None:
+    """Each reader's read count of each scope agrees with their marks."""
+    recorded = {
+        (r, scope): read
+        for r, scope, read in conn.execute("SELECT reader_id, scope_id, read FROM reader_counts")
+        if read
+    }
+    really = {
+        (r, scope): read
+        for r, scope, read in conn.execute(
+            "SELECT m.reader_id, s.scope_id, count(*) FROM marks m"
+            " JOIN article_scopes s ON s.article_id = m.article_id"
+            " WHERE m.read_at IS NOT NULL GROUP BY m.reader_id, s.scope_id"
+        )
+    }
+    if recorded != really:
+        wrong = sorted(set(recorded.items()) ^ set(really.items()))[:5]
+        found.append(f"read counts disagree with the read marks: {wrong}")
+    orphans = conn.execute(
+        "SELECT count(*) FROM marks WHERE article_id NOT IN (SELECT id FROM articles)"
+    ).fetchone()[0]
+    if orphans:
+        found.append(f"{orphans} read marks or stars belong to no article")
 
 
 def _search(conn: sqlite3.Connection, found: list[str], articles: set[int]) -> None:

@@ -27,7 +27,7 @@ from reader.models import (
     SearchPage,
 )
 from reader.store import categories as category_tree
-from reader.store import listing, saving, search, shuffle
+from reader.store import identity, listing, saving, search, shuffle
 from reader.store.connection import (
     Transactions,
     connect,
@@ -50,6 +50,13 @@ def _now() -> str:
     return datetime.now().replace(microsecond=0).isoformat()
 
 
+def _default_identity() -> str:
+    try:
+        return identity.clean_user(identity.default_user())
+    except identity.BadIdentity:
+        return "reader"
+
+
 class Library:
     """A library of articles in one SQLite file.
 
@@ -58,14 +65,24 @@ class Library:
     """
 
     def __init__(
-        self, path: str | Path, *, create: bool = True, busy_timeout: float | None = None
+        self,
+        path: str | Path,
+        *,
+        create: bool = True,
+        busy_timeout: float | None = None,
+        user: str | None = None,
     ) -> None:
-        """Open (or, with `create`, make) the library at `path`.
+        """Open (or, with `create`, make) the library at `path` for the reader `user`.
 
-        `busy_timeout` is how many seconds a write waits for another program's write lock
-        before failing with `LibraryBusy` (default: $READER_BUSY_TIMEOUT, else 15).
+        `user` is the reader identity whose read marks, stars, positions and UI state are read
+        and written (default: `$READER_USER`, else the login name); articles, categories and
+        view counts are everyone's. `busy_timeout` is how many seconds a write waits for
+        another program's write lock before failing with `LibraryBusy` (default:
+        $READER_BUSY_TIMEOUT, else 15).
         """
         self.path = Path(path).expanduser()
+        self.user = identity.clean_user(user if user is not None else identity.default_user())
+        self._reader = identity.NOBODY
         timeout = busy_timeout_seconds(busy_timeout)
         conn, readonly = connect(self.path, create=create, timeout=timeout)
         self._tx = Transactions(conn, str(self.path), readonly, timeout=timeout, path=self.path)
@@ -113,6 +130,12 @@ class Library:
                 )
         # Re-checked under the write lock: another process may have migrated meanwhile.
         with self._tx.write() as locked:
+            # m005 gives the state of a library from before identities to the default one.
+            locked.execute("CREATE TEMP TABLE IF NOT EXISTS upgrading_reader (name TEXT)")
+            locked.execute("DELETE FROM temp.upgrading_reader")
+            locked.execute(
+                "INSERT INTO temp.upgrading_reader (name) VALUES (?)", (_default_identity(),)
+            )
             migrations.apply(self.db)
             search.index_if_small(locked)
 
@@ -150,9 +173,10 @@ class Library:
             return category_tree.ensure(conn, names)
 
     def categories(self) -> list[Category]:
-        """The whole tree in display order (depth first), each with its subtree's counts."""
+        """The whole tree in display order (depth first), each with its subtree's counts (unread
+        by this reader)."""
         with self._tx.read() as conn:
-            return category_tree.tree(conn)
+            return category_tree.tree(conn, self._reader_id(conn))
 
     def category(self, category_id: int) -> Category | None:
         """One category by id, with its path and subtree counts."""
@@ -175,9 +199,10 @@ class Library:
             return category_tree.path(conn, category_id)
 
     def counts(self, scope: int = ROOT_SCOPE) -> tuple[int, int]:
-        """(articles, unread) in a scope: a category's subtree, or 0 for the whole library."""
+        """(articles, unread) in a scope: a category's subtree, or 0 for the whole library;
+        unread by this reader."""
         with self._tx.read() as conn:
-            return category_tree.counts(conn, scope)
+            return category_tree.counts(conn, scope, self._reader_id(conn))
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -374,6 +399,7 @@ class Library:
             how = listing.how_to_list(scope, sort, lambda: self.counts(scope)[0])
             found = listing.page(
                 conn,
+                self._reader_id(conn),
                 scope,
                 sort,
                 how,
@@ -390,16 +416,18 @@ class Library:
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for the given ids, in the order given (missing ids are skipped)."""
         with self._tx.read() as conn:
-            return listing.summaries(conn, article_ids)
+            return listing.summaries(conn, self._reader_id(conn), article_ids)
 
     def get(self, article_id: int) -> Article | None:
-        """One whole article, or None."""
+        """One whole article (with this reader's marks), or None."""
         with self._tx.read() as conn:
             row = conn.execute(
-                "SELECT a.id, a.title, a.category_id, a.published, a.views, a.read_at, a.starred,"
-                " a.progress, a.author, a.url, a.tags, a.source, a.related, b.body"
-                " FROM articles a LEFT JOIN bodies b ON b.id = a.id WHERE a.id = ?",
-                (article_id,),
+                "SELECT a.id, a.title, a.category_id, a.published, a.views, m.read_at,"
+                " m.starred_at,"
+                " ifnull(m.progress, 0), a.author, a.url, a.tags, a.source, a.related, b.body"
+                " FROM articles a LEFT JOIN bodies b ON b.id = a.id"
+                " LEFT JOIN marks m ON m.reader_id = ? AND m.article_id = a.id WHERE a.id = ?",
+                (self._reader_id(conn), article_id),
             ).fetchone()
         if row is None:
             return None
@@ -411,7 +439,7 @@ class Library:
             published=row[3],
             views=row[4],
             read=row[5] is not None,
-            starred=bool(row[6]),
+            starred=row[6] is not None,
             progress=row[7],
             author=row[8],
             url=row[9],
@@ -421,48 +449,90 @@ class Library:
             body=row[13] or "",
         )
 
-    # -- reading state ----------------------------------------------------------------------
+    # -- this reader's state ------------------------------------------------------------------
+
+    def _reader_id(self, conn: sqlite3.Connection) -> int:
+        """This reader's id, or `identity.NOBODY` while they have written nothing."""
+        if self._reader == identity.NOBODY:
+            self._reader = identity.find(conn, self.user)
+        return self._reader
+
+    def _writer_id(self, conn: sqlite3.Connection) -> int:
+        """This reader's id, their row made if needed (inside a write)."""
+        if self._reader == identity.NOBODY:
+            self._reader = identity.ensure(conn, self.user)
+        return self._reader
+
+    def _mark(self, conn: sqlite3.Connection, article_id: int, assignment: str, *args: Any) -> None:
+        """Set fields of this reader's marks on an existing article (`assignment` is SQL)."""
+        reader = self._writer_id(conn)
+        conn.execute(
+            "INSERT INTO marks (reader_id, article_id) SELECT ?, id FROM articles WHERE id = ?"
+            " ON CONFLICT (reader_id, article_id) DO NOTHING",
+            (reader, article_id),
+        )
+        conn.execute(
+            f"UPDATE marks SET {assignment} WHERE reader_id = ? AND article_id = ?",
+            (*args, reader, article_id),
+        )
 
     def count_view(self, article_id: int, *, mark_read: bool = True) -> None:
-        """Count one view of an article and, by default, mark it read."""
+        """Count one view of an article (everyone's counter) and, by default, mark it read by
+        this reader."""
         with self._tx.write() as conn:
             conn.execute("UPDATE articles SET views = views + 1 WHERE id = ?", (article_id,))
             if mark_read:
-                conn.execute(
-                    "UPDATE articles SET read_at = ? WHERE id = ? AND read_at IS NULL",
-                    (_now(), article_id),
-                )
+                self._mark(conn, article_id, "read_at = ifnull(read_at, ?)", _now())
 
     def set_read(self, article_id: int, read: bool = True) -> None:
-        """Mark an article read or unread."""
+        """Mark an article read or unread for this reader."""
         with self._tx.write() as conn:
-            conn.execute(
-                "UPDATE articles SET read_at = CASE WHEN ? THEN ifnull(read_at, ?) END"
-                " WHERE id = ?",
-                (read, _now(), article_id),
+            self._mark(
+                conn, article_id, "read_at = CASE WHEN ? THEN ifnull(read_at, ?) END", read, _now()
             )
 
     def set_starred(self, article_id: int, starred: bool = True) -> None:
-        """Star or unstar an article."""
+        """Star or unstar an article for this reader."""
         with self._tx.write() as conn:
-            conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
-
-    def set_progress(self, article_id: int, progress: float) -> None:
-        """Remember how far through an article the reader got (0.0 to 1.0)."""
-        with self._tx.write() as conn:
-            conn.execute(
-                "UPDATE articles SET progress = ? WHERE id = ?",
-                (min(1.0, max(0.0, progress)), article_id),
+            self._mark(
+                conn,
+                article_id,
+                "starred_at = CASE WHEN ? THEN ifnull(starred_at, ?) END",
+                starred,
+                _now(),
             )
 
+    def set_progress(self, article_id: int, progress: float) -> None:
+        """Remember how far through an article this reader got (0.0 to 1.0)."""
+        with self._tx.write() as conn:
+            self._mark(conn, article_id, "progress = ?", min(1.0, max(0.0, progress)))
+
     def get_state(self, key: str, default: Any = None) -> Any:
-        """A value from the key/value table for UI state (JSON-decoded)."""
+        """A value of this reader's UI state (JSON-decoded)."""
+        with self._tx.read() as conn:
+            row = conn.execute(
+                "SELECT value FROM reader_state WHERE reader_id = ? AND key = ?",
+                (self._reader_id(conn), key),
+            ).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_state(self, key: str, value: Any) -> None:
+        """Store a JSON-encodable value in this reader's UI state."""
+        with self._tx.write() as conn:
+            conn.execute(
+                "INSERT INTO reader_state (reader_id, key, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (reader_id, key) DO UPDATE SET value = excluded.value",
+                (self._writer_id(conn), key, json.dumps(value, ensure_ascii=False)),
+            )
+
+    def library_state(self, key: str, default: Any = None) -> Any:
+        """A value the whole library shares (JSON-decoded): not any reader's own."""
         with self._tx.read() as conn:
             row = conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
 
-    def set_state(self, key: str, value: Any) -> None:
-        """Store a JSON-encodable value in the key/value table."""
+    def set_library_state(self, key: str, value: Any) -> None:
+        """Store a JSON-encodable value the whole library shares."""
         with self._tx.write() as conn:
             conn.execute(
                 "INSERT INTO state (key, value) VALUES (?, ?)"

@@ -24,9 +24,11 @@ is listed by walking the whole library's index in that order (see `schema`)."""
 Listing = Literal["indexed", "sorted", "walked"]
 
 SUMMARY_COLUMNS = (
-    "a.id, a.title, a.category_id, a.published, a.views, a.read_at IS NOT NULL, a.starred,"
-    " a.author, a.url, a.tags"
+    "a.id, a.title, a.category_id, a.published, a.views, m.read_at IS NOT NULL,"
+    " m.starred_at IS NOT NULL, a.author, a.url, a.tags"
 )
+MARKS_JOIN = "LEFT JOIN marks m ON m.reader_id = ? AND m.article_id = a.id"
+"""Joined to `articles a` wherever `SUMMARY_COLUMNS` are read: the reader's own marks."""
 # Sort key, direction, and the keyset comparison for the next page.
 _ORDER: dict[str, tuple[str, str, str]] = {
     "published": ("published", "DESC", "<"),
@@ -48,6 +50,7 @@ def how_to_list(scope: int, sort: Sort, size: Callable[[], int]) -> Listing:
 
 def page(
     conn: sqlite3.Connection,
+    reader: int,
     scope: int,
     sort: Sort,
     how: Listing,
@@ -58,7 +61,8 @@ def page(
     unread_only: bool,
     back: bool,
 ) -> Page:
-    """One page of a scope in `sort` order (reversed with `back`), listed as `how` says."""
+    """One page of a scope in `sort` order (reversed with `back`), listed as `how` says, with
+    the read and starred marks of `reader` (unread means unread by them)."""
     column, direction, compare = _ORDER[sort]
     if back:
         direction = "ASC" if direction == "DESC" else "DESC"
@@ -78,27 +82,31 @@ def page(
         where.append(f"(o.{column}, o.article_id) {compare} (?, ?)")
         params += [after.key, after.id]
     if unread_only:
-        where.append("a.read_at IS NULL")
+        where.append("m.read_at IS NULL")
     sql = (
         f"SELECT {SUMMARY_COLUMNS}, o.{column} FROM {joins}"
-        " CROSS JOIN articles a ON a.id = o.article_id"
+        f" CROSS JOIN articles a ON a.id = o.article_id {MARKS_JOIN}"
         f" WHERE {' AND '.join(where)}"
         f" ORDER BY o.{column} {direction}, o.article_id {direction} LIMIT ? OFFSET ?"
     )
-    params += [limit, max(0, offset)]
+    params = [reader, *params, limit, max(0, offset)]
     rows = conn.execute(sql, params).fetchall()
     items = tuple(summary(r) for r in rows)
     cursor = Cursor(rows[-1][-1], rows[-1][0]) if len(rows) == limit else None
     return Page(items, cursor)
 
 
-def summaries(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[ArticleSummary]:
-    """Summaries for the given ids, in the order given (missing ids are skipped)."""
+def summaries(
+    conn: sqlite3.Connection, reader: int, article_ids: Sequence[int]
+) -> list[ArticleSummary]:
+    """Summaries for the given ids, in the order given (missing ids are skipped), with the
+    marks of `reader`."""
     if not article_ids:
         return []
     marks = ",".join("?" * len(article_ids))
     rows = conn.execute(
-        f"SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id IN ({marks})", list(article_ids)
+        f"SELECT {SUMMARY_COLUMNS} FROM articles a {MARKS_JOIN} WHERE a.id IN ({marks})",
+        [reader, *article_ids],
     ).fetchall()
     by_id = {r[0]: summary(r) for r in rows}
     return [by_id[i] for i in article_ids if i in by_id]

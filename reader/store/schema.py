@@ -216,3 +216,166 @@ def m004_search_index_merges(db: Database) -> None:
         INSERT INTO search_titles (search_titles, rank) VALUES ('automerge', 16);
         """
     )
+
+
+@migrations()
+def m005_personal_state(db: Database) -> None:
+    """Read marks, stars, reading positions and UI state belong to a reader identity.
+
+    `readers` names the identities; `marks` holds one row per reader and article they touched;
+    `reader_counts` keeps, per reader and scope, how many articles of the scope they have read
+    (unread = the scope's total minus that), in step through triggers like `scope_counts`. The
+    state an existing library held goes to the identity named in `temp.upgrading_reader` (the
+    default identity of whoever opens it first after the upgrade; see `reader.store.identity`).
+    """
+    db.executescript(
+        """
+        CREATE TABLE readers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+
+        CREATE TABLE marks (
+            reader_id INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            read_at TEXT,
+            starred_at TEXT,
+            progress REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (reader_id, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX marks_article ON marks (article_id);
+        CREATE INDEX marks_starred ON marks (reader_id, article_id) WHERE starred_at IS NOT NULL;
+
+        CREATE TABLE reader_counts (
+            reader_id INTEGER NOT NULL,
+            scope_id INTEGER NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (reader_id, scope_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE reader_state (
+            reader_id INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (reader_id, key)
+        ) WITHOUT ROWID;
+
+        INSERT INTO readers (id, name)
+            SELECT 1, (SELECT name FROM temp.upgrading_reader)
+            WHERE EXISTS (SELECT 1 FROM articles
+                          WHERE read_at IS NOT NULL OR starred OR progress > 0)
+               OR EXISTS (SELECT 1 FROM state WHERE key LIKE 'ui.%' OR key LIKE 'shuffle:%');
+        INSERT INTO marks (reader_id, article_id, read_at, starred_at, progress)
+            SELECT 1, id, read_at, CASE WHEN starred THEN updated_at END, progress FROM articles
+            WHERE (read_at IS NOT NULL OR starred OR progress > 0)
+              AND EXISTS (SELECT 1 FROM readers WHERE id = 1);
+        INSERT INTO reader_counts (reader_id, scope_id, read)
+            SELECT 1, s.scope_id, count(*) FROM article_scopes s
+            JOIN marks m ON m.reader_id = 1 AND m.article_id = s.article_id
+            WHERE m.read_at IS NOT NULL
+            GROUP BY s.scope_id;
+        INSERT INTO reader_state (reader_id, key, value)
+            SELECT 1, key, value FROM state
+            WHERE (key LIKE 'ui.%' OR key LIKE 'shuffle:%')
+              AND EXISTS (SELECT 1 FROM readers WHERE id = 1);
+        DELETE FROM state WHERE key LIKE 'ui.%' OR key LIKE 'shuffle:%';
+
+        DROP TRIGGER articles_insert;
+        DROP TRIGGER articles_delete;
+        DROP TRIGGER articles_move;
+        DROP TRIGGER articles_read;
+        ALTER TABLE articles DROP COLUMN read_at;
+        ALTER TABLE articles DROP COLUMN starred;
+        ALTER TABLE articles DROP COLUMN progress;
+        ALTER TABLE scope_counts DROP COLUMN unread;
+
+        CREATE TRIGGER articles_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO article_scopes (scope_id, article_id, published, views, title, seq)
+                SELECT a.ancestor_id, NEW.id, NEW.published, NEW.views, NEW.title, c.total
+                FROM category_ancestors a JOIN scope_counts c ON c.scope_id = a.ancestor_id
+                WHERE a.category_id = NEW.category_id;
+            UPDATE scope_counts SET total = total + 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = NEW.category_id);
+        END;
+
+        CREATE TRIGGER articles_delete AFTER DELETE ON articles BEGIN
+            UPDATE article_scopes
+                SET seq = (SELECT d.seq FROM article_scopes d
+                           WHERE d.scope_id = article_scopes.scope_id AND d.article_id = OLD.id)
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND seq = (SELECT c.total - 1 FROM scope_counts c
+                             WHERE c.scope_id = article_scopes.scope_id);
+            DELETE FROM article_scopes
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND article_id = OLD.id;
+            UPDATE scope_counts SET total = total - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id);
+            UPDATE reader_counts SET read = read - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND reader_id IN (SELECT reader_id FROM marks
+                                    WHERE article_id = OLD.id AND read_at IS NOT NULL);
+            DELETE FROM marks WHERE article_id = OLD.id;
+            DELETE FROM bodies WHERE id = OLD.id;
+        END;
+
+        CREATE TRIGGER articles_move AFTER UPDATE OF category_id ON articles
+        WHEN OLD.category_id != NEW.category_id BEGIN
+            UPDATE article_scopes
+                SET seq = (SELECT d.seq FROM article_scopes d
+                           WHERE d.scope_id = article_scopes.scope_id AND d.article_id = OLD.id)
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND seq = (SELECT c.total - 1 FROM scope_counts c
+                             WHERE c.scope_id = article_scopes.scope_id);
+            DELETE FROM article_scopes
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND article_id = OLD.id;
+            UPDATE scope_counts SET total = total - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id);
+            UPDATE reader_counts SET read = read - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND reader_id IN (SELECT reader_id FROM marks
+                                    WHERE article_id = OLD.id AND read_at IS NOT NULL);
+            INSERT INTO article_scopes (scope_id, article_id, published, views, title, seq)
+                SELECT a.ancestor_id, NEW.id, NEW.published, NEW.views, NEW.title, c.total
+                FROM category_ancestors a JOIN scope_counts c ON c.scope_id = a.ancestor_id
+                WHERE a.category_id = NEW.category_id;
+            UPDATE scope_counts SET total = total + 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = NEW.category_id);
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT m.reader_id, a.ancestor_id, 1
+                FROM marks m CROSS JOIN category_ancestors a
+                WHERE m.article_id = NEW.id AND m.read_at IS NOT NULL
+                  AND a.category_id = NEW.category_id
+                ON CONFLICT (reader_id, scope_id) DO UPDATE SET read = read + 1;
+        END;
+
+        CREATE TRIGGER marks_insert AFTER INSERT ON marks
+        WHEN NEW.read_at IS NOT NULL BEGIN
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT NEW.reader_id, a.ancestor_id, 1
+                FROM articles r CROSS JOIN category_ancestors a
+                WHERE r.id = NEW.article_id AND a.category_id = r.category_id
+                ON CONFLICT (reader_id, scope_id) DO UPDATE SET read = read + 1;
+        END;
+
+        CREATE TRIGGER marks_read AFTER UPDATE OF read_at ON marks
+        WHEN (OLD.read_at IS NULL) != (NEW.read_at IS NULL) BEGIN
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT NEW.reader_id, a.ancestor_id, (NEW.read_at IS NOT NULL)
+                FROM articles r CROSS JOIN category_ancestors a
+                WHERE r.id = NEW.article_id AND a.category_id = r.category_id
+                ON CONFLICT (reader_id, scope_id)
+                DO UPDATE SET read = read + (NEW.read_at IS NOT NULL) - (NEW.read_at IS NULL);
+        END;
+        """
+    )

@@ -159,7 +159,7 @@ def _tier_hits(
 
 def _small(conn: sqlite3.Connection, scope: int) -> bool:
     """A scope small enough to check its articles one by one (an unknown one has none)."""
-    return categories.counts(conn, scope)[0] <= SMALL_SCOPE
+    return categories.counts(conn, scope, 0)[0] <= SMALL_SCOPE
 
 
 def _scope_hits(

@@ -101,7 +101,7 @@ def test_instances_starting_together_migrate_a_new_library_once(tmp_path: Path) 
         opener = (
             "from pathlib import Path; from support.crash import wait_for_file;"
             " from reader.store import Library; wait_for_file(Path(sys.argv[2]));"
-            " lib = Library(sys.argv[1]); lib.set_state('opened:' + sys.argv[3], True);"
+            " lib = Library(sys.argv[1]); lib.set_library_state('opened:' + sys.argv[3], True);"
             " print(lib.counts()[0]); lib.close()"
         )
         processes = [python_process(opener, str(db), str(go), str(n)) for n in range(6)]

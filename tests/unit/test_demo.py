@@ -122,7 +122,7 @@ def test_files_come_from_package_data() -> None:
 def test_write_demo_saves_everything_once(library: Library, drafts: list[ArticleDraft]) -> None:
     first = write_demo(library)
     assert (first.added, first.updated, first.unchanged) == (len(drafts), 0, 0)
-    assert library.get_state("demo") == {"version": demo.DEMO_VERSION}
+    assert library.library_state("demo") == {"version": demo.DEMO_VERSION}
     assert library.counts(ROOT_SCOPE)[0] == len(drafts)
     assert max(c.depth for c in library.categories()) >= 2
 
