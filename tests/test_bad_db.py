@@ -306,8 +306,9 @@ def as_nobody(shared_tmp: Path) -> RunAsNobody:
     """A function that runs `python -m reader ARGS` as `nobody`, in `shared_tmp`.
 
     The checkout and its environment may sit in a folder only root can enter (a home folder), so
-    `nobody` gets readable copies of the environment's packages and of `reader`, and the base
-    interpreter, which a virtual environment's `python` links to.
+    `nobody` gets readable copies of the environment's packages and of `reader`, and runs the base
+    interpreter that the environment's `python` links to. Skips only when that interpreter itself
+    cannot be run by another user.
     """
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to run the command as another user")
@@ -328,7 +329,7 @@ def as_nobody(shared_tmp: Path) -> RunAsNobody:
             [*command, *args], capture_output=True, text=True, check=False, env=env, cwd=shared_tmp
         )
 
-    probe = run_python(["-c", "import os, reader; print(os.getuid())"])
+    probe = run_python(["-c", "import os; print(os.getuid())"])
     if probe.stdout.strip() != "65534":
         pytest.skip(f"{python} cannot be run by another user: {probe.stderr.strip()[:200]}")
     return lambda args: run_python(["-m", "reader", *args])
