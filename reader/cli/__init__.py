@@ -27,14 +27,15 @@ from reader.cli.output import (
 )
 from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store import SORTS, Library, LibraryBusy, LibraryError, LibraryReadOnly, Sort
+from reader.text.sanitize import sanitize_line
 
 SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
 DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one line to stderr and exit."""
-    click.echo(f"reader: {message}", err=True)
+    """Print one line to stderr and exit; the message is sanitised, as it may quote a source."""
+    click.echo(f"reader: {sanitize_line(message)}", err=True)
     sys.exit(code)
 
 
@@ -379,7 +380,7 @@ def search_command(
         return
     for hit, line in zip(hits, listing_lines(rows, width=_width()), strict=True):
         click.echo(line)
-        click.echo(f"         {hit.snippet}")
+        click.echo(f"         {sanitize_line(hit.snippet)}")
 
 
 @cli.command("categories")
