@@ -149,3 +149,16 @@ class SearchPage:
 
     hits: tuple[SearchHit, ...]
     next: SearchCursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change made to the library that can be taken back for the session (`Library.undo`).
+
+    `summary` says in one line what was done to what; `articles` is how many articles it
+    touched.
+    """
+
+    token: int
+    summary: str
+    articles: int = 0

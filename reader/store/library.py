@@ -28,6 +28,7 @@ from reader.models import (
 )
 from reader.store import categories as category_tree
 from reader.store import identity, listing, saving, search, shuffle
+from reader.store.changes import Changes
 from reader.store.connection import (
     Transactions,
     connect,
@@ -57,7 +58,7 @@ def _default_identity() -> str:
         return "reader"
 
 
-class Library:
+class Library(Changes):
     """A library of articles in one SQLite file.
 
     Thread-safe: one connection shared by the UI's worker threads under a lock. Reads return
@@ -83,6 +84,7 @@ class Library:
         self.path = Path(path).expanduser()
         self.user = identity.clean_user(user if user is not None else identity.default_user())
         self._reader = identity.NOBODY
+        self._undone: set[int] = set()
         timeout = busy_timeout_seconds(busy_timeout)
         conn, readonly = connect(self.path, create=create, timeout=timeout)
         self._tx = Transactions(conn, str(self.path), readonly, timeout=timeout, path=self.path)
@@ -239,9 +241,13 @@ class Library:
             for draft in drafts:
                 article = draft if isinstance(draft, PreparedArticle) else prepare(draft)
                 path = tuple(category) + article.category
-                if path not in cache:
-                    cache[path] = self.ensure_category(path)
-                outcome, article_id = saving.save_one(conn, article, cache[path], source, now, seen)
+
+                def category_id(path: tuple[str, ...] = path) -> int:
+                    if path not in cache:
+                        cache[path] = self.ensure_category(path)
+                    return cache[path]
+
+                outcome, article_id = saving.save_one(conn, article, category_id, source, now, seen)
                 ids.append(article_id)
                 mine.add(article_id)
                 if outcome == "added":
@@ -252,15 +258,6 @@ class Library:
                     unchanged += 1
                     repeated += outcome == "repeated"
         return SaveResult(added, updated, unchanged, tuple(ids), repeated)
-
-    def delete(self, article_ids: Iterable[int]) -> int:
-        """Delete articles (and their bodies and index entries); return how many were deleted."""
-        count = 0
-        with self._tx.write() as conn:
-            for article_id in article_ids:
-                search.unindex_article(conn, article_id)
-                count += conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
-        return count
 
     # -- search -----------------------------------------------------------------------------
 
@@ -315,6 +312,18 @@ class Library:
     ) -> list[SearchHit]:
         """The first `limit` results of `search_page` (after skipping `offset`), as a list."""
         return list(self.search_page(query, scope, order=order, limit=limit, offset=offset).hits)
+
+    def search_ids(self, query: str, scope: int = ROOT_SCOPE) -> Iterator[tuple[int, str]]:
+        """(id, published) of every article matching `query` in a scope, newest first, read a
+        page at a time (any number of results in bounded memory)."""
+        after: SearchCursor | None = None
+        while True:
+            found = self.search_page(query, scope, limit=1_000, after=after)
+            for hit in found.hits:
+                yield hit.summary.id, hit.summary.published
+            if found.next is None:
+                return
+            after = found.next
 
     def reindex(self) -> int:
         """Rebuild the search index from the stored articles; return how many were indexed."""

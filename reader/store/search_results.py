@@ -57,7 +57,7 @@ def _candidates(
     conn: sqlite3.Connection, table: str, match: str, scope: int, below: int | None, first: int
 ) -> Iterator[list[tuple[int, int]]]:
     """(docid, article id) of documents matching `match`, newest day first, in growing batches."""
-    where = [f"{table} MATCH ?"]
+    where = [f"{table} MATCH ?", "d.article_id > 0"]  # not a deleted article's tombstone
     params: list[object] = [match]
     if below is not None:
         where.append(f"{table}.rowid < ?")

@@ -49,12 +49,16 @@ def upsert(
     fetched_at: str,
     raw: bytes | None,
 ) -> int:
-    """Insert or update the row for `location`; return its id."""
+    """Insert or update the row for `location`; return its id.
+
+    A source already filed in a category stays there (importing it again under another
+    category moves neither it nor its articles; only an explicit move does)."""
     row = conn.execute(
         "INSERT INTO sources (location, kind, category_id, title, etag, last_modified, encoding,"
         " warning, fetched_at, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (location) DO UPDATE SET kind = excluded.kind,"
-        " category_id = excluded.category_id, title = excluded.title, etag = excluded.etag,"
+        " category_id = ifnull(sources.category_id, excluded.category_id),"
+        " title = excluded.title, etag = excluded.etag,"
         " last_modified = excluded.last_modified, encoding = excluded.encoding,"
         " warning = excluded.warning, fetched_at = excluded.fetched_at, raw = excluded.raw"
         " RETURNING id",
