@@ -198,6 +198,9 @@ def run_jobs(
                 ready=entry.ready,
                 written=written,
             )
+            if entry.job.remote and entry.job.kind in (FEED, "url"):
+                # For `reader feeds`: when each subscription was last tried, and how it went.
+                library.note_check(entry.job.location, outcomes[0].error or None)
             queue.extendleft(reversed(children))
             if on_more and (children or len(outcomes) > 1):
                 # An OPML list adds its feeds, and a line for each feed it refused.

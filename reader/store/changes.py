@@ -162,7 +162,8 @@ class Changes:
         source = self._name(source_id)
         with self._change() as journal:
             _exists(journal.conn, target_id)
-            count = reorganise.merge(journal.conn, journal, source_id, target_id)
+            count = _total(journal.conn, source_id)
+            reorganise.merge(journal.conn, journal, source_id, target_id)
         summary = f"Merged {source} into {self._name(target_id)} ({_plural(count, 'article')})"
         return Change(journal.token, summary, count)
 
@@ -190,6 +191,43 @@ class Changes:
                     f"Deleted {name}; its {_plural(count, 'article')} moved to "
                     f"{self._name(keep_articles_in)}"
                 )
+        return Change(journal.token, summary, count)
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    def unsubscribe(self, location_or_id: str, *, delete_articles: bool = False) -> Change:
+        """Stop following a feed (by its address or id); with `delete_articles`, delete the
+        articles that came from it too. Its category goes if that leaves it empty."""
+        from reader.store import sources
+
+        with self._change() as journal:
+            conn = journal.conn
+            record = sources.find(conn, location_or_id)
+            if record is None:
+                raise LibraryError(
+                    f"no feed {location_or_id!r} in this library (see `reader feeds`)"
+                )
+            step = journal.log("sources_removed")
+            conn.execute(
+                "INSERT INTO temp.undo_sources SELECT ?, ?, * FROM sources WHERE id = ?",
+                (journal.token, step, record.id),
+            )
+            conn.execute("DELETE FROM sources WHERE id = ?", (record.id,))
+            count = 0
+            if delete_articles:
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT id FROM articles WHERE source = ?", (record.location,)
+                    )
+                ]
+                count = reorganise.delete_articles(conn, journal, ids)
+            if record.category_id is not None:
+                reorganise.prune(conn, journal, [record.category_id])
+        name = record.title or record.location
+        summary = f"Unsubscribed from {name}"
+        if delete_articles:
+            summary += f" and deleted its {_plural(count, 'article')}"
         return Change(journal.token, summary, count)
 
     # -- undo --------------------------------------------------------------------------------

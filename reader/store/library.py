@@ -384,6 +384,20 @@ class Library(Changes):
         with self._tx.read() as conn:
             return sources.listing(conn, kinds=kinds, under=scope)
 
+    def note_check(self, location: str, error: str | None) -> None:
+        """Record that a recorded source was just fetched (or failed to be, with why)."""
+        from reader.store import sources
+
+        with self._tx.write() as conn:
+            sources.note_check(conn, location, error, _now())
+
+    def subscription(self, location_or_id: str) -> SourceRecord | None:
+        """A recorded source by its address or id."""
+        from reader.store import sources
+
+        with self._tx.read() as conn:
+            return sources.find(conn, location_or_id)
+
     # -- reading ----------------------------------------------------------------------------
 
     def page(

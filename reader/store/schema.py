@@ -461,3 +461,14 @@ def m006_scope_removal_by_index(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m007_subscription_status(db: Database) -> None:
+    """When each source was last checked and why that failed, for `reader feeds`."""
+    db.executescript(
+        """
+        ALTER TABLE sources ADD COLUMN checked_at TEXT;
+        ALTER TABLE sources ADD COLUMN last_error TEXT;
+        """
+    )
