@@ -92,9 +92,9 @@ def test_reorganise_categories_from_the_command_line(
     code, out, _ = run_cli(["category", "move", "--db", str(db), "国际/欧洲", "技术"], capsys)
     assert out == "Moved 欧洲 to 技术\n"
     assert tree(db)[("技术", "欧洲")] == (3, 3) and tree(db)[("国际",)] == (4, 4)
-    code, out, _ = run_cli(["category", "move", "--db", str(db), "技术/欧洲", "/"], capsys)
+    _, out, _ = run_cli(["category", "move", "--db", str(db), "技术/欧洲", "/"], capsys)
     assert out == "Moved 欧洲 to the top level\n" and tree(db)[("欧洲",)] == (3, 3)
-    code, out, _ = run_cli(["category", "merge", "--db", str(db), "欧洲", "国际"], capsys)
+    _, out, _ = run_cli(["category", "merge", "--db", str(db), "欧洲", "国际"], capsys)
     assert out == "Merged 欧洲 into 国际 (3 articles)\n"
     assert ("欧洲",) not in tree(db) and tree(db)[("国际",)] == (7, 7)
     _code, out, _ = run_cli(
