@@ -89,7 +89,7 @@ def test_reorganise_categories_from_the_command_line(
     assert run_cli(["category", "rename", "--db", str(db), "科技", "技术"], capsys)[1] == (
         "Renamed 科技 to 技术\n"
     )
-    code, out, _ = run_cli(["category", "move", "--db", str(db), "国际/欧洲", "技术"], capsys)
+    _, out, _ = run_cli(["category", "move", "--db", str(db), "国际/欧洲", "技术"], capsys)
     assert out == "Moved 欧洲 to 技术\n"
     assert tree(db)[("技术", "欧洲")] == (3, 3) and tree(db)[("国际",)] == (4, 4)
     _, out, _ = run_cli(["category", "move", "--db", str(db), "技术/欧洲", "/"], capsys)
