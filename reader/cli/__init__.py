@@ -12,7 +12,7 @@ import sys
 import click
 
 from reader import paths
-from reader.cli import manage
+from reader.cli import manage, views
 from reader.cli.common import (
     DB_HELP,
     _db,
@@ -239,6 +239,9 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
     help="Newest first, or best match (title matches first).",
 )
 @json_option
+@click.option(
+    "--save", "save_as", metavar="NAME", default=None, help="Save the search as a view instead."
+)
 @click.argument("query")
 @click.pass_context
 def search_command(
@@ -248,13 +251,21 @@ def search_command(
     limit: int,
     order: str,
     as_json: bool,
+    save_as: str | None,
     query: str,
 ) -> None:
     """Search titles and bodies: any substring, Chinese words of one character up.
 
-    Several words must all match; "quoted words" match as a phrase; -word excludes.
+    Several words must all match; "quoted words" match as a phrase; -word excludes; tag:NAME
+    keeps articles with that tag.
     """
     with open_library(_db(ctx, db), create=False) as library:
+        if save_as is not None:
+            library.save_search(save_as, query)
+            total, _, exact = library.search_counts(query)
+            found = f"{total:,}" if exact else f"{total:,}+"
+            click.echo(sanitize_line(f"Saved the search {save_as!r}: {query} ({found} found)"))
+            return
         scope = resolve_scope(library, category)
         hits = library.search(query, scope, order=order, limit=limit)  # type: ignore[arg-type]
         rows = with_paths(library, [hit.summary for hit in hits])
@@ -270,7 +281,8 @@ def search_command(
         return
     for hit, line in zip(hits, listing_lines(rows, width=_width()), strict=True):
         click.echo(line)
-        click.echo(f"         {sanitize_line(hit.snippet)}")
+        if hit.snippet:
+            click.echo(f"         {sanitize_line(hit.snippet)}")
 
 
 @cli.command("categories")
@@ -356,6 +368,7 @@ def reindex_command(ctx: click.Context, db: str | None) -> None:
 
 
 manage.register(cli)
+views.register(cli)
 
 
 def _width() -> int:

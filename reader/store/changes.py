@@ -193,6 +193,30 @@ class Changes:
                 )
         return Change(journal.token, summary, count)
 
+    # -- tags -------------------------------------------------------------------------------
+
+    def retag(
+        self, article_id: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+    ) -> Change:
+        """Add and remove tags of an article (for everyone)."""
+        import json
+
+        from reader.store import tags
+
+        with self._change() as journal:
+            conn = journal.conn
+            row = conn.execute("SELECT tags FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                raise LibraryError(f"no article with id {article_id}")
+            current = [t for t in json.loads(row[0]) if isinstance(t, str)]
+            wanted = tags.changed(current, add, remove)
+            journal.log("retagged", article_id, None, row[0])
+            value = json.dumps(wanted, ensure_ascii=False)
+            conn.execute("UPDATE articles SET tags = ? WHERE id = ?", (value, article_id))
+            tags.sync(conn, article_id, value)
+        shown = " ".join(f"#{t}" for t in wanted) or "no tags"
+        return Change(journal.token, f"Tagged article {article_id}: {shown}", 1)
+
     # -- subscriptions ----------------------------------------------------------------------
 
     def unsubscribe(self, location_or_id: str, *, delete_articles: bool = False) -> Change:

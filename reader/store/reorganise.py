@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from reader.models import ROOT_SCOPE
 from reader.store import categories as category_tree
-from reader.store import search
+from reader.store import search, tags
 from reader.store.errors import LibraryError
 from reader.store.undo import Journal
 
@@ -347,6 +347,12 @@ def _snapshot_articles(conn: sqlite3.Connection, journal: Journal, step: int) ->
         key,
     )
     conn.execute(
+        "INSERT INTO temp.undo_article_tags (token, step, article_id, tag)"
+        " SELECT ?, ?, a.article_id, t.name FROM article_tags a JOIN tags t ON t.id = a.tag_id"
+        " JOIN temp.moving_ids m ON m.id = a.article_id",
+        key,
+    )
+    conn.execute(
         "INSERT INTO temp.undo_docs (token, step, article_id, docid)"
         " SELECT ?, ?, d.article_id, d.docid FROM search_docs d"
         " JOIN temp.moving_ids t ON t.id = d.article_id",
@@ -406,7 +412,9 @@ def delete_category(conn: sqlite3.Connection, journal: Journal, category_id: int
         member_parent, name, position = _category_row(conn, member)
         journal.log("category_deleted", member, member_parent, f"{position}\t{name}")
         _drop_empty_category(conn, member)
-    # The categories are gone, so the delete trigger leaves these rows alone (see schema m006).
+    # The categories are gone, so the delete trigger leaves these rows alone (see schema m006);
+    # the articles leave their tags' scopes (by trigger) while their read marks still count.
+    conn.execute("DELETE FROM article_tags WHERE article_id IN (SELECT id FROM temp.moving_ids)")
     conn.execute("DELETE FROM marks WHERE article_id IN (SELECT id FROM temp.moving_ids)")
     conn.execute("DELETE FROM bodies WHERE id IN (SELECT id FROM temp.moving_ids)")
     conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM temp.moving_ids)")
@@ -485,6 +493,9 @@ def undo(conn: sqlite3.Connection, token: int) -> None:
             _undo_delete(conn, token, step)
         elif op == "marks":
             _undo_marks(conn, token, step)
+        elif op == "retagged":
+            conn.execute("UPDATE articles SET tags = ? WHERE id = ?", (c, a))
+            tags.sync(conn, a, str(c))
         elif op in ("sources_removed", "sources_refiled"):
             _undo_sources(conn, token, step)
 
@@ -514,6 +525,18 @@ def _undo_delete(conn: sqlite3.Connection, token: int, step: int) -> None:
     conn.execute(
         f"INSERT INTO marks ({mark_columns}) SELECT {mark_columns} FROM temp.undo_article_marks"
         " WHERE token = ? AND step = ?",
+        (token, step),
+    )
+    # Tags after marks: a tag's read counts are taken from the marks as its rows are made.
+    conn.execute(
+        "INSERT OR IGNORE INTO tags (name) SELECT DISTINCT tag FROM temp.undo_article_tags"
+        " WHERE token = ? AND step = ?",
+        (token, step),
+    )
+    conn.execute(
+        "INSERT INTO article_tags (article_id, tag_id) SELECT u.article_id, t.id"
+        " FROM temp.undo_article_tags u JOIN tags t ON t.name = u.tag"
+        " WHERE u.token = ? AND u.step = ?",
         (token, step),
     )
     # The entries of the deleted articles are still in the index, under their docids.

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 
 from reader.models import ROOT_SCOPE
-from reader.store import search
+from reader.store import search, tags
 from reader.store.prepared import PreparedArticle
 
 
@@ -83,6 +83,8 @@ def save_one(
         ).lastrowid
         assert article_id is not None
         conn.execute("INSERT INTO bodies (id, body) VALUES (?, ?)", (article_id, body))
+        if article.tags != "[]":
+            tags.sync(conn, article_id, article.tags)
         search.unindex_article(conn, article_id)  # a reused id may still be indexed
         search.index_new(conn, article_id, published, *article.index_terms())
         return "added", article_id
@@ -126,6 +128,8 @@ def save_one(
     )
     if stored["content_hash"] != values["content_hash"]:
         conn.execute("UPDATE bodies SET body = ? WHERE id = ?", (body, article_id))
+    if stored["tags"] != values["tags"]:
+        tags.sync(conn, article_id, str(values["tags"]))
     if reindex:
         search.index_stored(conn, article_id)
     return "updated", article_id

@@ -29,6 +29,9 @@ _TABLES = (
     " token INTEGER NOT NULL, step INTEGER NOT NULL, id INTEGER NOT NULL, body TEXT)",
     "CREATE TEMP TABLE IF NOT EXISTS undo_article_marks AS"
     " SELECT 0 AS token, 0 AS step, * FROM main.marks WHERE 0",
+    "CREATE TEMP TABLE IF NOT EXISTS undo_article_tags ("
+    " token INTEGER NOT NULL, step INTEGER NOT NULL, article_id INTEGER NOT NULL,"
+    " tag TEXT NOT NULL)",
     # The search index's docid of each deleted article: its entries stay (see `search.retire`),
     # so putting the article back only points the docid at it again.
     "CREATE TEMP TABLE IF NOT EXISTS undo_docs ("
@@ -48,6 +51,7 @@ _SNAPSHOTS = (
     "undo_articles",
     "undo_bodies",
     "undo_article_marks",
+    "undo_article_tags",
     "undo_docs",
     "undo_moves",
     "undo_sources",
