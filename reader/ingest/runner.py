@@ -201,7 +201,7 @@ def import_job(
             source = take(ready) if ready is not None else None
             if isinstance(source, str):
                 raise ParseError(source)
-            if source is None:
+            if source is None or source.declined:  # read here, as it is saved
                 source = _read(job, fetched)
             if source is None:  # not modified since the last fetch
                 outcome.kind = job.kind or ""
@@ -232,8 +232,15 @@ def import_job(
     return outcomes, children
 
 
+AHEAD_CHARS = 128_000_000
+"""Characters of text and search terms a source read ahead may come back with (some 10,000
+articles of a few KB). A larger source is declined and read by the writer as it is saved: whole,
+it would be held twice, by the helper and by the writer (a 256 MB file took 3.5 GB so)."""
+
+
 def read_ahead(job: Job) -> Ready | str:
-    """Read, parse and prepare a local source (in a helper process); the reason if it fails.
+    """Read, parse and prepare a local source (in a helper process); the reason if it fails,
+    or a `Ready` marked `declined` when the source is too large to be held whole.
 
     The drafts come back prepared, their search terms built, so that the writer only writes.
     """
@@ -241,10 +248,17 @@ def read_ahead(job: Job) -> Ready | str:
         try:
             source = _read(job, None)
             assert source is not None  # only a fetch can be "not modified"
-            source.drafts = [
-                d if isinstance(d, PreparedArticle) else prepare(d, terms=True)
-                for d in source.drafts
-            ]
+            prepared: list[ArticleDraft | PreparedArticle] = []
+            held = 0
+            for draft in source.drafts:
+                article = (
+                    draft if isinstance(draft, PreparedArticle) else prepare(draft, terms=True)
+                )
+                held += len(article.body) + len(article.terms or "")
+                if held > AHEAD_CHARS:
+                    return Ready(Loaded(source.loaded.kind), (), b"", declined=True)
+                prepared.append(article)
+            source.drafts = prepared
         except Exception as error:  # the source's failure, told to the writer (as above)
             return _reason(error)
     source.warnings = warnings

@@ -187,3 +187,34 @@ def test_one_bad_value_spoils_no_import(tmp_path: Path) -> None:
     )
     titles = sorted(a["title"] for a in json.loads(listed.stdout))
     assert titles == sorted(["很晚", "很早", "半个\ufffd字", "零年", "好文章"])
+
+
+def test_a_source_too_large_to_hold_is_left_to_the_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source read ahead comes back whole, so one larger than the helper may hold is declined
+    (its articles would be held twice) and read by the writer as it saves it: same outcome."""
+    from reader.ingest import ahead, runner
+    from reader.ingest.jobs import Job
+    from reader.ingest.runner import import_sources
+    from reader.store import Library
+
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for name, count in (("a", 3), ("b", 300), ("c", 3)):
+        lines = [json.dumps({"title": f"{name}{n}", "body": "正文" * 20}) for n in range(count)]
+        (folder / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(runner, "AHEAD_CHARS", 20_000)
+    declined = runner.read_ahead(Job(str(folder / "b.jsonl"), "jsonl"))
+    kept = runner.read_ahead(Job(str(folder / "c.jsonl"), "jsonl"))
+    assert not isinstance(declined, str) and declined.declined and not declined.drafts
+    assert not isinstance(kept, str) and not kept.declined and len(list(kept.drafts)) == 3
+
+    outcomes = []
+    for read_ahead_bytes in (0, 1 << 62):  # through the helper, then without one
+        monkeypatch.setattr(ahead, "MIN_BYTES", read_ahead_bytes)
+        with Library(tmp_path / f"{read_ahead_bytes}.db") as library:
+            report = import_sources(library, [str(folder)])
+            outcomes.append([(o.added, o.error, o.warnings) for o in report.outcomes])
+            assert library.counts()[0] == 306
+    assert outcomes[0] == outcomes[1] == [(3, "", []), (300, "", []), (3, "", [])]
