@@ -10,6 +10,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -26,7 +27,7 @@ from reader.cli.output import (
     summary_json,
 )
 from reader.models import ROOT_SCOPE, ArticleSummary
-from reader.store import SORTS, Library, LibraryBusy, LibraryError, LibraryReadOnly, Sort
+from reader.store import SORTS, Library, LibraryError, Sort
 
 SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
 DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
@@ -47,10 +48,14 @@ def split_category(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split("/") if part.strip())
 
 
-def open_library(db: str | None, *, create: bool, warn: bool = True) -> Library:
+def open_library(
+    db: str | None, *, create: bool, warn: bool = True, write: bool = False
+) -> Library:
     """Open the library named by `--db`, or the default one (whose folder is made on demand).
 
-    With `warn`, known risks of the SQLite in use are printed once (see `warn_once`).
+    With `warn`, known risks of the SQLite in use are printed once (see `warn_once`). With
+    `write` (commands that change the library), a library that can only be read is refused in
+    one line; otherwise why it can only be read (`Library.notice`) is printed, if it says.
     """
     if db:
         library = Library(Path(db), create=create)
@@ -59,6 +64,14 @@ def open_library(db: str | None, *, create: bool, warn: bool = True) -> Library:
         if not os.environ.get(paths.DB_ENV):
             path.parent.mkdir(parents=True, exist_ok=True)
         library = Library(path, create=True)
+    if write:
+        try:
+            library.check_writable()
+        except LibraryError:
+            library.close()
+            raise
+    elif library.notice is not None:
+        click.echo(f"reader: {library.notice}", err=True)
     if warn:
         warn_once(library.warnings)
     return library
@@ -193,7 +206,7 @@ def import_command(
     """
     from reader.cli.importing import run_import
 
-    with open_library(_db(ctx, db), create=True) as library:
+    with open_library(_db(ctx, db), create=True, write=True) as library:
         report = run_import(
             library,
             list(sources),
@@ -258,26 +271,24 @@ def list_command(
 def show_command(
     ctx: click.Context, db: str | None, as_json: bool, no_count: bool, article_id: int
 ) -> None:
-    """Show one article (and count a view, unless --no-count)."""
+    """Show one article (and count a view, unless --no-count).
+
+    The article is printed first: the view is counted after, without waiting for another
+    program's write lock for more than a moment (a view that cannot be counted then is dropped).
+    """
     with open_library(_db(ctx, db), create=False) as library:
-        if library.get(article_id) is None:
-            fail(f"no article {article_id} in {library.path}")
-        if not no_count:
-            try:
-                library.count_view(article_id)
-            except LibraryReadOnly:  # a read-only library can still be read
-                click.echo(
-                    f"reader: {library.path} is read-only; this view was not counted", err=True
-                )
-            except LibraryBusy:  # so can one whose write lock another program holds
-                click.echo(
-                    f"reader: {library.path} is busy (another program holds its write lock); "
-                    "this view was not counted",
-                    err=True,
-                )
         article = library.get(article_id)
-    assert article is not None
-    click.echo(dumps(article_json(article)) if as_json else article_text(article))
+        if article is None:
+            fail(f"no article {article_id} in {library.path}")
+        count = not no_count and not library.readonly
+        if count:  # shown as it is once this view is counted
+            article = replace(article, views=article.views + 1, read=True)
+        click.echo(dumps(article_json(article)) if as_json else article_text(article))
+        sys.stdout.flush()
+        if count:
+            library.count_view(article_id, wait=False)
+        elif not no_count and library.notice is None:  # a read-only library can still be read
+            click.echo(f"reader: {library.path} is read-only; this view was not counted", err=True)
 
 
 @cli.command("random")
@@ -289,12 +300,9 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
     """Show a random article; no repeats until every article in scope was shown."""
     with open_library(_db(ctx, db), create=False) as library:
         scope = resolve_scope(library, category)
-        with library.transaction():  # the shuffle moves on only if the article can be read
-            picked = library.random_article(scope)
-            article = library.get(picked.id) if picked is not None else None
-        if picked is None:
+        article = library.random_whole_article(scope)
+        if article is None:
             fail("the library has no articles" if scope == ROOT_SCOPE else "no articles there")
-    assert article is not None
     click.echo(dumps(article_json(article)) if as_json else article_text(article))
 
 
@@ -386,7 +394,7 @@ def demo_command(ctx: click.Context, db: str | None) -> None:
     """Write the demo library (into a new or existing library)."""
     from reader.ingest.demo import write_demo
 
-    with open_library(_db(ctx, db), create=True) as library:
+    with open_library(_db(ctx, db), create=True, write=True) as library:
         result = write_demo(library)
         click.echo(
             f"demo library in {library.path}: {result.added} added, {result.updated} updated, "
@@ -405,7 +413,7 @@ def refresh_command(
     """Re-fetch the feeds the library came from: add new entries, update changed ones."""
     from reader.cli.importing import run_refresh
 
-    with open_library(_db(ctx, db), create=False) as library:
+    with open_library(_db(ctx, db), create=False, write=True) as library:
         if category:
             resolve_scope(library, category)
         report = run_refresh(library, split_category(category), as_json=as_json)
@@ -417,7 +425,7 @@ def refresh_command(
 @click.pass_context
 def reindex_command(ctx: click.Context, db: str | None) -> None:
     """Rebuild the search index from the articles."""
-    with open_library(_db(ctx, db), create=False) as library:
+    with open_library(_db(ctx, db), create=False, write=True) as library:
         count = library.reindex()
     click.echo(f"search index rebuilt: {count} articles")
 

@@ -1,13 +1,14 @@
-"""The `Library`: the one object that owns a library's database connection."""
+"""The `Library`: the one object that owns a library's database connections."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import random as _random
 import sqlite3
 from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,34 +28,29 @@ from reader.models import (
     SearchPage,
 )
 from reader.store import categories as category_tree
-from reader.store import listing, saving, search, shuffle
-from reader.store.connection import (
-    Transactions,
-    connect,
-    has_wal_reset_bug,
-    sqlite_warnings,
-)
+from reader.store import listing, saving, search
 from reader.store.connection import busy_timeout as busy_timeout_seconds
-from reader.store.errors import LibraryError, LibraryReadOnly
+from reader.store.connection import connect, has_wal_reset_bug, sqlite_warnings
+from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly
+from reader.store.identity import Identity, classify, newer_message, newer_refusal
 from reader.store.idset import IdSet
 from reader.store.listing import Sort
 from reader.store.prepared import PreparedArticle, prepare
-from reader.store.schema import migrations
+from reader.store.reading import ReadingState, is_id, now
+from reader.store.schema import MARK, migrations
 from reader.store.sources import SourceRecord
+from reader.store.transactions import NO_WAIT_S, Transactions
 from reader.text.sanitize import sanitize_line
 
 UNCATEGORISED = "Uncategorised"
 
 
-def _now() -> str:
-    return datetime.now().replace(microsecond=0).isoformat()
-
-
-class Library:
+class Library(ReadingState):
     """A library of articles in one SQLite file.
 
-    Thread-safe: one connection shared by the UI's worker threads under a lock. Reads return
-    frozen dataclasses in pages; every write is one `BEGIN IMMEDIATE` transaction.
+    Thread-safe: shared by the UI's worker threads. Reads return frozen dataclasses in pages and
+    never wait for a writer; every write is one `BEGIN IMMEDIATE` transaction, and the writes
+    nobody asked for (`wait=False`) never wait either (see `reader.store.transactions`).
     """
 
     def __init__(
@@ -64,46 +60,71 @@ class Library:
 
         `busy_timeout` is how many seconds a write waits for another program's write lock
         before failing with `LibraryBusy` (default: $READER_BUSY_TIMEOUT, else 15).
+
+        Another program's SQLite file is refused with `LibraryError` and left as it was; a
+        library made by a newer reader opens read-only, saying so in `notice`.
         """
         self.path = Path(path).expanduser()
         timeout = busy_timeout_seconds(busy_timeout)
-        conn, readonly = connect(self.path, create=create, timeout=timeout)
-        self._tx = Transactions(conn, str(self.path), readonly, timeout=timeout, path=self.path)
+        opened = connect(self.path, create=create, timeout=timeout)
+        conn = opened.conn
+        self._tx = Transactions(
+            conn, opened.reader, str(self.path), opened.readonly, timeout=timeout, path=self.path
+        )
         self.db = Database(conn)
-        self.readonly = readonly
-        self.warnings: tuple[str, ...] = () if readonly else tuple(sqlite_warnings())
+        self.readonly = opened.readonly
+        self.notice: str | None = None
+        """Why the library was opened read-only although its file is writable (it was made by
+        a newer reader), one line to show the user; None otherwise."""
+        self.warnings: tuple[str, ...] = () if self.readonly else tuple(sqlite_warnings())
         """Known risks of the SQLite in use, one line each, for the user to see once."""
         self._rng = _random.Random()
+        self._views = itertools.count()
+        self._readonly_walks: dict[str, Any] = {}
         try:
-            self._prepare(conn)
+            self._prepare(conn, opened.identity)
         except sqlite3.DatabaseError as error:
-            conn.close()
+            self._tx.close()
             raise self._tx.translate(error) from None
         except LibraryError:
-            conn.close()
+            self._tx.close()
             raise
 
-    def _prepare(self, conn: sqlite3.Connection) -> None:
+    def _prepare(self, conn: sqlite3.Connection, found: Identity) -> None:
         conn.execute("PRAGMA foreign_keys = OFF")
-        if not self.readonly and has_wal_reset_bug():
-            self._tx.take_over_checkpoints()
+        self._tx.reader.execute("PRAGMA query_only = ON")
+        # Asked again of the connection that will write: the header alone told `connect`.
+        identity = classify(conn, str(self.path))
+        if found.kind == "newer" or identity.kind == "newer":
+            self._newer(identity if identity.kind == "newer" else found)
         if self.readonly:
             conn.execute("PRAGMA query_only = ON")
-            if migrations.pending(self.db):
+            upgrades = [m for m in migrations.pending(self.db) if m.name != MARK]
+            if upgrades and self.notice is None:
                 raise LibraryReadOnly(
                     f"{self.path} is read-only and needs an upgrade; make it writable once"
                 )
             return
-        if migrations.pending(self.db):
+        if has_wal_reset_bug():
+            self._tx.take_over_checkpoints()
+        pending = [m.name for m in migrations.pending(self.db)]
+        if pending and pending != [MARK]:
             self._migrate(conn)
+        elif pending or not identity.marked:
+            # Only the marks are missing: the library is known by its tables meanwhile, so
+            # opening it never waits for another program's lock to add them.
+            with contextlib.suppress(LibraryBusy):
+                self._migrate(conn, wait=NO_WAIT_S)
         conn.execute("PRAGMA synchronous = NORMAL")
 
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        tables = set(self.db.table_names())
-        if tables and "_sqlite_migrations" not in tables and "articles" not in tables:
-            raise LibraryError(
-                f"{self.path} is an SQLite database but not a reader library; nothing was changed"
-            )
+    def _newer(self, identity: Identity) -> None:
+        """Read, never write, a library made by a newer reader."""
+        self.readonly = self._tx.readonly = True
+        self._tx.readonly_message = newer_refusal(str(self.path))
+        self.notice = newer_message(str(self.path), identity.version)
+        self.warnings = ()
+
+    def _migrate(self, conn: sqlite3.Connection, wait: float | None = None) -> None:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
@@ -112,16 +133,23 @@ class Library:
                     "move the library to a local disk"
                 )
         # Re-checked under the write lock: another process may have migrated meanwhile.
-        with self._tx.write() as locked:
+        with self._tx.write(wait=wait) as locked:
+            if classify(locked, str(self.path)).kind == "newer":
+                raise LibraryReadOnly(newer_refusal(str(self.path)))
             migrations.apply(self.db)
             search.index_if_small(locked)
 
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite on the last close)."""
-        with self._tx.lock:
-            self.db.conn.close()
+        """Close the library: writes queued while it was busy are tried once more, then dropped
+        (the WAL is checkpointed by SQLite on the last close)."""
+        self._tx.close()
+
+    def check_writable(self) -> None:
+        """Raise `LibraryReadOnly`, saying why in one line, if the library can only be read."""
+        if self.readonly:
+            raise LibraryReadOnly(self._tx.readonly_message)
 
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity check and the store's own invariants (counts,
@@ -208,7 +236,7 @@ class Library:
         def seen(article_id: int) -> bool:
             return article_id in mine or article_id in earlier
 
-        now = _now()
+        saved_at = now()
         with self._tx.write() as conn, search.deferred(conn):
             cache: dict[tuple[str, ...], int] = {}
             for draft in drafts:
@@ -216,7 +244,9 @@ class Library:
                 path = tuple(category) + article.category
                 if path not in cache:
                     cache[path] = self.ensure_category(path)
-                outcome, article_id = saving.save_one(conn, article, cache[path], source, now, seen)
+                outcome, article_id = saving.save_one(
+                    conn, article, cache[path], source, saved_at, seen
+                )
                 ids.append(article_id)
                 mine.add(article_id)
                 if outcome == "added":
@@ -232,7 +262,7 @@ class Library:
         """Delete articles (and their bodies and index entries); return how many were deleted."""
         count = 0
         with self._tx.write() as conn:
-            for article_id in article_ids:
+            for article_id in filter(is_id, article_ids):
                 search.unindex_article(conn, article_id)
                 count += conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
         return count
@@ -330,7 +360,7 @@ class Library:
                 last_modified=last_modified,
                 encoding=encoding,
                 warning=warning,
-                fetched_at=_now(),
+                fetched_at=now(),
                 raw=raw,
             )
 
@@ -390,10 +420,12 @@ class Library:
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for the given ids, in the order given (missing ids are skipped)."""
         with self._tx.read() as conn:
-            return listing.summaries(conn, article_ids)
+            return listing.summaries(conn, [i for i in article_ids if is_id(i)])
 
     def get(self, article_id: int) -> Article | None:
         """One whole article, or None."""
+        if not is_id(article_id):
+            return None
         with self._tx.read() as conn:
             row = conn.execute(
                 "SELECT a.id, a.title, a.category_id, a.published, a.views, a.read_at, a.starred,"
@@ -421,57 +453,6 @@ class Library:
             body=row[13] or "",
         )
 
-    # -- reading state ----------------------------------------------------------------------
-
-    def count_view(self, article_id: int, *, mark_read: bool = True) -> None:
-        """Count one view of an article and, by default, mark it read."""
-        with self._tx.write() as conn:
-            conn.execute("UPDATE articles SET views = views + 1 WHERE id = ?", (article_id,))
-            if mark_read:
-                conn.execute(
-                    "UPDATE articles SET read_at = ? WHERE id = ? AND read_at IS NULL",
-                    (_now(), article_id),
-                )
-
-    def set_read(self, article_id: int, read: bool = True) -> None:
-        """Mark an article read or unread."""
-        with self._tx.write() as conn:
-            conn.execute(
-                "UPDATE articles SET read_at = CASE WHEN ? THEN ifnull(read_at, ?) END"
-                " WHERE id = ?",
-                (read, _now(), article_id),
-            )
-
-    def set_starred(self, article_id: int, starred: bool = True) -> None:
-        """Star or unstar an article."""
-        with self._tx.write() as conn:
-            conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
-
-    def set_progress(self, article_id: int, progress: float) -> None:
-        """Remember how far through an article the reader got (0.0 to 1.0)."""
-        with self._tx.write() as conn:
-            conn.execute(
-                "UPDATE articles SET progress = ? WHERE id = ?",
-                (min(1.0, max(0.0, progress)), article_id),
-            )
-
-    def get_state(self, key: str, default: Any = None) -> Any:
-        """A value from the key/value table for UI state (JSON-decoded)."""
-        with self._tx.read() as conn:
-            row = conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
-
-    def set_state(self, key: str, value: Any) -> None:
-        """Store a JSON-encodable value in the key/value table."""
-        with self._tx.write() as conn:
-            conn.execute(
-                "INSERT INTO state (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value, ensure_ascii=False)),
-            )
-
-    # -- random reading ---------------------------------------------------------------------
-
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run several calls as one write transaction: all of their changes are kept, or none.
@@ -484,53 +465,3 @@ class Library:
             return
         with self._tx.write():
             yield
-
-    def random_article(self, scope: int = ROOT_SCOPE) -> ArticleSummary | None:
-        """A random article from a scope, never repeating until all of the scope was shown.
-
-        The order is a keyed permutation of the scope's dense `seq` numbers, and the walk's
-        position lives in the state table, so it carries on across sessions. O(log n).
-        """
-        total, _ = self.counts(scope)
-        if total == 0:
-            return None
-        state_key = f"shuffle:{scope}"
-        walk = self.get_state(state_key) or {}
-        if walk.get("n") != total or walk.get("k", 0) >= total:
-            walk = {"n": total, "key": self._rng.getrandbits(62), "k": 0}
-        seq = shuffle.permute(walk["k"], total, walk["key"])
-        walk["k"] += 1
-        with self._tx.read() as conn:
-            row = conn.execute(
-                "SELECT article_id FROM article_scopes WHERE scope_id = ? AND seq = ?",
-                (scope, seq),
-            ).fetchone()
-        if not self.readonly:
-            self.set_state(state_key, walk)
-        else:
-            self._readonly_walks = getattr(self, "_readonly_walks", {})
-            self._readonly_walks[state_key] = walk
-        if row is None:
-            return None
-        found = self.summaries([row[0]])
-        return found[0] if found else None
-
-    def random_sample(
-        self, scope: int = ROOT_SCOPE, count: int = 5, exclude: Iterable[int] = ()
-    ) -> list[ArticleSummary]:
-        """Up to `count` distinct random articles of a scope, none of them in `exclude`."""
-        excluded = set(exclude)
-        total, _ = self.counts(scope)
-        wanted = min(count, max(0, total - len(excluded)))
-        picked: list[int] = []
-        tries = 0
-        with self._tx.read() as conn:
-            while len(picked) < wanted and tries < wanted * 20:
-                tries += 1
-                row = conn.execute(
-                    "SELECT article_id FROM article_scopes WHERE scope_id = ? AND seq = ?",
-                    (scope, self._rng.randrange(total)),
-                ).fetchone()
-                if row and row[0] not in excluded and row[0] not in picked:
-                    picked.append(row[0])
-        return self.summaries(picked)

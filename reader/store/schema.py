@@ -18,9 +18,18 @@ the category's articles (a large one).
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("reader")
+APPLICATION_ID = int.from_bytes(b"Rdr1", "big")
+"""`PRAGMA application_id` of a reader library (a signed 32-bit value in the file header)."""
+SCHEMA_VERSION = 5
+"""`PRAGMA user_version` of a library with every migration of this reader applied: each
+migration from m005 on sets its own number."""
+MARK = "m005_mark_the_library"
+"""The migration that marks a library as reader's (`reader.store.identity`)."""
 
 _ANCESTORS = "SELECT ancestor_id FROM category_ancestors WHERE category_id = {row}.category_id"
 
@@ -216,3 +225,18 @@ def m004_search_index_merges(db: Database) -> None:
         INSERT INTO search_titles (search_titles, rank) VALUES ('automerge', 16);
         """
     )
+
+
+@migrations(name=MARK)
+def m005_mark_the_library(db: Database) -> None:
+    """Mark the file as a reader library of this schema version (`reader.store.identity`), so
+    that no other program's database is taken for one. Each later migration sets its own
+    version number (the number of migrations up to it)."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 5")
+
+
+@cache
+def known_migrations() -> frozenset[str]:
+    """The names of every migration this reader has."""
+    return frozenset(m.name for m in migrations.pending(Database(memory=True)))
