@@ -27,7 +27,8 @@ from reader.cli.output import (
     summary_json,
 )
 from reader.models import ROOT_SCOPE, ArticleSummary
-from reader.store import SORTS, Library, LibraryError, Sort
+from reader.store import MAX_ID, SORTS, Library, LibraryError, Sort
+from reader.text.sanitize import sanitize_line
 
 SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
 DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
@@ -75,6 +76,29 @@ def open_library(
     if warn:
         warn_once(library.warnings)
     return library
+
+
+class ArticleId(click.ParamType):
+    """An article's id on the command line: a whole number from 1 to SQLite's largest."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """The id as an int; anything else is a usage error naming what was given."""
+        try:
+            number = value if isinstance(value, int) else int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or not 1 <= number <= MAX_ID:
+            self.fail(
+                f"{str(value)!r} is not an article id (a whole number from 1 to {MAX_ID})",
+                param,
+                ctx,
+            )
+        return number
+
+
+ARTICLE_ID = ArticleId()
 
 
 def warn_once(warnings: Sequence[str]) -> list[str]:
@@ -266,7 +290,7 @@ def list_command(
 @db_option
 @json_option
 @click.option("--no-count", is_flag=True, help="Do not count this as a view.")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ARTICLE_ID, metavar="ID")
 @click.pass_context
 def show_command(
     ctx: click.Context, db: str | None, as_json: bool, no_count: bool, article_id: int
@@ -437,15 +461,24 @@ def _width() -> int:
         return 100
 
 
+def usage_line(error: click.UsageError) -> str:
+    """Click's usage error as one line: what was wrong, then where the help is."""
+    message = sanitize_line(error.format_message()).rstrip(".").replace(". Did you", "; did you")
+    message = message[:1].lower() + message[1:]
+    command = error.ctx.command_path if error.ctx is not None else "reader"
+    return f"{message} (see {command} --help)"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn every failure into one readable line."""
     try:
         cli.main(args=argv, prog_name="reader", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except click.UsageError as error:
+        fail(usage_line(error), error.exit_code)
     except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
+        fail(sanitize_line(error.format_message()), error.exit_code)
     except click.exceptions.Abort:
         fail("aborted", 130)
     except KeyboardInterrupt:
