@@ -111,3 +111,32 @@ async def test_articles_open_at_once_while_another_program_writes(
         assert not stored(lib_path, first.id)[2]  # the star was refused, not written later
         await settle(pilot)
     assert len(problems) == 1
+
+
+async def test_the_app_starts_and_quits_while_another_program_writes(
+    lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening the library, filling the panes, restoring the last article and remembering the
+    place all happen while the lock is held, in well under the busy timeout."""
+    monkeypatch.setenv("READER_BUSY_TIMEOUT", f"{BUSY:g}")
+    app = make_app(lib_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        opened = main_screen(app).pane.view
+        assert opened is not None
+        app.library.close()
+    with write_lock_held(lib_path, "UPDATE articles SET title = 'rewritten'"):
+        started = time.monotonic()
+        app = make_app(lib_path)
+        async with app.run_test(size=WIDE) as pilot:
+            screen = main_screen(app)
+            await until(
+                pilot, lambda: screen.pane.view is not None and screen.articles.total > 0, BUSY
+            )
+            await settle(pilot)
+            assert screen.pane.view.article.id == opened.article.id  # type: ignore[union-attr]
+            await pilot.press("q")
+        app.library.close()
+        assert time.monotonic() - started < BUSY

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from support.foreign import unmarked_library
 from support.library import make_drafts
 
 from reader.store import MAX_ID, Library, LibraryBusy
+from reader.store.schema import APPLICATION_ID
 
 BUSY = 1.0
 QUICK = 0.3
@@ -168,3 +170,16 @@ def test_ids_sqlite_cannot_hold_name_no_article(lib: Library, article_id: int) -
     lib.set_progress(article_id, 0.5)
     assert lib.delete([article_id]) == 0
     assert lib.counts() == (12, 12)
+
+
+def test_a_library_from_before_the_marks_opens_while_busy(db_path: Path) -> None:
+    """Marking an older library waits for no one: it is marked on a later open instead."""
+    unmarked_library(db_path)
+    app_id = "SELECT application_id FROM pragma_application_id"
+    with locked(db_path):
+        library, seconds = timed(lambda: Library(db_path, create=False, busy_timeout=BUSY))
+        assert seconds < QUICK and library.counts() == (30, 30)
+        library.close()
+        assert committed(db_path, app_id) == 0
+    Library(db_path, create=False).close()
+    assert committed(db_path, app_id) == APPLICATION_ID
