@@ -200,6 +200,13 @@ def identify(path: Path, shown: str, timeout: float) -> Identity:
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+            # A hot journal: a program stopped in the middle of changing the file (reader's own
+            # libraries use a write-ahead log instead, so it was another program).
+            raise LibraryError(
+                f"{shown} is an SQLite database of another program (in the middle of a change "
+                f"it did not finish: {path.name}-journal); nothing was changed"
+            ) from None
         if error_name(error) in ("READONLY", "CANTOPEN"):
             _refuse_unreplayed_log(path, shown)
         raise LibraryError(describe(error, shown)) from None

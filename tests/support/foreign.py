@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,9 +25,15 @@ from support.library import make_drafts
 GEOPACKAGE = 0x47504B47  # the application id of a GeoPackage file ("GPKG")
 
 
-def fingerprint(db: Path) -> tuple[str, list[str]]:
-    """The SHA-256 of the file's bytes and the names in its folder."""
-    return hashlib.sha256(db.read_bytes()).hexdigest(), sorted(os.listdir(db.parent))
+def fingerprint(db: Path) -> tuple[str, dict[str, str]]:
+    """The SHA-256 of the file's bytes, and the names in its folder with the SHA-256 of each
+    file among them (a journal or log beside it)."""
+    folder = {
+        name: hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+        for name in os.listdir(db.parent)
+        for path in [db.parent / name]
+    }
+    return hashlib.sha256(db.read_bytes()).hexdigest(), folder
 
 
 def _finish(conn: sqlite3.Connection) -> None:
@@ -113,6 +121,19 @@ def marked_but_empty(path: Path) -> None:
     _finish(conn)
 
 
+def unfinished_change(path: Path) -> None:
+    """A program stopped in the middle of changing its database: a hot rollback journal."""
+    code = (
+        "import os, sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        " c.execute('CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT)');"
+        " c.executemany('INSERT INTO articles (body) VALUES (?)', [('x' * 500,)] * 200);"
+        " c.commit(); c.execute('PRAGMA cache_size = 1'); c.execute('BEGIN');"
+        " c.execute(\"UPDATE articles SET body = 'y'\"); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    assert path.with_name(path.name + "-journal").stat().st_size > 0
+
+
 def newer_version(path: Path) -> None:
     """A library whose schema version is past the ones this reader knows."""
     _reader_library(path)
@@ -150,6 +171,7 @@ FOREIGN: dict[str, tuple[Callable[[Path], None], str]] = {
     "other-migration-set": (reader_tables_of_another_migration_set, "(tables: "),
     "other-application-id": (another_application_id, "application id 0x47504b47"),
     "marked-but-empty": (marked_but_empty, "(no tables; user version 7)"),
+    "unfinished-change": (unfinished_change, "(in the middle of a change it did not finish: "),
 }
 """Maker, and a part of the one line that must name what the file is."""
 
