@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.store.errors import LibraryError
+from reader.store.filekind import FileKind, classify, header, header_kind, in_wal_mode
 from reader.store.filesystems import network_filesystem
-from reader.store.identity import Identity, classify, header, header_identity, in_wal_mode
 
 BUSY_TIMEOUT_S = 15.0
 BUSY_TIMEOUT_ENV = "READER_BUSY_TIMEOUT"
@@ -92,7 +92,7 @@ class Opened:
     conn: sqlite3.Connection
     reader: sqlite3.Connection
     readonly: bool
-    identity: Identity
+    kind_of_file: FileKind
 
 
 def connect(
@@ -138,10 +138,10 @@ def connect(
             "cannot share memory between programs and the library could be damaged; "
             "keep it on a local disk (--db or READER_DB)"
         )
-    identity = identify(path, shown, seconds) if exists else Identity("new")
+    kind_of_file = identify(path, shown, seconds) if exists else FileKind("new")
     if not exists and _create_atomically(path, seconds):
         exists = True
-    newer = identity.kind == "newer"
+    newer = kind_of_file.kind == "newer"
     readonly = exists and (newer or not (_writable(path) and _writable(path.parent)))
     mode = "ro" if readonly else ("rw" if exists else "rwc")
     uri = f"{path.resolve().as_uri()}?mode={mode}"
@@ -151,7 +151,7 @@ def connect(
         # is not this reader's to change.
         uri += "&immutable=1"
     try:
-        return Opened(*_open_pair(uri, seconds), readonly, identity)
+        return Opened(*_open_pair(uri, seconds), readonly, kind_of_file)
     except sqlite3.DatabaseError as error:
         if not readonly or error_name(error) not in ("READONLY", "CANTOPEN"):
             raise LibraryError(describe(error, shown)) from None
@@ -160,7 +160,7 @@ def connect(
     # read as immutable; a log that was never written back would be skipped, so refuse then.
     _refuse_unreplayed_log(path, shown)
     try:
-        return Opened(*_open_pair(f"{uri}&immutable=1", seconds), readonly, identity)
+        return Opened(*_open_pair(f"{uri}&immutable=1", seconds), readonly, kind_of_file)
     except sqlite3.DatabaseError as error:
         raise LibraryError(describe(error, shown)) from None
 
@@ -178,8 +178,8 @@ def _refuse_unreplayed_log(path: Path, shown: str) -> None:
         )
 
 
-def identify(path: Path, shown: str, timeout: float) -> Identity:
-    """What the existing file at `path` is (`reader.store.identity`), found without changing it
+def identify(path: Path, shown: str, timeout: float) -> FileKind:
+    """What the existing file at `path` is (`reader.store.filekind`), found without changing it
     or creating any file beside it; raises `LibraryError` for anything but a reader library or
     an empty database."""
     try:
@@ -187,7 +187,7 @@ def identify(path: Path, shown: str, timeout: float) -> Identity:
     except OSError as error:
         raise LibraryError(f"cannot read {shown}: {error.strerror or error}") from None
     has_log = _wal(path).exists()
-    marked = header_identity(data)
+    marked = header_kind(data)
     if marked is not None and not has_log:
         return marked
     uri = f"{path.resolve().as_uri()}?mode=ro"

@@ -32,7 +32,7 @@ from reader.store import listing, saving, search
 from reader.store.connection import busy_timeout as busy_timeout_seconds
 from reader.store.connection import connect, has_wal_reset_bug, sqlite_warnings
 from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly
-from reader.store.identity import Identity, classify, newer_message, newer_refusal
+from reader.store.filekind import FileKind, classify, newer_message, newer_refusal
 from reader.store.idset import IdSet
 from reader.store.listing import Sort
 from reader.store.prepared import PreparedArticle, prepare
@@ -82,7 +82,7 @@ class Library(ReadingState):
         self._views = itertools.count()
         self._readonly_walks: dict[str, Any] = {}
         try:
-            self._prepare(conn, opened.identity)
+            self._prepare(conn, opened.kind_of_file)
         except sqlite3.DatabaseError as error:
             self._tx.close()
             raise self._tx.translate(error) from None
@@ -90,13 +90,13 @@ class Library(ReadingState):
             self._tx.close()
             raise
 
-    def _prepare(self, conn: sqlite3.Connection, found: Identity) -> None:
+    def _prepare(self, conn: sqlite3.Connection, found: FileKind) -> None:
         conn.execute("PRAGMA foreign_keys = OFF")
         self._tx.reader.execute("PRAGMA query_only = ON")
         # Asked again of the connection that will write: the header alone told `connect`.
-        identity = classify(conn, str(self.path))
-        if found.kind == "newer" or identity.kind == "newer":
-            self._newer(identity if identity.kind == "newer" else found)
+        file_kind = classify(conn, str(self.path))
+        if found.kind == "newer" or file_kind.kind == "newer":
+            self._newer(file_kind if file_kind.kind == "newer" else found)
         if self.readonly:
             conn.execute("PRAGMA query_only = ON")
             upgrades = [m for m in migrations.pending(self.db) if m.name != MARK]
@@ -110,18 +110,18 @@ class Library(ReadingState):
         pending = [m.name for m in migrations.pending(self.db)]
         if pending and pending != [MARK]:
             self._migrate(conn)
-        elif pending or not identity.marked:
+        elif pending or not file_kind.marked:
             # Only the marks are missing: the library is known by its tables meanwhile, so
             # opening it never waits for another program's lock to add them.
             with contextlib.suppress(LibraryBusy):
                 self._migrate(conn, wait=NO_WAIT_S)
         conn.execute("PRAGMA synchronous = NORMAL")
 
-    def _newer(self, identity: Identity) -> None:
+    def _newer(self, file_kind: FileKind) -> None:
         """Read, never write, a library made by a newer reader."""
         self.readonly = self._tx.readonly = True
         self._tx.readonly_message = newer_refusal(str(self.path))
-        self.notice = newer_message(str(self.path), identity.version)
+        self.notice = newer_message(str(self.path), file_kind.version)
         self.warnings = ()
 
     def _migrate(self, conn: sqlite3.Connection, wait: float | None = None) -> None:

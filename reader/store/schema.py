@@ -29,7 +29,7 @@ SCHEMA_VERSION = 5
 """`PRAGMA user_version` of a library with every migration of this reader applied: each
 migration from m005 on sets its own number."""
 MARK = "m005_mark_the_library"
-"""The migration that marks a library as reader's (`reader.store.identity`)."""
+"""The migration that marks a library as reader's (`reader.store.filekind`)."""
 
 _ANCESTORS = "SELECT ancestor_id FROM category_ancestors WHERE category_id = {row}.category_id"
 
@@ -229,7 +229,7 @@ def m004_search_index_merges(db: Database) -> None:
 
 @migrations(name=MARK)
 def m005_mark_the_library(db: Database) -> None:
-    """Mark the file as a reader library of this schema version (`reader.store.identity`), so
+    """Mark the file as a reader library of this schema version (`reader.store.filekind`), so
     that no other program's database is taken for one. Each later migration sets its own
     version number (the number of migrations up to it)."""
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -47,7 +47,7 @@ Kind = Literal["new", "reader", "newer"]
 
 
 @dataclass(frozen=True, slots=True)
-class Identity:
+class FileKind:
     """What a file is: `new` (an empty database), `reader` or `newer` (a library of a later
     reader), with its schema version and whether it carries the marks."""
 
@@ -73,7 +73,7 @@ def newer_refusal(shown: str) -> str:
     )
 
 
-def classify(conn: sqlite3.Connection, shown: str) -> Identity:
+def classify(conn: sqlite3.Connection, shown: str) -> FileKind:
     """What the database behind `conn` is; raises `LibraryError` for another program's file.
 
     Only reads.
@@ -91,14 +91,14 @@ def classify(conn: sqlite3.Connection, shown: str) -> Identity:
     if app_id == APPLICATION_ID:
         unknown = (_migrations(conn, names) or set()) - known
         newer = version > SCHEMA_VERSION or bool(unknown)
-        return Identity("newer" if newer else "reader", version, marked=True)
+        return FileKind("newer" if newer else "reader", version, marked=True)
     if app_id == 0 and version == 0 and not names:
-        return Identity("new")
+        return FileKind("new")
     if app_id == 0 and version == 0 and set(names) >= FIRST_TABLES:
         applied = _migrations(conn, names, sets=True)
         if applied is not None and FIRST_MIGRATION in applied:
             newer = bool(applied - known)
-            return Identity("newer" if newer else "reader", version, marked=False)
+            return FileKind("newer" if newer else "reader", version, marked=False)
     raise LibraryError(foreign_message(shown, names, app_id, version))
 
 
@@ -139,7 +139,7 @@ def header(path: Path) -> bytes:
         return file.read(100)
 
 
-def header_identity(data: bytes) -> Identity | None:
+def header_kind(data: bytes) -> FileKind | None:
     """The identity a marked library's header alone shows, or None when the header is not
     a reader library's (then the file must be inspected through SQLite)."""
     if len(data) < 100 or not data.startswith(_MAGIC):
@@ -148,7 +148,7 @@ def header_identity(data: bytes) -> Identity | None:
     if app_id != APPLICATION_ID:
         return None
     version = int.from_bytes(data[60:64], "big", signed=True)
-    return Identity("newer" if version > SCHEMA_VERSION else "reader", version, marked=True)
+    return FileKind("newer" if version > SCHEMA_VERSION else "reader", version, marked=True)
 
 
 def in_wal_mode(data: bytes) -> bool:
