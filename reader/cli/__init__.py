@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 import click
 
 from reader import paths
 from reader.cli import manage, views
 from reader.cli.common import (
+    ARTICLE_ID,
     DB_HELP,
     _db,
     category_option,
@@ -37,7 +39,7 @@ from reader.cli.output import (
     summary_json,
 )
 from reader.models import ROOT_SCOPE, ArticleSummary
-from reader.store import SORTS, Library, LibraryBusy, LibraryError, LibraryReadOnly, Sort
+from reader.store import SORTS, Library, LibraryError, Sort
 from reader.text.sanitize import sanitize_line
 
 
@@ -118,7 +120,7 @@ def import_command(
     """
     from reader.cli.importing import run_import
 
-    with open_library(_db(ctx, db), create=True) as library:
+    with open_library(_db(ctx, db), create=True, write=True) as library:
         report = run_import(
             library,
             list(sources),
@@ -180,31 +182,29 @@ def list_command(
 @user_option
 @json_option
 @click.option("--no-count", is_flag=True, help="Do not count this as a view.")
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=ARTICLE_ID, metavar="ID")
 @click.pass_context
 def show_command(
     ctx: click.Context, db: str | None, as_json: bool, no_count: bool, article_id: int
 ) -> None:
-    """Show one article (and count a view, unless --no-count)."""
+    """Show one article (and count a view, unless --no-count).
+
+    The article is printed first: the view is counted after, without waiting for another
+    program's write lock for more than a moment (a view that cannot be counted then is dropped).
+    """
     with open_library(_db(ctx, db), create=False) as library:
-        if library.get(article_id) is None:
-            fail(f"no article {article_id} in {library.path}")
-        if not no_count:
-            try:
-                library.count_view(article_id)
-            except LibraryReadOnly:  # a read-only library can still be read
-                click.echo(
-                    f"reader: {library.path} is read-only; this view was not counted", err=True
-                )
-            except LibraryBusy:  # so can one whose write lock another program holds
-                click.echo(
-                    f"reader: {library.path} is busy (another program holds its write lock); "
-                    "this view was not counted",
-                    err=True,
-                )
         article = library.get(article_id)
-    assert article is not None
-    click.echo(dumps(article_json(article)) if as_json else article_text(article))
+        if article is None:
+            fail(f"no article {article_id} in {library.path}")
+        count = not no_count and not library.readonly
+        if count:  # shown as it is once this view is counted
+            article = replace(article, views=article.views + 1, read=True)
+        click.echo(dumps(article_json(article)) if as_json else article_text(article))
+        sys.stdout.flush()
+        if count:
+            library.count_view(article_id, wait=False)
+        elif not no_count and library.notice is None:  # a read-only library can still be read
+            click.echo(f"reader: {library.path} is read-only; this view was not counted", err=True)
 
 
 @cli.command("random")
@@ -217,12 +217,9 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
     """Show a random article; no repeats until every article in scope was shown."""
     with open_library(_db(ctx, db), create=False) as library:
         scope = resolve_scope(library, category)
-        with library.transaction():  # the shuffle moves on only if the article can be read
-            picked = library.random_article(scope)
-            article = library.get(picked.id) if picked is not None else None
-        if picked is None:
+        article = library.random_whole_article(scope)
+        if article is None:
             fail("the library has no articles" if scope == ROOT_SCOPE else "no articles there")
-    assert article is not None
     click.echo(dumps(article_json(article)) if as_json else article_text(article))
 
 
@@ -329,7 +326,7 @@ def demo_command(ctx: click.Context, db: str | None) -> None:
     """Write the demo library (into a new or existing library)."""
     from reader.ingest.demo import write_demo
 
-    with open_library(_db(ctx, db), create=True) as library:
+    with open_library(_db(ctx, db), create=True, write=True) as library:
         result = write_demo(library)
         click.echo(
             f"demo library in {library.path}: {result.added} added, {result.updated} updated, "
@@ -349,7 +346,7 @@ def refresh_command(
     """Re-fetch the feeds the library came from: add new entries, update changed ones."""
     from reader.cli.importing import run_refresh
 
-    with open_library(_db(ctx, db), create=False) as library:
+    with open_library(_db(ctx, db), create=False, write=True) as library:
         if category:
             resolve_scope(library, category)
         report = run_refresh(library, split_category(category), as_json=as_json)
@@ -362,7 +359,7 @@ def refresh_command(
 @click.pass_context
 def reindex_command(ctx: click.Context, db: str | None) -> None:
     """Rebuild the search index from the articles."""
-    with open_library(_db(ctx, db), create=False) as library:
+    with open_library(_db(ctx, db), create=False, write=True) as library:
         count = library.reindex()
     click.echo(f"search index rebuilt: {count} articles")
 
@@ -378,15 +375,24 @@ def _width() -> int:
         return 100
 
 
+def usage_line(error: click.UsageError) -> str:
+    """Click's usage error as one line: what was wrong, then where the help is."""
+    message = sanitize_line(error.format_message()).rstrip(".").replace(". Did you", "; did you")
+    message = message[:1].lower() + message[1:]
+    command = error.ctx.command_path if error.ctx is not None else "reader"
+    return f"{message} (see {command} --help)"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn every failure into one readable line."""
     try:
         cli.main(args=argv, prog_name="reader", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except click.UsageError as error:
+        fail(usage_line(error), error.exit_code)
     except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
+        fail(sanitize_line(error.format_message()), error.exit_code)
     except click.exceptions.Abort:
         fail("aborted", 130)
     except KeyboardInterrupt:

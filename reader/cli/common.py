@@ -14,7 +14,7 @@ import click
 
 from reader import paths
 from reader.models import ROOT_SCOPE, ArticleSummary
-from reader.store import Library
+from reader.store import MAX_ID, Library, LibraryError
 from reader.text.sanitize import sanitize_line
 
 SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
@@ -36,10 +36,15 @@ def split_category(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split("/") if part.strip())
 
 
-def open_library(db: str | None, *, create: bool, warn: bool = True) -> Library:
-    """Open the library named by `--db`, or the default one (whose folder is made on demand).
+def open_library(
+    db: str | None, *, create: bool, warn: bool = True, write: bool = False
+) -> Library:
+    """Open the library named by `--db`, or the default one (whose folder is made on demand),
+    for the reader identity chosen with `--user` (see `_chosen_user`).
 
-    With `warn`, known risks of the SQLite in use are printed once (see `warn_once`).
+    With `warn`, known risks of the SQLite in use are printed once (see `warn_once`). With
+    `write` (commands that change the library), a library that can only be read is refused in
+    one line; otherwise why it can only be read (`Library.notice`) is printed, if it says.
     """
     user = _chosen_user()
     if db:
@@ -49,9 +54,40 @@ def open_library(db: str | None, *, create: bool, warn: bool = True) -> Library:
         if not os.environ.get(paths.DB_ENV):
             path.parent.mkdir(parents=True, exist_ok=True)
         library = Library(path, create=True, user=user)
+    if write:
+        try:
+            library.check_writable()
+        except LibraryError:
+            library.close()
+            raise
+    elif library.notice is not None:
+        click.echo(f"reader: {sanitize_line(library.notice)}", err=True)
     if warn:
         warn_once(library.warnings)
     return library
+
+
+class ArticleId(click.ParamType):
+    """An article's id on the command line: a whole number from 1 to SQLite's largest."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """The id as an int; anything else is a usage error naming what was given."""
+        try:
+            number = value if isinstance(value, int) else int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or not 1 <= number <= MAX_ID:
+            self.fail(
+                f"{str(value)!r} is not an article id (a whole number from 1 to {MAX_ID})",
+                param,
+                ctx,
+            )
+        return number
+
+
+ARTICLE_ID = ArticleId()
 
 
 def warn_once(warnings: Sequence[str]) -> list[str]:

@@ -13,8 +13,10 @@ from reader.store.errors import (
 )
 from reader.store.library import Library
 from reader.store.listing import SORTS, Sort
+from reader.store.reading import MAX_ID
 
 __all__ = [
+    "MAX_ID",
     "SORTS",
     "Library",
     "LibraryBusy",

@@ -21,7 +21,7 @@ from reader.store.undo import Journal, forget
 from reader.text.sanitize import sanitize_line
 
 if TYPE_CHECKING:
-    from reader.store.connection import Transactions
+    from reader.store.transactions import Transactions
 
 _tokens = itertools.count(1)
 

@@ -1,4 +1,4 @@
-"""Opening a library file safely, and the write transaction every change goes through."""
+"""Opening a library file safely: what can be wrong with the path, and what the file is."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import math
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly, LibraryUnavailable
+from reader.store.errors import LibraryError
+from reader.store.filekind import FileKind, classify, header, header_kind, in_wal_mode
 from reader.store.filesystems import network_filesystem
 
 BUSY_TIMEOUT_S = 15.0
@@ -21,22 +21,9 @@ MIN_SQLITE = (3, 35, 0)
 # 3.44.6 and 3.50.7 patch releases.
 WAL_RESET_FIXED = (3, 51, 3)
 WAL_RESET_BACKPORTS = ((3, 44, 6), (3, 50, 7))
-CHECKPOINT_BYTES = 4 * 1024 * 1024
-"""With the bug, reader checkpoints itself once the log is this long (SQLite's own default)..."""
-CHECKPOINT_SHARE = 8
-"""... or, in a larger library, an eighth of the library's size. A checkpoint copies each page
-once however often it was changed since the last: at a million articles one import of 10,000
-rewrites a few hundred MB of the same index pages, which are then copied once every few imports
-rather than after each."""
-CHECKPOINT_WAIT_MS = 200
 
 # Error codes that describe the library file or its disk rather than a mistake in a query.
 _FILE_ERRORS = ("CORRUPT", "NOTADB", "FULL", "IOERR", "BUSY", "LOCKED", "READONLY", "CANTOPEN")
-
-
-def checkpoint_bytes(library_bytes: int) -> int:
-    """How long the log may grow before a checkpoint, for a library of this size."""
-    return max(CHECKPOINT_BYTES, library_bytes // CHECKPOINT_SHARE)
 
 
 def check_sqlite_version() -> None:
@@ -97,14 +84,30 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
 
 
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An open library file: its write and read connections (see `reader.store.transactions`),
+    whether it is read-only, and what the file was found to be before anything was written."""
+
+    conn: sqlite3.Connection
+    reader: sqlite3.Connection
+    readonly: bool
+    kind_of_file: FileKind
+
+
 def connect(
-    path: Path, *, create: bool, timeout: float | None = None
-) -> tuple[sqlite3.Connection, bool]:
-    """Open `path` and return the connection and whether it is read-only.
+    path: Path,
+    *,
+    create: bool,
+    timeout: float | None = None,
+) -> Opened:
+    """Open `path` for reading and writing, on two connections.
 
     Raises `LibraryError` with a one-line message for every way the path can be wrong; nothing is
-    created or changed unless `create` is true and the file does not exist yet. A library whose
-    file or folder is not writable is opened read-only.
+    created or changed unless `create` is true and the file does not exist yet. An existing file
+    is inspected first without being changed (`identify`): the database of another program is
+    refused. A library whose file or folder is
+    not writable, or that a newer reader made, is opened read-only.
     """
     check_sqlite_version()
     seconds = busy_timeout(timeout)
@@ -135,28 +138,77 @@ def connect(
             "cannot share memory between programs and the library could be damaged; "
             "keep it on a local disk (--db or READER_DB)"
         )
+    kind_of_file = identify(path, shown, seconds) if exists else FileKind("new")
     if not exists and _create_atomically(path, seconds):
         exists = True
-    readonly = exists and not (_writable(path) and _writable(path.parent))
+    newer = kind_of_file.kind == "newer"
+    readonly = exists and (newer or not (_writable(path) and _writable(path.parent)))
     mode = "ro" if readonly else ("rw" if exists else "rwc")
     uri = f"{path.resolve().as_uri()}?mode={mode}"
+    if readonly and not _wal(path).exists():
+        # Nobody writes it (no log), so it is read as it is: a read-only open of a write-ahead-
+        # log file would leave `-wal` and `-shm` files beside it, and a newer reader's library
+        # is not this reader's to change.
+        uri += "&immutable=1"
     try:
-        return _open(uri, seconds), readonly
+        return Opened(*_open_pair(uri, seconds), readonly, kind_of_file)
     except sqlite3.DatabaseError as error:
-        if not readonly or _error_name(error) not in ("READONLY", "CANTOPEN"):
+        if not readonly or error_name(error) not in ("READONLY", "CANTOPEN"):
             raise LibraryError(describe(error, shown)) from None
     # A write-ahead-log library in a folder that cannot be written: SQLite cannot create the
     # `-shm` index beside it. With no log to replay the file alone is complete, so it can be
     # read as immutable; a log that was never written back would be skipped, so refuse then.
-    wal = path.with_name(path.name + "-wal")
+    _refuse_unreplayed_log(path, shown)
+    try:
+        return Opened(*_open_pair(f"{uri}&immutable=1", seconds), readonly, kind_of_file)
+    except sqlite3.DatabaseError as error:
+        raise LibraryError(describe(error, shown)) from None
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _refuse_unreplayed_log(path: Path, shown: str) -> None:
+    wal = _wal(path)
     if wal.exists() and wal.stat().st_size > 0:
         raise LibraryError(
             f"{shown} has changes in {wal.name} that were never written back into it, and its "
             "folder is read-only; make the folder writable and open the library once"
         )
+
+
+def identify(path: Path, shown: str, timeout: float) -> FileKind:
+    """What the existing file at `path` is (`reader.store.filekind`), found without changing it
+    or creating any file beside it; raises `LibraryError` for anything but a reader library or
+    an empty database."""
     try:
-        return _open(f"{uri}&immutable=1", seconds), readonly
+        data = header(path)
+    except OSError as error:
+        raise LibraryError(f"cannot read {shown}: {error.strerror or error}") from None
+    has_log = _wal(path).exists()
+    marked = header_kind(data)
+    if marked is not None and not has_log:
+        return marked
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if in_wal_mode(data) and not has_log:
+        uri += "&immutable=1"  # the file alone is complete, and nothing is created beside it
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        try:
+            return classify(conn, shown)
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as error:
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
+            # A hot journal: a program stopped in the middle of changing the file (reader's own
+            # libraries use a write-ahead log instead, so it was another program).
+            raise LibraryError(
+                f"{shown} is an SQLite database of another program (in the middle of a change "
+                f"it did not finish: {path.name}-journal); nothing was changed"
+            ) from None
+        if error_name(error) in ("READONLY", "CANTOPEN"):
+            _refuse_unreplayed_log(path, shown)
         raise LibraryError(describe(error, shown)) from None
 
 
@@ -203,7 +255,17 @@ def _open(uri: str, timeout: float) -> sqlite3.Connection:
     return conn
 
 
-def _error_name(error: sqlite3.Error) -> str:
+def _open_pair(uri: str, timeout: float) -> tuple[sqlite3.Connection, sqlite3.Connection]:
+    """Two connections to one library: one for writes, one for reads."""
+    conn = _open(uri, timeout)
+    try:
+        return conn, _open(uri, timeout)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def error_name(error: sqlite3.Error) -> str:
     """The primary SQLite result code of an error without its prefix (`BUSY`, `FULL`, ...)."""
     name = getattr(error, "sqlite_errorname", "") or ""
     return name.removeprefix("SQLITE_").split("_")[0]
@@ -211,13 +273,13 @@ def _error_name(error: sqlite3.Error) -> str:
 
 def is_file_error(error: sqlite3.Error) -> bool:
     """True when an SQLite error is about the library file or its disk, not about a query."""
-    return _error_name(error) in _FILE_ERRORS
+    return error_name(error) in _FILE_ERRORS
 
 
 def describe(error: sqlite3.Error, shown: str) -> str:
     """Turn an SQLite error into one line naming the library and what to do."""
     text = str(error)
-    name = _error_name(error)
+    name = error_name(error)
     if name == "NOTADB" or "not a database" in text:
         return f"{shown} is not a reader library (not an SQLite database); nothing was changed"
     if name == "CORRUPT" or "malformed" in text or "corrupt" in text:
@@ -246,146 +308,3 @@ def moved_message(shown: str) -> str:
         f"{shown} was moved or deleted while it was open, so the last change was not saved; "
         "put it back, or give its new place with --db"
     )
-
-
-class Transactions:
-    """Serialises use of one connection across threads and runs writes as `BEGIN IMMEDIATE`.
-
-    A deferred `BEGIN` that reads and then writes fails at once with "database is locked" when
-    another process writes, whatever the busy timeout; `BEGIN IMMEDIATE` waits for the lock.
-    """
-
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        shown: str,
-        readonly: bool,
-        *,
-        timeout: float = BUSY_TIMEOUT_S,
-        path: Path | None = None,
-    ) -> None:
-        self.conn = conn
-        self.shown = shown
-        self.readonly = readonly
-        self.timeout = timeout
-        self.lock = threading.RLock()
-        self._path = path.resolve() if path is not None else None
-        self._identity = self._file_identity()
-        self.own_checkpoints = False
-        self._next_checkpoint = CHECKPOINT_BYTES
-
-    def take_over_checkpoints(self) -> None:
-        """Checkpoint only under the write lock (against the WAL-reset bug, `has_wal_reset_bug`).
-
-        SQLite's automatic checkpoints run without the write lock, so another program's commit
-        can restart the log while one runs: the race behind the bug. A `TRUNCATE` checkpoint
-        holds the write lock throughout; it runs after a commit once the log is long enough.
-        """
-        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
-        self.own_checkpoints = True
-        self._next_checkpoint = CHECKPOINT_BYTES
-
-    def _checkpoint_if_due(self) -> None:
-        if not self.own_checkpoints or self._path is None:
-            return
-        try:
-            size = self._path.with_name(self._path.name + "-wal").stat().st_size
-        except OSError:
-            return
-        if size < self._next_checkpoint:
-            return
-        try:
-            limit = checkpoint_bytes(self._path.stat().st_size)
-        except OSError:
-            limit = CHECKPOINT_BYTES
-        if size < limit:
-            self._next_checkpoint = limit
-            return
-        # A reader that keeps its snapshot blocks the checkpoint: try again only once the log
-        # has grown by as much again, so that commits do not each wait for it.
-        done = self.checkpoint()
-        self._next_checkpoint = limit if done else size + limit
-
-    def checkpoint(self) -> bool:
-        """Copy the log into the library and empty it, holding the write lock; True if done.
-
-        Waits only `CHECKPOINT_WAIT_MS` for other programs' writers and readers.
-        """
-        self.conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-        try:
-            busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.OperationalError:
-            return False  # busy or locked
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        return not busy
-
-    def _file_identity(self) -> tuple[int, int] | None:
-        if self._path is None:
-            return None
-        try:
-            stat = self._path.stat()
-        except OSError:
-            return None
-        return (stat.st_dev, stat.st_ino)
-
-    def _check_still_there(self) -> None:
-        # SQLite keeps writing a deleted write-ahead-log library through its open file handles
-        # and reports success; everything would vanish at close. Refuse to commit instead.
-        if self._identity is not None and self._file_identity() != self._identity:
-            raise LibraryUnavailable(moved_message(self.shown))
-
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """Hold the write lock for the block; commit at its end, roll back on any error."""
-        if self.readonly:
-            raise LibraryReadOnly(f"{self.shown} is read-only; it can be read but not changed")
-        with self.lock:
-            if self.conn.in_transaction:  # nested: part of the enclosing transaction
-                yield self.conn
-                return
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise self.translate(error) from None
-            try:
-                yield self.conn
-                self._check_still_there()
-                self.conn.execute("COMMIT")
-            except BaseException as error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                if isinstance(error, sqlite3.Error):
-                    raise self.translate(error) from error
-                raise
-            self._checkpoint_if_due()
-
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """Hold the connection for a group of reads."""
-        with self.lock:
-            try:
-                yield self.conn
-            except sqlite3.DatabaseError as error:
-                if not is_file_error(error):
-                    raise
-                raise self.translate(error) from error
-
-    def translate(self, error: sqlite3.Error) -> LibraryError:
-        """The `LibraryError` to raise for an SQLite error met while using this library."""
-        name = _error_name(error)
-        if name in ("BUSY", "LOCKED"):
-            return LibraryBusy(
-                f"{self.shown} is busy: another program has held its write lock for more than "
-                f"{self.timeout:g} s; try again when it has finished"
-            )
-        if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_DBMOVED" or (
-            self._identity is not None and self._file_identity() != self._identity
-        ):
-            return LibraryUnavailable(moved_message(self.shown))
-        message = describe(error, self.shown)
-        if name == "READONLY":
-            return LibraryReadOnly(message)
-        if name in ("FULL", "CORRUPT", "NOTADB", "IOERR"):
-            return LibraryUnavailable(message)
-        return LibraryError(message)

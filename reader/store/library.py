@@ -1,13 +1,14 @@
-"""The `Library`: the one object that owns a library's database connection."""
+"""The `Library`: the one object that owns a library's database connections."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import random as _random
 import sqlite3
 from collections.abc import Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,29 +29,23 @@ from reader.models import (
     Tag,
 )
 from reader.store import categories as category_tree
-from reader.store import identity, listing, saving, search, shuffle
+from reader.store import identity, listing, saving, search
 from reader.store.changes import Changes
-from reader.store.connection import (
-    Transactions,
-    connect,
-    has_wal_reset_bug,
-    sqlite_warnings,
-)
 from reader.store.connection import busy_timeout as busy_timeout_seconds
-from reader.store.errors import LibraryError, LibraryReadOnly
+from reader.store.connection import connect, has_wal_reset_bug, sqlite_warnings
+from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly
+from reader.store.filekind import FileKind, classify, newer_message, newer_refusal
 from reader.store.idset import IdSet
 from reader.store.listing import Sort
 from reader.store.prepared import PreparedArticle, prepare
-from reader.store.schema import migrations
+from reader.store.reading import ReadingState, is_id, now
+from reader.store.schema import MARK, migrations
 from reader.store.sources import SourceRecord
+from reader.store.transactions import NO_WAIT_S, Transactions
 from reader.store.views import ViewsMixin
 from reader.text.sanitize import sanitize_line
 
 UNCATEGORISED = "Uncategorised"
-
-
-def _now() -> str:
-    return datetime.now().replace(microsecond=0).isoformat()
 
 
 def _tag_name(name: str) -> str:
@@ -66,11 +61,12 @@ def _default_identity() -> str:
         return "reader"
 
 
-class Library(Changes, ViewsMixin):
+class Library(ReadingState, Changes, ViewsMixin):
     """A library of articles in one SQLite file.
 
-    Thread-safe: one connection shared by the UI's worker threads under a lock. Reads return
-    frozen dataclasses in pages; every write is one `BEGIN IMMEDIATE` transaction.
+    Thread-safe: shared by the UI's worker threads. Reads return frozen dataclasses in pages and
+    never wait for a writer; every write is one `BEGIN IMMEDIATE` transaction, and the writes
+    nobody asked for (`wait=False`) never wait either (see `reader.store.transactions`).
     """
 
     def __init__(
@@ -88,6 +84,9 @@ class Library(Changes, ViewsMixin):
         view counts are everyone's. `busy_timeout` is how many seconds a write waits for
         another program's write lock before failing with `LibraryBusy` (default:
         $READER_BUSY_TIMEOUT, else 15).
+
+        Another program's SQLite file is refused with `LibraryError` and left as it was; a
+        library made by a newer reader opens read-only, saying so in `notice`.
         """
         self.path = Path(path).expanduser()
         self.user = identity.clean_user(user if user is not None else identity.default_user())
@@ -95,43 +94,65 @@ class Library(Changes, ViewsMixin):
         self._undone: set[int] = set()
         self._view_counts: dict[str, tuple[tuple[int, int], tuple[int, int, bool]]] = {}
         timeout = busy_timeout_seconds(busy_timeout)
-        conn, readonly = connect(self.path, create=create, timeout=timeout)
-        self._tx = Transactions(conn, str(self.path), readonly, timeout=timeout, path=self.path)
+        opened = connect(self.path, create=create, timeout=timeout)
+        conn = opened.conn
+        self._tx = Transactions(
+            conn, opened.reader, str(self.path), opened.readonly, timeout=timeout, path=self.path
+        )
         self.db = Database(conn)
-        self.readonly = readonly
-        self.warnings: tuple[str, ...] = () if readonly else tuple(sqlite_warnings())
+        self.readonly = opened.readonly
+        self.notice: str | None = None
+        """Why the library was opened read-only although its file is writable (it was made by
+        a newer reader), one line to show the user; None otherwise."""
+        self.warnings: tuple[str, ...] = () if self.readonly else tuple(sqlite_warnings())
         """Known risks of the SQLite in use, one line each, for the user to see once."""
         self._rng = _random.Random()
+        self._views = itertools.count()
+        self._readonly_walks: dict[str, Any] = {}
         try:
-            self._prepare(conn)
+            self._prepare(conn, opened.kind_of_file)
         except sqlite3.DatabaseError as error:
-            conn.close()
+            self._tx.close()
             raise self._tx.translate(error) from None
         except LibraryError:
-            conn.close()
+            self._tx.close()
             raise
 
-    def _prepare(self, conn: sqlite3.Connection) -> None:
+    def _prepare(self, conn: sqlite3.Connection, found: FileKind) -> None:
         conn.execute("PRAGMA foreign_keys = OFF")
-        if not self.readonly and has_wal_reset_bug():
-            self._tx.take_over_checkpoints()
+        self._tx.reader.execute("PRAGMA query_only = ON")
+        # Asked again of the connection that will write: the header alone told `connect`.
+        file_kind = classify(conn, str(self.path))
+        if found.kind == "newer" or file_kind.kind == "newer":
+            self._newer(file_kind if file_kind.kind == "newer" else found)
         if self.readonly:
             conn.execute("PRAGMA query_only = ON")
-            if migrations.pending(self.db):
+            upgrades = [m for m in migrations.pending(self.db) if m.name != MARK]
+            if upgrades and self.notice is None:
                 raise LibraryReadOnly(
                     f"{self.path} is read-only and needs an upgrade; make it writable once"
                 )
             return
-        if migrations.pending(self.db):
+        if has_wal_reset_bug():
+            self._tx.take_over_checkpoints()
+        pending = [m.name for m in migrations.pending(self.db)]
+        if pending and pending != [MARK]:
             self._migrate(conn)
+        elif pending or not file_kind.marked:
+            # Only the marks are missing: the library is known by its tables meanwhile, so
+            # opening it never waits for another program's lock to add them.
+            with contextlib.suppress(LibraryBusy):
+                self._migrate(conn, wait=NO_WAIT_S)
         conn.execute("PRAGMA synchronous = NORMAL")
 
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        tables = set(self.db.table_names())
-        if tables and "_sqlite_migrations" not in tables and "articles" not in tables:
-            raise LibraryError(
-                f"{self.path} is an SQLite database but not a reader library; nothing was changed"
-            )
+    def _newer(self, file_kind: FileKind) -> None:
+        """Read, never write, a library made by a newer reader."""
+        self.readonly = self._tx.readonly = True
+        self._tx.readonly_message = newer_refusal(str(self.path))
+        self.notice = newer_message(str(self.path), file_kind.version)
+        self.warnings = ()
+
+    def _migrate(self, conn: sqlite3.Connection, wait: float | None = None) -> None:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
@@ -140,7 +161,9 @@ class Library(Changes, ViewsMixin):
                     "move the library to a local disk"
                 )
         # Re-checked under the write lock: another process may have migrated meanwhile.
-        with self._tx.write() as locked:
+        with self._tx.write(wait=wait) as locked:
+            if classify(locked, str(self.path)).kind == "newer":
+                raise LibraryReadOnly(newer_refusal(str(self.path)))
             # m005 gives the state of a library from before identities to the default one.
             locked.execute("CREATE TEMP TABLE IF NOT EXISTS upgrading_reader (name TEXT)")
             locked.execute("DELETE FROM temp.upgrading_reader")
@@ -153,9 +176,14 @@ class Library(Changes, ViewsMixin):
     # -- lifetime ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite on the last close)."""
-        with self._tx.lock:
-            self.db.conn.close()
+        """Close the library: writes queued while it was busy are tried once more, then dropped
+        (the WAL is checkpointed by SQLite on the last close)."""
+        self._tx.close()
+
+    def check_writable(self) -> None:
+        """Raise `LibraryReadOnly`, saying why in one line, if the library can only be read."""
+        if self.readonly:
+            raise LibraryReadOnly(self._tx.readonly_message)
 
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity check and the store's own invariants (counts,
@@ -256,7 +284,7 @@ class Library(Changes, ViewsMixin):
         def seen(article_id: int) -> bool:
             return article_id in mine or article_id in earlier
 
-        now = _now()
+        saved_at = now()
         with self._tx.write() as conn, search.deferred(conn):
             cache: dict[tuple[str, ...], int] = {}
             for draft in drafts:
@@ -268,7 +296,9 @@ class Library(Changes, ViewsMixin):
                         cache[path] = self.ensure_category(path)
                     return cache[path]
 
-                outcome, article_id = saving.save_one(conn, article, category_id, source, now, seen)
+                outcome, article_id = saving.save_one(
+                    conn, article, category_id, source, saved_at, seen
+                )
                 ids.append(article_id)
                 mine.add(article_id)
                 if outcome == "added":
@@ -400,7 +430,7 @@ class Library(Changes, ViewsMixin):
                 last_modified=last_modified,
                 encoding=encoding,
                 warning=warning,
-                fetched_at=_now(),
+                fetched_at=now(),
                 raw=raw,
             )
 
@@ -425,7 +455,7 @@ class Library(Changes, ViewsMixin):
         from reader.store import sources
 
         with self._tx.write() as conn:
-            sources.note_check(conn, location, error, _now())
+            sources.note_check(conn, location, error, now())
 
     def subscription(self, location_or_id: str) -> SourceRecord | None:
         """A recorded source by its address or id."""
@@ -475,10 +505,14 @@ class Library(Changes, ViewsMixin):
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for the given ids, in the order given (missing ids are skipped)."""
         with self._tx.read() as conn:
-            return listing.summaries(conn, self._reader_id(conn), article_ids)
+            return listing.summaries(
+                conn, self._reader_id(conn), [i for i in article_ids if is_id(i)]
+            )
 
     def get(self, article_id: int) -> Article | None:
         """One whole article (with this reader's marks), or None."""
+        if not is_id(article_id):
+            return None
         with self._tx.read() as conn:
             row = conn.execute(
                 "SELECT a.id, a.title, a.category_id, a.published, a.views, m.read_at,"
@@ -508,99 +542,6 @@ class Library(Changes, ViewsMixin):
             body=row[13] or "",
         )
 
-    # -- this reader's state ------------------------------------------------------------------
-
-    def _reader_id(self, conn: sqlite3.Connection) -> int:
-        """This reader's id, or `identity.NOBODY` while they have written nothing."""
-        if self._reader == identity.NOBODY:
-            self._reader = identity.find(conn, self.user)
-        return self._reader
-
-    def _writer_id(self, conn: sqlite3.Connection) -> int:
-        """This reader's id, their row made if needed (inside a write)."""
-        if self._reader == identity.NOBODY:
-            self._reader = identity.ensure(conn, self.user)
-        return self._reader
-
-    def _mark(self, conn: sqlite3.Connection, article_id: int, assignment: str, *args: Any) -> None:
-        """Set fields of this reader's marks on an existing article (`assignment` is SQL)."""
-        reader = self._writer_id(conn)
-        conn.execute(
-            "INSERT INTO marks (reader_id, article_id) SELECT ?, id FROM articles WHERE id = ?"
-            " ON CONFLICT (reader_id, article_id) DO NOTHING",
-            (reader, article_id),
-        )
-        conn.execute(
-            f"UPDATE marks SET {assignment} WHERE reader_id = ? AND article_id = ?",
-            (*args, reader, article_id),
-        )
-
-    def count_view(self, article_id: int, *, mark_read: bool = True) -> None:
-        """Count one view of an article (everyone's counter) and, by default, mark it read by
-        this reader."""
-        with self._tx.write() as conn:
-            conn.execute("UPDATE articles SET views = views + 1 WHERE id = ?", (article_id,))
-            if mark_read:
-                self._mark(conn, article_id, "read_at = ifnull(read_at, ?)", _now())
-
-    def set_read(self, article_id: int, read: bool = True) -> None:
-        """Mark an article read or unread for this reader."""
-        with self._tx.write() as conn:
-            self._mark(
-                conn, article_id, "read_at = CASE WHEN ? THEN ifnull(read_at, ?) END", read, _now()
-            )
-
-    def set_starred(self, article_id: int, starred: bool = True) -> None:
-        """Star or unstar an article for this reader."""
-        with self._tx.write() as conn:
-            self._mark(
-                conn,
-                article_id,
-                "starred_at = CASE WHEN ? THEN ifnull(starred_at, ?) END",
-                starred,
-                _now(),
-            )
-
-    def set_progress(self, article_id: int, progress: float) -> None:
-        """Remember how far through an article this reader got (0.0 to 1.0)."""
-        with self._tx.write() as conn:
-            self._mark(conn, article_id, "progress = ?", min(1.0, max(0.0, progress)))
-
-    def get_state(self, key: str, default: Any = None) -> Any:
-        """A value of this reader's UI state (JSON-decoded)."""
-        with self._tx.read() as conn:
-            row = conn.execute(
-                "SELECT value FROM reader_state WHERE reader_id = ? AND key = ?",
-                (self._reader_id(conn), key),
-            ).fetchone()
-        return json.loads(row[0]) if row else default
-
-    def set_state(self, key: str, value: Any) -> None:
-        """Store a JSON-encodable value in this reader's UI state."""
-        with self._tx.write() as conn:
-            conn.execute(
-                "INSERT INTO reader_state (reader_id, key, value) VALUES (?, ?, ?)"
-                " ON CONFLICT (reader_id, key) DO UPDATE SET value = excluded.value",
-                (self._writer_id(conn), key, json.dumps(value, ensure_ascii=False)),
-            )
-
-    def library_state(self, key: str, default: Any = None) -> Any:
-        """A value the whole library shares (JSON-decoded): not any reader's own."""
-        with self._tx.read() as conn:
-            row = conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else default
-
-    def set_library_state(self, key: str, value: Any) -> None:
-        """Store a JSON-encodable value the whole library shares."""
-        with self._tx.write() as conn:
-            conn.execute(
-                "INSERT INTO state (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value, ensure_ascii=False)),
-            )
-
-    # -- random reading ---------------------------------------------------------------------
-
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Run several calls as one write transaction: all of their changes are kept, or none.
@@ -614,61 +555,13 @@ class Library(Changes, ViewsMixin):
         with self._tx.write():
             yield
 
-    def random_article(self, scope: int = ROOT_SCOPE) -> ArticleSummary | None:
-        """A random article from a scope, never repeating until all of the scope was shown.
-
-        The order is a keyed permutation of the scope's dense `seq` numbers, and the walk's
-        position lives in the state table, so it carries on across sessions. O(log n).
-        """
-        total, _ = self.counts(scope)
-        if total == 0:
-            return None
-        state_key = f"shuffle:{scope}"
-        walk = self.get_state(state_key) or {}
-        if walk.get("n") != total or walk.get("k", 0) >= total:
-            walk = {"n": total, "key": self._rng.getrandbits(62), "k": 0}
-        seq = shuffle.permute(walk["k"], total, walk["key"])
-        walk["k"] += 1
-        with self._tx.read() as conn:
-            row = conn.execute(
-                "SELECT article_id FROM article_scopes WHERE scope_id = ? AND seq = ?",
-                (scope, seq),
-            ).fetchone()
-        if not self.readonly:
-            self.set_state(state_key, walk)
-        else:
-            self._readonly_walks = getattr(self, "_readonly_walks", {})
-            self._readonly_walks[state_key] = walk
-        if row is None:
-            return None
-        found = self.summaries([row[0]])
-        return found[0] if found else None
-
     def related(self, article_id: int, limit: int = 5) -> list[ArticleSummary]:
         """Up to `limit` articles most like this one (shared rare terms, category and tags),
         best first (see `reader.store.related`)."""
         from reader.store import related
 
+        if not is_id(article_id):
+            return []
         with self._tx.read() as conn:
             ids = related.related(conn, article_id, limit)
         return self.summaries(ids)
-
-    def random_sample(
-        self, scope: int = ROOT_SCOPE, count: int = 5, exclude: Iterable[int] = ()
-    ) -> list[ArticleSummary]:
-        """Up to `count` distinct random articles of a scope, none of them in `exclude`."""
-        excluded = set(exclude)
-        total, _ = self.counts(scope)
-        wanted = min(count, max(0, total - len(excluded)))
-        picked: list[int] = []
-        tries = 0
-        with self._tx.read() as conn:
-            while len(picked) < wanted and tries < wanted * 20:
-                tries += 1
-                row = conn.execute(
-                    "SELECT article_id FROM article_scopes WHERE scope_id = ? AND seq = ?",
-                    (scope, self._rng.randrange(total)),
-                ).fetchone()
-                if row and row[0] not in excluded and row[0] not in picked:
-                    picked.append(row[0])
-        return self.summaries(picked)

@@ -21,6 +21,9 @@ from reader.store import search, tags
 from reader.store.errors import LibraryError
 from reader.store.undo import Journal
 
+MAX_ID = 2**63 - 1
+"""The largest id SQLite can hold."""
+
 
 class ReorganiseError(LibraryError):
     """A change that cannot be made as asked (a name taken, a category moved into itself...)."""
@@ -92,10 +95,13 @@ def _scope_articles(conn: sqlite3.Connection, scope: int) -> list[int]:
 
 
 def _fill_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> int:
-    """Put `ids` in `temp.moving_ids` (emptied first); return how many."""
+    """Put the `ids` that are articles' in `temp.moving_ids` (emptied first); return how many."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS moving_ids (id INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM temp.moving_ids")
-    conn.executemany("INSERT OR IGNORE INTO temp.moving_ids (id) VALUES (?)", ((i,) for i in ids))
+    conn.executemany(
+        "INSERT OR IGNORE INTO temp.moving_ids (id) SELECT id FROM articles WHERE id = ?",
+        ((i,) for i in ids if 0 < i <= MAX_ID),
+    )
     return int(conn.execute("SELECT count(*) FROM temp.moving_ids").fetchone()[0])
 
 
@@ -323,7 +329,7 @@ def delete_articles(conn: sqlite3.Connection, journal: Journal, ids: Sequence[in
             "SELECT DISTINCT a.category_id FROM articles a JOIN temp.moving_ids t ON t.id = a.id"
         )
     ]
-    search.retire(conn, list(ids))
+    search.retire(conn, [i for i in ids if 0 < i <= MAX_ID])
     conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM temp.moving_ids)")
     prune(conn, journal, categories)
     return count

@@ -18,9 +18,18 @@ the category's articles (a large one).
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("reader")
+APPLICATION_ID = int.from_bytes(b"Rdr1", "big")
+"""`PRAGMA application_id` of a reader library (a signed 32-bit value in the file header)."""
+SCHEMA_VERSION = 10
+"""`PRAGMA user_version` of a library with every migration of this reader applied: each
+migration from m010 on sets its own number."""
+MARK = "m010_mark_the_library"
+"""The migration that marks a library as reader's (`reader.store.filekind`)."""
 
 _ANCESTORS = "SELECT ancestor_id FROM category_ancestors WHERE category_id = {row}.category_id"
 
@@ -629,3 +638,18 @@ def m009_saved_searches(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+@migrations(name=MARK)
+def m010_mark_the_library(db: Database) -> None:
+    """Mark the file as a reader library of this schema version (`reader.store.filekind`), so
+    that no other program's database is taken for one. Each later migration sets its own
+    version number (the number of migrations up to it)."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 10")
+
+
+@cache
+def known_migrations() -> frozenset[str]:
+    """The names of every migration this reader has."""
+    return frozenset(m.name for m in migrations.pending(Database(memory=True)))

@@ -19,7 +19,7 @@ from reader.store.errors import LibraryError
 from reader.text.sanitize import sanitize_line
 
 if TYPE_CHECKING:
-    from reader.store.connection import Transactions
+    from reader.store.transactions import Transactions
 
 COUNT_BOUND = 1_000
 """A saved search is counted up to this many results."""
@@ -133,7 +133,7 @@ class ViewsMixin:
     def get_state(self, key: str, default: Any = None) -> Any:
         raise NotImplementedError  # provided by Library
 
-    def set_state(self, key: str, value: Any) -> None:
+    def set_state(self, key: str, value: Any, *, wait: bool = True) -> bool:
         raise NotImplementedError  # provided by Library
 
     def page(

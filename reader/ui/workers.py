@@ -6,7 +6,7 @@ flow of reads and writes is easy to see and to test without Textual.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from reader.models import ROOT_SCOPE, ArticleSummary, Category
@@ -65,15 +65,28 @@ def load_view(
     count: bool,
     terms: tuple[str, ...] = (),
 ) -> ArticleView | None:
-    """Fetch an article (counting the view first when asked) and pick its random articles."""
-    if count and not library.readonly:
-        library.count_view(article_id)
+    """Fetch an article and pick its random articles; nothing is written.
+
+    With `count` the article is shown as it is once this view is counted (`count_view`).
+    """
     article = library.get(article_id)
     if article is None:
         return None
+    if count and not library.readonly:
+        article = replace(article, views=article.views + 1, read=True)
     return ArticleView(
         article, tuple(pick_related(library, article.id, article.category_id)), terms=terms
     )
+
+
+def count_view(library: Library, article_id: int) -> ArticleSummary | None:
+    """Count a view of an article without waiting for another program's write lock: the
+    article's summary once counted, or None when the count was queued (it is written once the
+    lock is free, or dropped when the app ends) or the library is read-only."""
+    if library.readonly or not library.count_view(article_id, wait=False):
+        return None
+    found = library.summaries([article_id])
+    return found[0] if found else None
 
 
 def pick_related(library: Library, article_id: int, category_id: int) -> list[ArticleSummary]:
@@ -86,7 +99,7 @@ def pick_related(library: Library, article_id: int, category_id: int) -> list[Ar
 
 
 def random_view(library: Library, scope: int) -> ArticleView | None:
-    """A random article of `scope` (no repeats until all were shown), opened and counted."""
+    """A random article of `scope` (no repeats until all were shown), opened to be counted."""
     summary = library.random_article(scope)
     if summary is None:
         return None

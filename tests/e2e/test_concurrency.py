@@ -34,13 +34,9 @@ import reader.store.library as library_module
 from reader import paths
 from reader.cli import main, warn_once
 from reader.store import Library, LibraryBusy, LibraryError
-from reader.store.connection import (
-    CHECKPOINT_BYTES,
-    Transactions,
-    has_wal_reset_bug,
-    sqlite_warnings,
-)
+from reader.store.connection import has_wal_reset_bug, sqlite_warnings
 from reader.store.schema import migrations
+from reader.store.transactions import CHECKPOINT_BYTES, Transactions
 
 WORKER = (
     "from support.crash import app_worker;"
@@ -166,11 +162,8 @@ def test_a_stuck_lock_is_one_line_from_the_command_line(
     assert lister.returncode == 0 and err == b"" and out.count(b"\n") == 5
     shown = reader_process("show", "--db", str(stuck_library), "1", env=env)
     out, err = shown.communicate(timeout=60)
-    assert shown.returncode == 0 and "第0篇".encode() in out
-    assert err.decode() == (
-        f"reader: {stuck_library} is busy (another program holds its write lock); "
-        "this view was not counted\n"
-    )
+    # The view is counted after printing, without waiting: dropped here (test_long_writer.py).
+    assert shown.returncode == 0 and "第0篇".encode() in out and err == b""
 
 
 def test_a_stuck_lock_raises_library_busy_from_the_api(stuck_library: Path) -> None:
@@ -304,16 +297,16 @@ def test_a_larger_library_lets_its_log_grow_to_a_share_of_its_size(
 ) -> None:
     """A checkpoint copies each changed page once, so a large library checkpoints only once its
     log reaches `CHECKPOINT_SHARE` of the library (here scaled down), and then empties it."""
-    from reader.store import connection
+    from reader.store import transactions
 
     monkeypatch.setattr(library_module, "has_wal_reset_bug", lambda: True)
-    monkeypatch.setattr(connection, "CHECKPOINT_BYTES", 16 * 1024)
+    monkeypatch.setattr(transactions, "CHECKPOINT_BYTES", 16 * 1024)
     db = tmp_path / "library.db"
     with Library(db) as library:
         library.save(make_drafts(3000))
         assert library._tx.checkpoint()
-        limit = connection.checkpoint_bytes(db.stat().st_size)
-        assert limit == db.stat().st_size // connection.CHECKPOINT_SHARE > 4 * 16 * 1024
+        limit = transactions.checkpoint_bytes(db.stat().st_size)
+        assert limit == db.stat().st_size // transactions.CHECKPOINT_SHARE > 4 * 16 * 1024
         sizes = []
         for batch in range(60):
             library.save(make_drafts(10, start=10_000 + batch * 10))

@@ -171,27 +171,91 @@ def test_unknown_file_named_on_the_command_line_fails_with_a_reason(
     assert str(odd) in failures(out)
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["import"],
-        ["import", "--category"],
-        ["import", "--colour", "x.md"],
-        ["list", "--limit", "0"],
-        ["list", "--sort", "colour"],
-        ["show"],
-        ["show", "abc"],
-        ["frobnicate"],
-    ],
-    ids=lambda a: " ".join(a),
-)
-def test_bad_usage_exits_2(
+BAD_USAGE = [
+    ["import"],
+    ["import", "--category"],
+    ["import", "--colour", "x.md"],
+    ["list", "--limit", "0"],
+    ["list", "--limit", "many"],
+    ["list", "--sort", "colour"],
+    ["list", "--db"],
+    ["list", "--frobnicate"],
+    ["list", "extra"],
+    ["show"],
+    ["show", "abc"],
+    ["show", "1.5"],
+    ["show", ""],
+    ["show", "0"],
+    ["show", "-1"],
+    ["show", "--", "-1"],
+    ["show", "9223372036854775808"],
+    ["show", "99999999999999999999999999999999999999"],
+    ["show", "1", "2"],
+    ["show", "\x1b]0;title\x07\u202e1"],
+    ["search"],
+    ["search", "--order", "worst", "x"],
+    ["search", "--limit", "0", "x"],
+    ["search", "--limit", "10001", "x"],
+    ["random", "extra"],
+    ["categories", "--json", "extra"],
+    ["paths", "--frobnicate"],
+    ["demo", "extra"],
+    ["refresh", "--frobnicate"],
+    ["reindex", "extra"],
+    ["frobnicate"],
+    ["--frobnicate"],
+    ["\x1b[31mred"],
+]
+
+
+@pytest.mark.parametrize("args", BAD_USAGE, ids=lambda a: " ".join(a))
+def test_bad_usage_is_one_line_and_exits_2(
     args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Every usage error of every command and of the group: one line on stderr, exit 2."""
     db = tmp_path / "library.db"
     code, out, err = run([args[0], "--db", str(db), *args[1:]], capsys)
-    assert code == 2 and out == "" and "Traceback" not in err and err.strip()
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("reader: ")
+    assert re.search(r" \(see reader( [a-z]+)? --help\)\n$", err), err
+    assert not any(word in err for word in ("Usage:", "Error:", "Try "))
+    assert err.isprintable() or err[:-1].isprintable()
+    assert "\x1b" not in err and "\u202e" not in err
     assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["list", "--frobnicate"], "no such option '--frobnicate' (see reader list --help)"),
+        (["frobnicate"], "no such command 'frobnicate' (see reader --help)"),
+        (["show"], "missing argument 'ID' (see reader show --help)"),
+        (
+            ["show", "9223372036854775808"],
+            "invalid value for 'ID': '9223372036854775808' is not an article id "
+            "(a whole number from 1 to 9223372036854775807) (see reader show --help)",
+        ),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else "",
+)
+def test_usage_errors_say_what_was_wrong(
+    args: list[str], line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run([args[0], "--db", str(tmp_path / "library.db"), *args[1:]], capsys)
+    assert code == 2 and err == f"reader: {line}\n"
+
+
+def test_usage_errors_from_a_real_process_are_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "show", "--db", str(tmp_path / "x.db"), "--frob", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "reader: no such option '--frob'; did you mean '--db'? (see reader show --help)\n"
+    )
 
 
 # -- encodings and line ends of page text -------------------------------------------------------

@@ -248,7 +248,7 @@ class TestBadFiles:
         conn.execute("CREATE TABLE mine (x)")
         conn.commit()
         conn.close()
-        with pytest.raises(LibraryError, match="not a reader library"):
+        with pytest.raises(LibraryError, match=r"database of another program \(tables: mine\)"):
             Library(path)
         names = sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
         assert names == [("mine",)]

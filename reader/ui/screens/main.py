@@ -62,7 +62,7 @@ class MainScreen(SearchMixin, Screen[None]):
             self.start = start
 
     class Ready(Message):
-        """An article was fetched (and counted, when `counted`)."""
+        """An article was fetched (and is being counted, when `counted`)."""
 
         def __init__(
             self, view: ArticleView | None, counted: bool, push: bool, focus: bool
@@ -74,6 +74,14 @@ class MainScreen(SearchMixin, Screen[None]):
             self.counted = counted
             self.push = push
             self.focus = focus
+
+    class Counted(Message):
+        """A view of an article was written; `summary` is the article as stored now."""
+
+        def __init__(self, summary: ArticleSummary, was_read: bool) -> None:
+            super().__init__()
+            self.summary = summary
+            self.was_read = was_read
 
     class Recounted(Message):
         """Fresh counts for the tree after reads changed."""
@@ -206,9 +214,10 @@ class MainScreen(SearchMixin, Screen[None]):
 
     @work(thread=True, group="state")
     def _remember(self, values: dict[str, object]) -> None:
+        # Never waits for another program's lock: written later, or forgotten.
         try:
             for key, value in values.items():
-                self.library.set_state(key, value)
+                self.library.set_state(key, value, wait=False)
         except LibraryError:
             pass  # a read-only library simply forgets the UI state
 
@@ -291,6 +300,8 @@ class MainScreen(SearchMixin, Screen[None]):
             self.post_message(self.Problem(str(error)))
             return
         self.post_message(self.Ready(view, count, push, focus))
+        if count and view is not None:
+            self._count(view)
 
     @work(thread=True, exclusive=True, group="article")
     def _load_random(self, scope: int) -> None:
@@ -303,6 +314,19 @@ class MainScreen(SearchMixin, Screen[None]):
             self.post_message(self.Problem("There are no articles here yet."))
             return
         self.post_message(self.Ready(view, True, True, True))
+        self._count(view)
+
+    def _count(self, view: ArticleView) -> None:
+        """In the worker, once the article is shown: count the view, without waiting for
+        another program's lock (a count that must wait is written later, or dropped)."""
+        try:
+            before = self.library.summaries([view.article.id])
+            counted = workers.count_view(self.library, view.article.id)
+        except LibraryError as error:
+            self.post_message(self.Problem(str(error)))
+            return
+        if counted is not None:
+            self.post_message(self.Counted(counted, bool(before) and before[0].read))
 
     def on_main_screen_ready(self, message: Ready) -> None:
         """Show the article, note it in the history and the list, and remember it."""
@@ -315,15 +339,20 @@ class MainScreen(SearchMixin, Screen[None]):
         self.pane.border_title = Content(_crumb(article.category))
         if message.push:
             self.history.push(article.id)
-        before = self.articles.patch(article.id, read=article.read, views=article.views)
+        self.articles.patch(article.id, read=article.read, views=article.views)
         if message.focus:
             self.add_class("-reading")
             self.pane.focus()
-        if message.counted and (before is None or not before.read):
-            # Only a newly read article changes the unread counts the tree shows.
-            self._recount()
         self._remember({workers.STATE_ARTICLE: article.id})
         self.refresh_bindings()
+
+    def on_main_screen_counted(self, message: Counted) -> None:
+        """Show the stored counts of an article whose view was written."""
+        summary = message.summary
+        self.articles.patch(summary.id, read=summary.read, views=summary.views)
+        if not message.was_read:
+            # Only a newly read article changes the unread counts the tree shows.
+            self._recount()
 
     def _save_progress(self) -> None:
         view = self.pane.view
@@ -334,14 +363,15 @@ class MainScreen(SearchMixin, Screen[None]):
     def _write_progress(self, article_id: int, progress: float) -> None:
         # Losing a reading position is better than interrupting the reader.
         with contextlib.suppress(LibraryError):
-            self.library.set_progress(article_id, progress)
+            self.library.set_progress(article_id, progress, wait=False)
 
     def remember_now(self) -> None:
-        """Write the reading position synchronously (the app is about to exit)."""
+        """Write the reading position now, or queue it if the library is busy (the app is
+        about to exit: a position still queued when the library closes is dropped)."""
         view = self.pane.view
         if view is not None and not self.library.readonly:
             with contextlib.suppress(LibraryError):
-                self.library.set_progress(view.article.id, self.pane.progress)
+                self.library.set_progress(view.article.id, self.pane.progress, wait=False)
 
     @work(thread=True, exclusive=True, group="recount")
     def _recount(self) -> None:
