@@ -184,6 +184,10 @@ def prepare_default_library(db: str | None) -> Library:
 
 def run_app(db: str | None) -> None:
     """Open the app on the library (seeding a brand-new default library with the demo)."""
+    from reader.cli.served import follow_server
+
+    if not follow_server():
+        fail("the `reader serve` that started this session has stopped")
     library = prepare_default_library(db)
     # Printed before the app starts (and seen again after it ends), and shown inside it too.
     notices = warn_once(library.warnings)
@@ -462,6 +466,31 @@ def reindex_command(ctx: click.Context, db: str | None) -> None:
     with open_library(_db(ctx, db), create=False) as library:
         count = library.reindex()
     click.echo(f"search index rebuilt: {count} articles")
+
+
+@cli.command("serve")
+@db_option
+@user_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but a loopback address lets others read the library.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.pass_context
+def serve_command(ctx: click.Context, db: str | None, host: str, port: int) -> None:
+    """Serve the app to web browsers: each browser session runs its own `reader`."""
+    if not host.strip():
+        raise click.BadParameter("give an address or a host name", param_hint="--host")
+    with prepare_default_library(_db(ctx, db)) as library:
+        path = library.path.resolve()
+    from reader.cli.serve import ServeError, serve
+
+    try:
+        serve(path, _chosen_user(), host.strip(), port)
+    except ServeError as error:
+        fail(str(error))
 
 
 def _width() -> int:
