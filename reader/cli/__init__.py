@@ -25,6 +25,7 @@ from reader.cli.output import (
     listing_lines,
     summary_json,
 )
+from reader.cli.terminal import fit_output_to_charset
 from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store import SORTS, Library, LibraryBusy, LibraryError, LibraryReadOnly, Sort
 
@@ -184,9 +185,16 @@ def prepare_default_library(db: str | None) -> Library:
 
 def run_app(db: str | None) -> None:
     """Open the app on the library (seeding a brand-new default library with the demo)."""
-    from reader.cli.served import follow_server
+    from reader.cli.served import follow_server, served_by
 
-    if not follow_server():
+    server = served_by()
+    if server is None:
+        from reader.cli.terminal import terminal_problem
+
+        problem = terminal_problem()
+        if problem:
+            fail(problem)
+    elif not follow_server(server):
         fail("the `reader serve` that started this session has stopped")
     library = prepare_default_library(db)
     # Printed before the app starts (and seen again after it ends), and shown inside it too.
@@ -502,6 +510,7 @@ def _width() -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn every failure into one readable line."""
+    fit_output_to_charset()
     try:
         cli.main(args=argv, prog_name="reader", standalone_mode=False)
     except click.exceptions.Exit as done:

@@ -7,11 +7,13 @@ user's terminal as an escape sequence, whatever wrote the database.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.cells import cell_len
 
+from reader.cli.terminal import writes_utf8
 from reader.models import Article, ArticleSummary, Category
 from reader.text.sanitize import sanitize, sanitize_line
 
@@ -68,8 +70,9 @@ def category_json(category: Category) -> dict[str, Any]:
 
 
 def dumps(data: Any) -> str:
-    """JSON as printed: UTF-8 characters kept readable, one document."""
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON as printed: one document, characters kept readable (escaped as `\\uXXXX` when
+    standard output's character set is not UTF-8 and could not hold them)."""
+    return json.dumps(data, ensure_ascii=not writes_utf8(sys.stdout), indent=2)
 
 
 def fit(text: str, width: int) -> str:

@@ -18,16 +18,19 @@ _PR_SET_PDEATHSIG = 1
 _WATCH_EVERY = 1.0
 
 
-def follow_server() -> bool:
-    """If this app was started by `reader serve`, tie its life to the server's; return False
-    when that server has already gone (the app should not start), else True."""
+def served_by() -> int | None:
+    """The process id of the `reader serve` that started this app, if one did (read once: the
+    variable is removed, so nothing this app starts inherits it)."""
     value = os.environ.pop(SERVED_BY_ENV, None)
-    if value is None:
-        return True
     try:
-        server = int(value)
+        return int(value) if value is not None else None
     except ValueError:
-        return True
+        return None
+
+
+def follow_server(server: int) -> bool:
+    """Tie this app's life to the server's; False when that server has already gone (the app
+    should not start), else True."""
     if not _die_with_parent():
         threading.Thread(target=_watch, args=(server,), name="served-by", daemon=True).start()
     return os.getppid() == server
