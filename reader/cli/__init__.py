@@ -481,22 +481,29 @@ def reindex_command(ctx: click.Context, db: str | None) -> None:
 @user_option
 @click.option(
     "--host",
+    metavar="ADDRESS",
     default="127.0.0.1",
     show_default=True,
     help="Address to listen on; anything but a loopback address lets others read the library.",
 )
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
 @click.pass_context
 def serve_command(ctx: click.Context, db: str | None, host: str, port: int) -> None:
     """Serve the app to web browsers: each browser session runs its own `reader`."""
     if not host.strip():
         raise click.BadParameter("give an address or a host name", param_hint="--host")
     with prepare_default_library(_db(ctx, db)) as library:
-        path = library.path.resolve()
+        path, user = library.path.resolve(), library.user
     from reader.cli.serve import ServeError, serve
 
     try:
-        serve(path, _chosen_user(), host.strip(), port)
+        serve(path, user, host.strip(), port)
     except ServeError as error:
         fail(str(error))
 

@@ -46,12 +46,10 @@ class ServeError(Exception):
     """The server cannot start; the message says why, in one line."""
 
 
-def app_command(db: Path, user: str | None) -> str:
+def app_command(db: Path, user: str) -> str:
     """The shell command textual-serve runs per browser session: this interpreter's
-    `-m reader --db=PATH [--user=NAME]`, every word quoted, the shell replaced by the app."""
-    words = [sys.executable, "-m", "reader", f"--db={db}"]
-    if user is not None:
-        words.append(f"--user={user}")
+    `-m reader --db=PATH --user=NAME`, every word quoted, the shell replaced by the app."""
+    words = [sys.executable, "-m", "reader", f"--db={db}", f"--user={user}"]
     return "exec " + shlex.join(words)
 
 
@@ -201,15 +199,16 @@ class _OneLineHandler(logging.Handler):
         click.echo(f"reader: serve: {message}", err=True)
 
 
-def serve(db: Path, user: str | None, host: str, port: int) -> None:
-    """Serve the app on `db` to browsers at `host:port` until Ctrl+C (or SIGTERM)."""
+def serve(db: Path, user: str, host: str, port: int) -> None:
+    """Serve the app on `db` to browsers at `host:port`, every session as the reader `user`,
+    until Ctrl+C (or SIGTERM)."""
     check_port_free(host, port)
     server = ReaderServer(app_command(db, user), host, port)
     click.echo(f"reader: serving {db} at http://{_url_host(host)}:{port}/ (Ctrl+C stops)")
     if not server.loopback:
         click.echo(
             f"reader: warning: {host} is not a loopback address: anyone who can reach port "
-            f"{port} of this machine can read the library (as {user or 'the default reader'})",
+            f"{port} of this machine can read the library (as {user})",
             err=True,
         )
     os.environ[SERVED_BY_ENV] = str(os.getpid())  # for the apps it starts: see `served`

@@ -18,6 +18,8 @@ import pytest
 from support.browser import CATCH_TERMINAL, Browser, find_chromium
 from support.ui import make_library
 
+from reader.store import Library
+
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 DEADLINE = 30.0
@@ -273,9 +275,11 @@ def test_listening_beyond_this_machine_warns(
     served = Served(["--db", str(lib_path), "--host", "0.0.0.0", "--port", str(port)], tmp_path)
     servers.append(served)
     served.wait_for_output("warning")
+    with Library(lib_path) as library:
+        default_reader = library.user
     assert served.err == [
         f"reader: warning: 0.0.0.0 is not a loopback address: anyone who can reach port {port} "
-        "of this machine can read the library (as the default reader)"
+        f"of this machine can read the library (as {default_reader})"
     ]
     served.wait_listening(port)
     assert served.ctrl_c() == 0
