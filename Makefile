@@ -1,22 +1,55 @@
 # One place for every task: `make run`, `make test`, `make test-quick`, `make check`, `make bench`.
+# The environment in .venv is the locked set of uv.lock, installed by a pinned uv; `make lock`
+# refreshes the lock after a change to pyproject.toml.
 PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+# The pip that Python 3.11.5-3.11.7 bundle: tests/test_packaging.py installs the wheel with it.
+OLD_PIP := 23.2.1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+UV_STAMP := $(UV_HOME)/.uv-$(UV_VERSION)
+WHEELHOUSE := $(VENV)/wheelhouse
+WHEELS := $(WHEELHOUSE)/.complete
 
-.PHONY: run test test-quick check format bench bench-quick clean
+# uv installs into .venv whatever the caller's environment says, and never downloads a Python.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-$(STAMP): pyproject.toml
+.PHONY: run test test-quick check format bench bench-quick lock wheelhouse clean
+
+$(UV_STAMP):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . --group dev
+	rm -rf $(UV_HOME)
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	touch $@
+
+$(STAMP): pyproject.toml uv.lock $(UV_STAMP)
+	$(UV) sync --locked --group dev --python $(PYTHON) \
+		|| { echo "make: if uv.lock is out of date with pyproject.toml, run 'make lock'"; exit 1; }
 	touch $(STAMP)
+
+# The locked runtime dependencies as wheels, for the offline install in tests/test_packaging.py.
+$(WHEELS): uv.lock | $(STAMP)
+	rm -rf $(WHEELHOUSE)
+	mkdir -p $(WHEELHOUSE)
+	$(UV) export --locked --no-dev --no-emit-project --no-header --format requirements.txt --output-file $(WHEELHOUSE)/requirements.txt --quiet
+	$(BIN)/python -m pip wheel --quiet --wheel-dir $(WHEELHOUSE) --requirement $(WHEELHOUSE)/requirements.txt
+	$(BIN)/python -m pip download --quiet --no-deps --dest $(WHEELHOUSE) pip==$(OLD_PIP)
+	touch $@
+
+wheelhouse: $(WHEELS)
+
+lock: $(UV_STAMP)
+	$(UV) lock
 
 run: $(STAMP)
 	$(BIN)/reader
 
-test: $(STAMP)
+test: $(STAMP) $(WHEELS)
 	$(BIN)/python -m pytest -q
 
 # Everything but the slow, real-terminal and real-corpora tests (CI runs them all).
@@ -40,4 +73,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m bench.run --quick
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(VENV) $(UV_HOME) .pytest_cache .mypy_cache .ruff_cache dist build

@@ -149,3 +149,47 @@ class SearchPage:
 
     hits: tuple[SearchHit, ...]
     next: SearchCursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change made to the library that can be taken back for the session (`Library.undo`).
+
+    `summary` says in one line what was done to what; `articles` is how many articles it
+    touched.
+    """
+
+    token: int
+    summary: str
+    articles: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag with its article and unread counts; `scope` lists it like a category's id."""
+
+    id: int
+    name: str
+    total: int
+    unread: int
+
+    @property
+    def scope(self) -> int:
+        """The scope id that lists, counts and picks the tag's articles."""
+        return -self.id
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A way to see the library across categories: `unread`, `starred` or a saved `search`.
+
+    `total` and `unread` count its articles; for a search they stop at a bound (`exact` is then
+    False and the tree shows `1,000+`), so that the tree stays fast at any size.
+    """
+
+    kind: str
+    name: str
+    query: str = ""
+    total: int = 0
+    unread: int = 0
+    exact: bool = True

@@ -7,15 +7,26 @@ contract"). Errors are one line on stderr, never a traceback (set READER_DEBUG=1
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, NoReturn
 
 import click
 
 from reader import paths
+from reader.cli import manage, views
+from reader.cli.common import (
+    DB_HELP,
+    _db,
+    category_option,
+    db_option,
+    fail,
+    json_option,
+    open_library,
+    resolve_scope,
+    split_category,
+    user_option,
+    warn_once,
+    with_paths,
+)
 from reader.cli.output import (
     article_json,
     article_text,
@@ -28,123 +39,7 @@ from reader.cli.output import (
 from reader.cli.terminal import fit_output_to_charset
 from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store import SORTS, Library, LibraryBusy, LibraryError, LibraryReadOnly, Sort
-
-SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
-DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one line to stderr and exit."""
-    click.echo(f"reader: {message}", err=True)
-    sys.exit(code)
-
-
-def split_category(text: str | None) -> tuple[str, ...]:
-    """`国际/亚洲` -> ('国际', '亚洲'); also accepts `›` and `>` between names."""
-    if not text:
-        return ()
-    for sep in ("›", ">"):
-        text = text.replace(sep, "/")
-    return tuple(part.strip() for part in text.split("/") if part.strip())
-
-
-def open_library(db: str | None, *, create: bool, warn: bool = True) -> Library:
-    """Open the library named by `--db`, or the default one (whose folder is made on demand).
-
-    With `warn`, known risks of the SQLite in use are printed once (see `warn_once`).
-    """
-    user = _chosen_user()
-    if db:
-        library = Library(Path(db), create=create, user=user)
-    else:
-        path = paths.default_db()
-        if not os.environ.get(paths.DB_ENV):
-            path.parent.mkdir(parents=True, exist_ok=True)
-        library = Library(path, create=True, user=user)
-    if warn:
-        warn_once(library.warnings)
-    return library
-
-
-def warn_once(warnings: Sequence[str]) -> list[str]:
-    """Print each warning about the SQLite in use on stderr, once per user and SQLite version;
-    return the warnings printed (none if they were shown before).
-
-    `READER_SQLITE_WARNING=0` silences them.
-    """
-    if not warnings or os.environ.get(SQLITE_WARNING_ENV, "").strip() == "0":
-        return []
-    marker = paths.data_dir() / f".warned-sqlite-{sqlite3.sqlite_version}"
-    if marker.exists():
-        return []
-    for warning in warnings:
-        click.echo(f"reader: warning: {warning}", err=True)
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        pass  # warned again next time
-    return list(warnings)
-
-
-def resolve_scope(library: Library, category: str | None) -> int:
-    """The scope id for `--category`, or the whole library; an unknown path is an error."""
-    names = split_category(category)
-    if not names:
-        return ROOT_SCOPE
-    found = library.find_category(names)
-    if found is None:
-        fail(f"no category {'/'.join(names)!r} in {library.path} (see `reader categories`)")
-    return found.id
-
-
-def with_paths(library: Library, items: Sequence[ArticleSummary]) -> list[tuple[Any, Any]]:
-    """Pair each summary with its category path (looked up once per category)."""
-    cache: dict[int, tuple[str, ...]] = {}
-    rows = []
-    for item in items:
-        if item.category_id not in cache:
-            cache[item.category_id] = library.category_path(item.category_id)
-        rows.append((item, cache[item.category_id]))
-    return rows
-
-
-db_option = click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
-USER_HELP = (
-    "Whose read marks, stars, reading positions and saved state to use "
-    "[default: $READER_USER, else the login name]."
-)
-
-
-def _remember_user(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value is not None:
-        ctx.ensure_object(dict)
-        ctx.obj["user"] = value
-
-
-def _chosen_user() -> str | None:
-    """The `--user` given to this command or to `reader` itself, if any."""
-    ctx = click.get_current_context(silent=True)
-    while ctx is not None:
-        if ctx.obj and ctx.obj.get("user") is not None:
-            return str(ctx.obj["user"])
-        ctx = ctx.parent
-    return None
-
-
-user_option = click.option(
-    "--user",
-    metavar="NAME",
-    default=None,
-    expose_value=False,
-    is_eager=True,
-    callback=_remember_user,
-    help=USER_HELP,
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-category_option = click.option(
-    "--category", metavar="PATH", default=None, help="Category path, e.g. 国际/亚洲."
-)
+from reader.text.sanitize import sanitize_line
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,10 +100,6 @@ def run_app(db: str | None) -> None:
         ReaderApp(library, notices=notices).run()
     finally:
         library.close()
-
-
-def _db(ctx: click.Context, db: str | None) -> str | None:
-    return db or (ctx.obj or {}).get("db")
 
 
 @cli.command("import")
@@ -360,6 +251,9 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
     help="Newest first, or best match (title matches first).",
 )
 @json_option
+@click.option(
+    "--save", "save_as", metavar="NAME", default=None, help="Save the search as a view instead."
+)
 @click.argument("query")
 @click.pass_context
 def search_command(
@@ -369,13 +263,21 @@ def search_command(
     limit: int,
     order: str,
     as_json: bool,
+    save_as: str | None,
     query: str,
 ) -> None:
     """Search titles and bodies: any substring, Chinese words of one character up.
 
-    Several words must all match; "quoted words" match as a phrase; -word excludes.
+    Several words must all match; "quoted words" match as a phrase; -word excludes; tag:NAME
+    keeps articles with that tag.
     """
     with open_library(_db(ctx, db), create=False) as library:
+        if save_as is not None:
+            library.save_search(save_as, query)
+            total, _, exact = library.search_counts(query)
+            found = f"{total:,}" if exact else f"{total:,}+"
+            click.echo(sanitize_line(f"Saved the search {save_as!r}: {query} ({found} found)"))
+            return
         scope = resolve_scope(library, category)
         hits = library.search(query, scope, order=order, limit=limit)  # type: ignore[arg-type]
         rows = with_paths(library, [hit.summary for hit in hits])
@@ -391,7 +293,8 @@ def search_command(
         return
     for hit, line in zip(hits, listing_lines(rows, width=_width()), strict=True):
         click.echo(line)
-        click.echo(f"         {hit.snippet}")
+        if hit.snippet:
+            click.echo(f"         {sanitize_line(hit.snippet)}")
 
 
 @cli.command("categories")
@@ -506,6 +409,10 @@ def serve_command(ctx: click.Context, db: str | None, host: str, port: int) -> N
         serve(path, user, host.strip(), port)
     except ServeError as error:
         fail(str(error))
+
+
+manage.register(cli)
+views.register(cli)
 
 
 def _width() -> int:

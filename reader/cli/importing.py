@@ -22,7 +22,8 @@ from rich.progress import (
 )
 
 from reader.cli.output import dumps
-from reader.ingest.runner import ImportReport, SourceOutcome, expand, import_sources
+from reader.ingest.files import expand
+from reader.ingest.runner import ImportReport, SourceOutcome, import_sources
 from reader.store import Library, LibraryError
 from reader.text.sanitize import sanitize_line
 

@@ -70,9 +70,25 @@ def category_json(category: Category) -> dict[str, Any]:
 
 
 def dumps(data: Any) -> str:
-    """JSON as printed: one document, characters kept readable (escaped as `\\uXXXX` when
-    standard output's character set is not UTF-8 and could not hold them)."""
-    return json.dumps(data, ensure_ascii=not writes_utf8(sys.stdout), indent=2)
+    """JSON as printed: characters kept readable, one document, every string sanitised; escaped
+    as `\\uXXXX` when standard output's character set is not UTF-8 and could not hold them.
+
+    `ensure_ascii=False` escapes only C0 controls: C1 controls (U+009B acts as CSI on some
+    terminals) and bidi overrides would reach the terminal raw, so each string value and key is
+    sanitised here, whatever wrote the library or said the server.
+    """
+    return json.dumps(_sanitized(data), ensure_ascii=not writes_utf8(sys.stdout), indent=2)
+
+
+def _sanitized(value: Any) -> Any:
+    """`value` with every string in it, at any depth, sanitised (dictionary keys too)."""
+    if isinstance(value, str):
+        return sanitize(value)
+    if isinstance(value, dict):
+        return {_sanitized(key): _sanitized(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_sanitized(item) for item in value]
+    return value
 
 
 def fit(text: str, width: int) -> str:

@@ -37,6 +37,8 @@ MAX_ENTRIES = 10_000
 # Converting entries is the slow part of a huge feed; past this, the rest is skipped with a warning.
 CONVERT_SECONDS = 60.0
 NAME_LENGTH = 80
+MAX_PARSED_TAGS = 1000
+"""Tags of an entry read from a feed (an article keeps fewer: `limits.MAX_TAGS`)."""
 
 _XML_DECLARATION = re.compile(r"^(\s*<\?xml[^>]*?)\bencoding\s*=\s*([\"'])[^\"']*\2", re.IGNORECASE)
 # An internal DTD subset: where entity bombs are declared. Nothing in a real feed needs one.
@@ -121,6 +123,8 @@ def _read_xml(
 ) -> Feed:
     import feedparser
 
+    _bound_tags(feedparser)
+
     text = _without_internal_subset(text)
     utf8 = _XML_DECLARATION.sub(r"\1encoding=\2utf-8\2", text, count=1).encode("utf-8")
     response = {"content-type": "application/xml; charset=utf-8"}
@@ -155,6 +159,29 @@ def _read_xml(
         drafts.append(_entry_draft(entry, base))
     feed.drafts = _finish(drafts, feed, location)
     return feed
+
+
+def _bound_tags(feedparser: Any) -> None:
+    """Make feedparser keep at most `MAX_PARSED_TAGS` tags per entry, in linear time.
+
+    feedparser (6.0) compares each new tag of an entry with every tag before it
+    (`_FeedParserMixin._add_tag`), so an entry of thousands of `<category>` elements, or one
+    `<itunes:keywords>` of thousands of words, takes time quadratic in their number (20,000 took
+    40 s; a 20 MB feed of them, hours). Past the bound, further tags are not even compared. A
+    feedparser without that method is left as it is.
+    """
+    mixin: Any = getattr(getattr(feedparser, "mixin", None), "_FeedParserMixin", None)
+    original = getattr(mixin, "_add_tag", None)
+    if original is None or getattr(original, "bounded", False):
+        return
+
+    def add_tag(parser: Any, term: Any, scheme: Any, label: Any) -> None:
+        tags = parser._get_context().get("tags")
+        if tags is None or len(tags) < MAX_PARSED_TAGS:
+            original(parser, term, scheme, label)
+
+    add_tag.bounded = True  # type: ignore[attr-defined]
+    mixin._add_tag = add_tag
 
 
 def _without_internal_subset(text: str) -> str:

@@ -47,7 +47,8 @@ class Ready:
 
     `drafts` are prepared (`reader.store.prepared`) when the source was read ahead; `data` is
     the source's bytes where they may be recorded (feeds and pages); `warnings` are the parser's
-    when it ran elsewhere.
+    when it ran elsewhere. `declined` says the reader ahead left the source to the writer (too
+    large to be held whole): nothing else in it counts.
     """
 
     loaded: Loaded
@@ -55,3 +56,4 @@ class Ready:
     data: bytes
     headers: Mapping[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    declined: bool = False

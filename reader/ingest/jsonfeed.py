@@ -7,13 +7,14 @@ and `items`, each item with `id`, `url`, `title`, `content_html`/`content_text`,
 
 from __future__ import annotations
 
-import json
+import math
 from datetime import datetime
 from html import unescape
 from typing import Any
 
 from reader.ingest.errors import ParseError
 from reader.ingest.htmlmd import drop_control_references, html_to_markdown, safe_link
+from reader.ingest.jsonstream import DECODER
 from reader.models import ArticleDraft
 from reader.text.sanitize import sanitize, sanitize_line
 
@@ -29,7 +30,7 @@ def looks_like_json_feed(text: str) -> bool:
 def read_json_feed(text: str) -> tuple[str, str, list[tuple[dict[str, Any], ArticleDraft]]]:
     """(title, home page link, [(item, draft)]) of a JSON Feed; ParseError if it is not one."""
     try:
-        document = json.loads(text)
+        document = DECODER.decode(text)
     except (ValueError, RecursionError) as error:
         raise ParseError(f"not a feed (invalid JSON: {error})") from None
     if not isinstance(document, dict):
@@ -89,9 +90,10 @@ def _date(value: Any) -> datetime | None:
 
 
 def _text(value: Any) -> str:
-    """A string field, or "" for anything else (numbers are allowed as ids)."""
+    """A string field, or "" for anything else (numbers are allowed as ids; an infinite one, as
+    an integer of thousands of digits is read, names nothing)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         return str(value)
     return ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import os
 import re
 from collections import Counter
@@ -24,6 +25,8 @@ from typing import Any
 from reader.ingest.dates import parse_datetime
 from reader.ingest.decode import decode_bytes
 from reader.ingest.errors import ParseError
+from reader.ingest.jsonstream import CHUNK, DECODER, Oversized, is_utf8, pieces, record_title
+from reader.ingest.limits import MAX_BODY_BYTES, MAX_RECORD_BYTES
 from reader.ingest.notes import warn
 from reader.ingest.pagetext import parse_count
 from reader.models import ArticleDraft
@@ -40,7 +43,8 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> Iterator[Ar
 
     `location` names the file in messages; `root` is accepted like the other importers' and
     unused. Something that is not a JSON object with a title raises `ParseError("line N: ...")`
-    when it is reached: the runner then rolls back the whole file.
+    when it is reached: the runner then rolls back the whole file. A record larger than
+    `MAX_RECORD_BYTES` is skipped unread, with a warning naming it.
 
     An article without a URL or GUID is known by its file and title (and, for a title repeated
     in the file, its rank among them), so editing its body or metadata updates it on re-import
@@ -48,7 +52,9 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> Iterator[Ar
     """
     seen: Counter[str] = Counter()
     base = "file:" + os.path.abspath(location) + "#"
-    for draft in _read(data):
+    drafts = _read(data)
+    del data  # held by the reader alone (which may hold a re-encoded copy instead)
+    for draft in drafts:
         if not draft.guid and not draft.url:
             seen[draft.title] += 1
             rank = seen[draft.title]
@@ -56,26 +62,31 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> Iterator[Ar
         yield draft
 
 
-def _read(data: bytes) -> Iterator[ArticleDraft]:
+def _read(raw_data: bytes) -> Iterator[ArticleDraft]:
     """The drafts of a whole file, in order."""
+    data: bytes | bytearray = raw_data
     if data.startswith(_WIDE_BOMS):
-        data = decode_bytes(data).text.encode("utf-8")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    if _ARRAY_START.match(data):
-        yield from _documents(data, 1)
+        data = _as_utf8(raw_data)
+    del raw_data
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if _ARRAY_START.match(data, start):
+        yield from _documents(data, start, 1)
         return
-    for number, (start, raw) in enumerate(_lines(data), start=1):
+    for number, (begin, end) in enumerate(_lines(data, start), start=1):
+        where = f"line {number}"
+        if end - begin > MAX_RECORD_BYTES:
+            _skipped(where, end - begin, data[begin : begin + 65536])
+            continue
+        raw = data[begin:end]
         if not raw.strip():
             continue
-        where = f"line {number}"
         text = _decode(raw, where)
         try:
-            item = json.loads(text)
+            item = DECODER.decode(text)
         except json.JSONDecodeError as error:
             if error.pos >= len(text.rstrip()) and text.lstrip().startswith(("{", "[")):
                 # The line ends inside an object: a document spread over several lines.
-                yield from _documents(data[start:], number)
+                yield from _documents(data, begin, number)
                 return
             raise ParseError(f"{where}, column {error.colno}: invalid JSON: {error.msg}") from None
         except RecursionError:
@@ -83,36 +94,47 @@ def _read(data: bytes) -> Iterator[ArticleDraft]:
         yield from _drafts(item, where, text)
 
 
-def _documents(data: bytes, first_line: int) -> Iterator[ArticleDraft]:
+def _documents(data: bytes | bytearray, start: int, first_line: int) -> Iterator[ArticleDraft]:
     """Drafts from JSON documents written one after another, each possibly over many lines.
 
-    A document is an article object or an array of them; `first_line` is the line `data`
-    starts on in the file, for messages.
+    A document is an article object or an array of them, read an element at a time; `start` is
+    the byte it starts at and `first_line` its line in the file, for messages.
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        decoded = decode_bytes(data)
-        warn(f"the file is not UTF-8; read as {decoded.encoding}")
-        text = decoded.text
-    decoder = json.JSONDecoder()
-    line, counted, pos = first_line, 0, 0
-    while True:
-        while pos < len(text) and text[pos] in _JSON_SPACE:
-            pos += 1
-        if pos >= len(text):
-            return
-        line += text.count("\n", counted, pos)
-        counted = pos
-        try:
-            value, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as error:
-            where = f"line {first_line + error.lineno - 1}, column {error.colno}"
-            raise ParseError(f"{where}: invalid JSON: {error.msg}") from None
-        except RecursionError:
-            raise ParseError(f"line {line}: JSON nested too deeply") from None
-        yield from _drafts(value, f"line {line}", text[pos:end])
-        pos = end
+    codec = "utf-8"
+    if not is_utf8(data, start):
+        sample = bytes(data[start : start + 4 * CHUNK])
+        codec = decode_bytes(sample[: sample.rfind(b"\n") + 1] or sample).encoding
+        warn(f"the file is not UTF-8; read as {codec}")
+    for piece in pieces(data, start, first_line, codec, MAX_RECORD_BYTES):
+        if isinstance(piece.value, Oversized):
+            _skipped(piece.where, piece.value.size, title=piece.value.title)
+        elif piece.item:
+            yield draft_from_json(piece.value, piece.where)
+        else:
+            yield from _drafts(piece.value, piece.where, piece.text)
+
+
+def _skipped(where: str, size: int, head: bytes | bytearray = b"", *, title: str = "") -> None:
+    """Warn that the record at `where` (of `size` bytes, starting with `head`) was not read."""
+    if head and not title:
+        title = record_title(head.decode("utf-8", "replace"))
+    named = f" ({_preview(title)})" if title else ""
+    warn(
+        f"{where}: an article{named} of {size / 1024 / 1024:.0f} MB was skipped: a record holds "
+        f"at most {MAX_RECORD_BYTES // 1024 // 1024} MB (an article's text at most "
+        f"{MAX_BODY_BYTES // 1024 // 1024} MB)"
+    )
+
+
+def _as_utf8(data: bytes) -> bytearray:
+    """UTF-16 or UTF-32 text (told by its byte-order mark) as UTF-8, converted a piece at a time."""
+    wide = "utf-32" if data.startswith(_WIDE_BOMS[:2]) else "utf-16"
+    decoder = codecs.getincrementaldecoder(wide)("replace")
+    out = bytearray()
+    for offset in range(0, len(data), CHUNK):
+        out += decoder.decode(data[offset : offset + CHUNK]).encode("utf-8")
+    out += decoder.decode(b"", True).encode("utf-8")
+    return out  # a bytearray: copying it into bytes would hold it twice
 
 
 def _drafts(item: Any, where: str, text: str) -> Iterator[ArticleDraft]:
@@ -206,8 +228,11 @@ class _Fields:
         value = self._item.get(key)
         if value is None or value == "":
             return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
+        if isinstance(value, float):
+            if not math.isfinite(value):  # NaN, Infinity, or an integer of thousands of digits
+                raise self._fail(key, "is out of range")
+            if value.is_integer():
+                value = int(value)
         if isinstance(value, str):
             found = parse_count(value)
             if found is None:
@@ -227,24 +252,26 @@ class _Fields:
         return self.text("author").strip()
 
 
-def _lines(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(offset, line) for the lines of `data` one at a time, without CR; CR-only files too."""
+def _lines(data: bytes | bytearray, start: int) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of the lines of `data` from `start` on, without their CR; lines of
+    CR-only files too. Offsets only: a line is not copied before its length is checked."""
     separator = b"\n" if b"\n" in data or b"\r" not in data else b"\r"
-    start = 0
-    while start < len(data):
-        end = data.find(separator, start)
+    begin = start
+    while begin < len(data):
+        end = data.find(separator, begin)
         if end == -1:
             end = len(data)
-        yield start, data[start:end].rstrip(b"\r")
-        start = end + 1
+        stop = end - 1 if end > begin and data[end - 1] == 0x0D else end
+        yield begin, stop
+        begin = end + 1
 
 
-def _decode(raw: bytes, where: str) -> str:
+def _decode(raw: bytes | bytearray, where: str) -> str:
     """A line as text: UTF-8 as JSON requires, else GB18030 with a warning."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        decoded = decode_bytes(raw)
+        decoded = decode_bytes(bytes(raw))
         warn(f"{where} is not UTF-8; read as {decoded.encoding}")
         return decoded.text
 

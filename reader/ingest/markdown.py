@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
@@ -26,6 +26,9 @@ from reader.ingest.pagetext import parse_count, read_text
 from reader.models import ArticleDraft
 
 MAX_FIRST_LINE_TITLE = 80
+MAX_FRONT_MATTER = 256 * 1024
+"""Characters of front matter read; a larger block is ignored with a warning (it is metadata,
+and a YAML parser takes seconds and hundreds of MB on a few MB of it)."""
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _H1 = re.compile(r"^\s{0,3}#[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*$")
@@ -94,6 +97,12 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         if fence == "---" and not (len(lines) > 1 and _YAML_KEY.match(lines[1])):
             return {}, text
         raise ParseError(f"front matter opened with '{fence}' on line 1 is never closed")
+    if len(source) > MAX_FRONT_MATTER:
+        warn(
+            f"front matter of {len(source):,} characters ignored "
+            f"(at most {MAX_FRONT_MATTER // 1024} KB is read)"
+        )
+        return {}, "\n".join(lines[end + 1 :])
     loaded = _load_yaml(source) if fence == "---" else _load_toml(source)
     if loaded is None:
         loaded = {}
@@ -124,9 +133,35 @@ def folder_category(location: str, root: str | None) -> tuple[str, ...]:
     return tuple(part for part in parts if part not in (os.curdir, ""))
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, except that a value Python cannot hold (a date in year 0, on
+    February 30th, an integer of 5,000 digits) stays the text it was written as: one bad value
+    is then ignored with a warning, like any other value that is not what its key expects."""
+
+
+def _lenient(
+    construct: Callable[[yaml.SafeLoader, yaml.ScalarNode], Any],
+) -> Callable[[yaml.SafeLoader, yaml.ScalarNode], Any]:
+    def construct_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+
+    return construct_or_text
+
+
+for _tag, _construct in (
+    ("timestamp", yaml.SafeLoader.construct_yaml_timestamp),
+    ("int", yaml.SafeLoader.construct_yaml_int),
+    ("float", yaml.SafeLoader.construct_yaml_float),
+):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _lenient(_construct))
+
+
 def _load_yaml(source: str) -> Any:
     try:
-        return yaml.safe_load(source)
+        return yaml.load(source, Loader=_Loader)  # a SafeLoader: plain data only
     except yaml.MarkedYAMLError as error:
         problem = error.problem or error.context or "unreadable"
         mark = error.problem_mark or error.context_mark
@@ -142,6 +177,8 @@ def _load_toml(source: str) -> Any:
         return tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         raise ParseError(f"front matter is not valid TOML: {error}") from None
+    except RecursionError:
+        raise ParseError("front matter is not valid TOML: nested too deeply") from None
 
 
 class _Fields:

@@ -8,12 +8,10 @@ reason and skipped; every other source is still imported.
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -21,14 +19,16 @@ from reader.ingest import notes
 from reader.ingest.ahead import ReadAhead, take
 from reader.ingest.errors import ParseError
 from reader.ingest.fetch import Response
-from reader.ingest.jobs import Job, Ready, is_url
-from reader.ingest.load import FEED, KINDS_BY_SUFFIX, Loaded, load
+from reader.ingest.files import expand, read_file, source_name
+from reader.ingest.jobs import Job, Ready
+from reader.ingest.limits import capped
+from reader.ingest.load import FEED, Loaded, load
 from reader.models import ArticleDraft
 from reader.store import Library, LibraryError
 from reader.store.idset import IdSet
 from reader.store.prepared import PreparedArticle, prepare
+from reader.text.sanitize import sanitize_line
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
 # Network fetches run in a few threads; the store is written from the calling thread only.
 WORKERS = 4
 # How many sources may be fetched ahead of the one being saved.
@@ -80,52 +80,6 @@ class ImportReport:
     def failed(self) -> list[SourceOutcome]:
         """The sources that could not be imported."""
         return [o for o in self.outcomes if o.failed]
-
-
-def kind_of(path: Path) -> str | None:
-    """The kind of source a file holds, judged by its name, or None if not importable."""
-    return KINDS_BY_SUFFIX.get(path.suffix.lower())
-
-
-def expand(sources: Sequence[str]) -> Iterator[tuple[str, str | None]]:
-    """Yield (location, kind) for each source; folders are walked recursively, sorted.
-
-    Files given by name are always yielded (an unknown kind is then an error for that file);
-    files found in folders are yielded only when their kind is known. Hidden files are skipped.
-    """
-    for source in sources:
-        if is_url(source):
-            yield source, "url"
-            continue
-        path = Path(source).expanduser()
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith("."):
-                        continue
-                    child = Path(root) / name
-                    kind = kind_of(child)
-                    if kind:
-                        yield str(child), kind
-        else:
-            yield source, kind_of(path)
-
-
-def read_source(location: str) -> bytes:
-    """The bytes of a local file, with a one-line error for every way that can fail."""
-    path = Path(location).expanduser()
-    if not path.exists():
-        raise ParseError("no such file or folder")
-    if not path.is_file():
-        raise ParseError("not a regular file")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ParseError(f"file too large ({size // (1024 * 1024)} MB)")
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise ParseError(error.strerror or str(error)) from None
 
 
 def import_sources(
@@ -198,6 +152,9 @@ def run_jobs(
                 ready=entry.ready,
                 written=written,
             )
+            if entry.job.remote and entry.job.kind in (FEED, "url"):
+                # For `reader feeds`: when each subscription was last tried, and how it went.
+                library.note_check(entry.job.location, outcomes[0].error or None)
             queue.extendleft(reversed(children))
             if on_more and (children or len(outcomes) > 1):
                 # An OPML list adds its feeds, and a line for each feed it refused.
@@ -220,18 +177,6 @@ class _Pending:
     job: Job
     fetched: Future[Response] | None = None
     ready: Future[Ready | str] | None = None
-
-
-_SOURCE_ERRORS = (
-    ParseError,
-    LibraryError,
-    ValueError,
-    TypeError,
-    UnicodeError,
-    RecursionError,
-    MemoryError,
-)
-"""What a bad source can raise while it is read, parsed or saved (it fails alone)."""
 
 
 def import_job(
@@ -259,7 +204,7 @@ def import_job(
             source = take(ready) if ready is not None else None
             if isinstance(source, str):
                 raise ParseError(source)
-            if source is None:
+            if source is None or source.declined:  # read here, as it is saved
                 source = _read(job, fetched)
             if source is None:  # not modified since the last fetch
                 outcome.kind = job.kind or ""
@@ -277,7 +222,10 @@ def import_job(
                 else:
                     saved = _save(library, job, source, outcome, warnings, written)
             written.update(saved)
-        except _SOURCE_ERRORS as error:
+        except Exception as error:
+            # Whatever reading, parsing or saving one source raises is that source's failure;
+            # only an error about the library itself stops the import (no later source could
+            # be saved), and Ctrl+C is no Exception.
             if isinstance(error, LibraryError) and _fatal(error):
                 raise
             outcome.error = _reason(error)
@@ -287,8 +235,15 @@ def import_job(
     return outcomes, children
 
 
+AHEAD_CHARS = 128_000_000
+"""Characters of text and search terms a source read ahead may come back with (some 10,000
+articles of a few KB). A larger source is declined and read by the writer as it is saved: whole,
+it would be held twice, by the helper and by the writer (a 256 MB file took 3.5 GB so)."""
+
+
 def read_ahead(job: Job) -> Ready | str:
-    """Read, parse and prepare a local source (in a helper process); the reason if it fails.
+    """Read, parse and prepare a local source (in a helper process); the reason if it fails,
+    or a `Ready` marked `declined` when the source is too large to be held whole.
 
     The drafts come back prepared, their search terms built, so that the writer only writes.
     """
@@ -296,11 +251,18 @@ def read_ahead(job: Job) -> Ready | str:
         try:
             source = _read(job, None)
             assert source is not None  # only a fetch can be "not modified"
-            source.drafts = [
-                d if isinstance(d, PreparedArticle) else prepare(d, terms=True)
-                for d in source.drafts
-            ]
-        except _SOURCE_ERRORS as error:
+            prepared: list[ArticleDraft | PreparedArticle] = []
+            held = 0
+            for draft in source.drafts:
+                article = (
+                    draft if isinstance(draft, PreparedArticle) else prepare(draft, terms=True)
+                )
+                held += len(article.body) + len(article.terms or "")
+                if held > AHEAD_CHARS:
+                    return Ready(Loaded(source.loaded.kind), (), b"", declined=True)
+                prepared.append(article)
+            source.drafts = prepared
+        except Exception as error:  # the source's failure, told to the writer (as above)
             return _reason(error)
     source.warnings = warnings
     if not source.loaded.record:
@@ -321,8 +283,9 @@ def _read(job: Job, fetched: Future[Response] | None) -> Ready | None:
         if response.not_modified:
             return None
         data, headers, base = response.body, response.headers, response.url
+        size = len(data)
     else:
-        data = read_source(job.location)
+        data, size = read_file(job.location, job.kind)
     loaded = load(
         job.kind, data, job.location, headers=headers, base=base, name=job.name, root=job.root
     )
@@ -330,16 +293,29 @@ def _read(job: Job, fetched: Future[Response] | None) -> Ready | None:
     loaded.drafts = ()
     if loaded.kind in SINGLE_ARTICLE_KINDS and not job.remote:
         drafts = _keyed_by_file(drafts, job.location)
-    return Ready(loaded, drafts, data, headers)
+    # Every article is held to the limits of one (a long one is cut, with a warning).
+    drafts = capped(drafts, file_bytes=size if size > len(data) else 0)
+    # The bytes are kept only where they may be recorded; a parser still reading them holds
+    # them as long as it needs them.
+    return Ready(loaded, drafts, data if loaded.record else b"", headers)
+
+
+MAX_REASON = 300
+"""Characters of a failure's reason in the summary."""
 
 
 def _reason(error: BaseException) -> str:
-    """The one-line reason a source failed, from what it raised."""
-    if isinstance(error, ParseError):
-        return str(error) or "could not be read"
-    if isinstance(error, LibraryError):
-        return str(error)
-    return f"could not be read ({type(error).__name__}: {error})"
+    """The one-line reason a source failed, from whatever it raised."""
+    if isinstance(error, ParseError | LibraryError):
+        reason = str(error) or "could not be read"
+    elif isinstance(error, MemoryError):
+        reason = "not enough memory to read it"
+    elif isinstance(error, RecursionError):
+        reason = "nested too deeply to be read"
+    else:
+        reason = f"could not be read ({type(error).__name__}: {error})"
+    reason = sanitize_line(reason)
+    return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
 
 
 def _fetch(fetcher: Fetcher, job: Job) -> Response:
@@ -362,7 +338,7 @@ def _save(
     path = job.category + loaded.category
     # The drafts may still be parsed as they are saved: a large file is never held whole.
     result = library.save(
-        source.drafts, source=_source_name(job.location), category=path, earlier=written
+        source.drafts, source=source_name(job.location), category=path, earlier=written
     )
     saved = result.article_ids
     outcome.added, outcome.updated, outcome.unchanged = (
@@ -377,7 +353,7 @@ def _save(
     if loaded.record:
         keep = job.remote or loaded.encoding not in _PLAIN_CODECS or bool(warnings)
         library.record_source(
-            _source_name(job.location),
+            source_name(job.location),
             loaded.kind,
             category=path,
             title=loaded.title,
@@ -422,14 +398,8 @@ def _host(url: str) -> str:
 def _keyed_by_file(drafts: Iterable[ArticleDraft], location: str) -> Iterator[ArticleDraft]:
     for draft in drafts:
         if not draft.guid and not draft.url:
-            draft.guid = "file:" + _source_name(location)
+            draft.guid = "file:" + source_name(location)
         yield draft
-
-
-def _source_name(location: str) -> str:
-    if is_url(location):
-        return location
-    return str(Path(location).expanduser().resolve())
 
 
 def _fatal(error: LibraryError) -> bool:

@@ -30,6 +30,7 @@ def problems(conn: sqlite3.Connection) -> list[str]:
     if total != len(articles):
         found.append(f"counts: {total} articles recorded, {len(articles)} stored")
     _read_counts(conn, found)
+    _scopes(conn, found)
     seqs = conn.execute(
         "SELECT count(DISTINCT seq), min(seq), max(seq) FROM article_scopes WHERE scope_id = ?",
         (ROOT_SCOPE,),
@@ -38,6 +39,29 @@ def problems(conn: sqlite3.Connection) -> list[str]:
         found.append(f"random-pick numbers are not 0..{len(articles) - 1}: {tuple(seqs)}")
     _search(conn, found, articles)
     return found
+
+
+def _scopes(conn: sqlite3.Connection, found: list[str]) -> None:
+    """Every scope (category, tag, the whole library) counts its rows, numbered 0..n-1."""
+    recorded = dict(conn.execute("SELECT scope_id, total FROM scope_counts WHERE total > 0"))
+    really = {
+        scope: (count, low, high, distinct)
+        for scope, count, low, high, distinct in conn.execute(
+            "SELECT scope_id, count(*), min(seq), max(seq), count(DISTINCT seq)"
+            " FROM article_scopes GROUP BY scope_id"
+        )
+    }
+    for scope in sorted(set(recorded) | set(really)):
+        count, low, high, distinct = really.get(scope, (0, 0, -1, 0))
+        if recorded.get(scope, 0) != count:
+            found.append(f"scope {scope}: {recorded.get(scope, 0)} articles recorded, {count} held")
+        elif (low, high, distinct) != (0, count - 1, count):
+            found.append(f"scope {scope}: random-pick numbers are not 0..{count - 1}")
+    tagged = conn.execute(
+        "SELECT count(*) FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles)"
+    ).fetchone()[0]
+    if tagged:
+        found.append(f"{tagged} tag rows belong to no article")
 
 
 def _read_counts(conn: sqlite3.Connection, found: list[str]) -> None:

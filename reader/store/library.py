@@ -25,9 +25,11 @@ from reader.models import (
     SearchCursor,
     SearchHit,
     SearchPage,
+    Tag,
 )
 from reader.store import categories as category_tree
 from reader.store import identity, listing, saving, search, shuffle
+from reader.store.changes import Changes
 from reader.store.connection import (
     Transactions,
     connect,
@@ -41,6 +43,7 @@ from reader.store.listing import Sort
 from reader.store.prepared import PreparedArticle, prepare
 from reader.store.schema import migrations
 from reader.store.sources import SourceRecord
+from reader.store.views import ViewsMixin
 from reader.text.sanitize import sanitize_line
 
 UNCATEGORISED = "Uncategorised"
@@ -50,6 +53,12 @@ def _now() -> str:
     return datetime.now().replace(microsecond=0).isoformat()
 
 
+def _tag_name(name: str) -> str:
+    from reader.store.tags import clean
+
+    return clean(name)
+
+
 def _default_identity() -> str:
     try:
         return identity.clean_user(identity.default_user())
@@ -57,7 +66,7 @@ def _default_identity() -> str:
         return "reader"
 
 
-class Library:
+class Library(Changes, ViewsMixin):
     """A library of articles in one SQLite file.
 
     Thread-safe: one connection shared by the UI's worker threads under a lock. Reads return
@@ -83,6 +92,8 @@ class Library:
         self.path = Path(path).expanduser()
         self.user = identity.clean_user(user if user is not None else identity.default_user())
         self._reader = identity.NOBODY
+        self._undone: set[int] = set()
+        self._view_counts: dict[str, tuple[tuple[int, int], tuple[int, int, bool]]] = {}
         timeout = busy_timeout_seconds(busy_timeout)
         conn, readonly = connect(self.path, create=create, timeout=timeout)
         self._tx = Transactions(conn, str(self.path), readonly, timeout=timeout, path=self.path)
@@ -198,6 +209,18 @@ class Library:
         with self._tx.read() as conn:
             return category_tree.path(conn, category_id)
 
+    def tags(self) -> list[Tag]:
+        """Every tag in use, by name, with its article and unread counts (unread by this
+        reader); `Tag.scope` lists, counts and picks its articles like a category id."""
+        from reader.store import tags
+
+        with self._tx.read() as conn:
+            return tags.listing(conn, self._reader_id(conn))
+
+    def find_tag(self, name: str) -> Tag | None:
+        """The tag called `name` (a leading `#` ignored), or None."""
+        return next((t for t in self.tags() if t.name == _tag_name(name)), None)
+
     def counts(self, scope: int = ROOT_SCOPE) -> tuple[int, int]:
         """(articles, unread) in a scope: a category's subtree, or 0 for the whole library;
         unread by this reader."""
@@ -239,9 +262,13 @@ class Library:
             for draft in drafts:
                 article = draft if isinstance(draft, PreparedArticle) else prepare(draft)
                 path = tuple(category) + article.category
-                if path not in cache:
-                    cache[path] = self.ensure_category(path)
-                outcome, article_id = saving.save_one(conn, article, cache[path], source, now, seen)
+
+                def category_id(path: tuple[str, ...] = path) -> int:
+                    if path not in cache:
+                        cache[path] = self.ensure_category(path)
+                    return cache[path]
+
+                outcome, article_id = saving.save_one(conn, article, category_id, source, now, seen)
                 ids.append(article_id)
                 mine.add(article_id)
                 if outcome == "added":
@@ -252,15 +279,6 @@ class Library:
                     unchanged += 1
                     repeated += outcome == "repeated"
         return SaveResult(added, updated, unchanged, tuple(ids), repeated)
-
-    def delete(self, article_ids: Iterable[int]) -> int:
-        """Delete articles (and their bodies and index entries); return how many were deleted."""
-        count = 0
-        with self._tx.write() as conn:
-            for article_id in article_ids:
-                search.unindex_article(conn, article_id)
-                count += conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
-        return count
 
     # -- search -----------------------------------------------------------------------------
 
@@ -273,27 +291,42 @@ class Library:
         limit: int = 50,
         after: SearchCursor | None = None,
         offset: int = 0,
+        snippets: bool = True,
     ) -> SearchPage:
         """One page of articles matching what the user typed, in a scope (0: everywhere).
 
         Any substring from one character up, case-insensitive; several words must all occur;
         `"a phrase"` occurs as written; `-word` excludes. `order` is `newest` (newest first) or
         `best` (titles holding every word first, then the rest, newest first within each).
+        `tag:NAME` (or `tag:"two words"`) keeps only articles with that tag.
         Pass the previous page's `next` as `after` to walk on; `offset` skips results (O(n)).
         Raises `SearchQueryError` (a `LibraryError`) when there is nothing to search for.
         """
         from reader.store import search_results
+        from reader.store import tags as tag_rows
+        from reader.text.query import split_tags
 
+        words, tag_names = split_tags(query)
         with self._tx.read() as conn:
-            raw = search_results.search_page(
-                conn,
-                query,
-                scope,
-                order=order,
-                limit=limit,
-                after=(after.tier, after.published, after.id) if after is not None else None,
-                offset=offset,
-            )
+            tag_ids = [tag_rows.find(conn, name) for name in tag_names]
+            if any(tag_id is None for tag_id in tag_ids):
+                return SearchPage((), None)  # a tag no article has: nothing can match
+            also = [-tag_id for tag_id in tag_ids if tag_id is not None]
+            resume = (after.tier, after.published, after.id) if after is not None else None
+            if not words and also:  # only tags: the newest articles carrying all of them
+                raw = search_results.tagged(conn, scope, also, limit, resume, offset)
+            else:
+                raw = search_results.search_page(
+                    conn,
+                    words,
+                    scope,
+                    order=order,
+                    limit=limit,
+                    after=resume,
+                    offset=offset,
+                    snippets=snippets,
+                    also=also,
+                )
         by_id = {s.id: s for s in self.summaries([h.article_id for h in raw])}
         hits = tuple(
             SearchHit(by_id[h.article_id], h.snippet, h.spans, h.in_title)
@@ -315,6 +348,18 @@ class Library:
     ) -> list[SearchHit]:
         """The first `limit` results of `search_page` (after skipping `offset`), as a list."""
         return list(self.search_page(query, scope, order=order, limit=limit, offset=offset).hits)
+
+    def search_ids(self, query: str, scope: int = ROOT_SCOPE) -> Iterator[tuple[int, str]]:
+        """(id, published) of every article matching `query` in a scope, newest first, read a
+        page at a time (any number of results in bounded memory)."""
+        after: SearchCursor | None = None
+        while True:
+            found = self.search_page(query, scope, limit=1_000, after=after, snippets=False)
+            for hit in found.hits:
+                yield hit.summary.id, hit.summary.published
+            if found.next is None:
+                return
+            after = found.next
 
     def reindex(self) -> int:
         """Rebuild the search index from the stored articles; return how many were indexed."""
@@ -374,6 +419,20 @@ class Library:
             scope = found.id
         with self._tx.read() as conn:
             return sources.listing(conn, kinds=kinds, under=scope)
+
+    def note_check(self, location: str, error: str | None) -> None:
+        """Record that a recorded source was just fetched (or failed to be, with why)."""
+        from reader.store import sources
+
+        with self._tx.write() as conn:
+            sources.note_check(conn, location, error, _now())
+
+    def subscription(self, location_or_id: str) -> SourceRecord | None:
+        """A recorded source by its address or id."""
+        from reader.store import sources
+
+        with self._tx.read() as conn:
+            return sources.find(conn, location_or_id)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -584,6 +643,15 @@ class Library:
             return None
         found = self.summaries([row[0]])
         return found[0] if found else None
+
+    def related(self, article_id: int, limit: int = 5) -> list[ArticleSummary]:
+        """Up to `limit` articles most like this one (shared rare terms, category and tags),
+        best first (see `reader.store.related`)."""
+        from reader.store import related
+
+        with self._tx.read() as conn:
+            ids = related.related(conn, article_id, limit)
+        return self.summaries(ids)
 
     def random_sample(
         self, scope: int = ROOT_SCOPE, count: int = 5, exclude: Iterable[int] = ()

@@ -17,13 +17,23 @@ from reader.text.query import article_terms
 from reader.text.sanitize import sanitize, sanitize_line
 from reader.text.urls import is_web_url
 
+MAX_VIEWS = 2**63 - 1
+"""The largest count SQLite's INTEGER holds; a larger one is stored as this."""
+
 
 def format_time(moment: datetime | None) -> str | None:
-    """ISO 8601 to the second, in local wall-clock time (`2024-11-13T17:49:38`)."""
+    """ISO 8601 to the second, in local wall-clock time (`2024-11-13T17:49:38`).
+
+    Never raises: a time too near either end of the calendar to be moved to local time (year
+    9999 with a negative offset, year 1 with a positive one) keeps the wall-clock time written.
+    """
     if moment is None:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone().replace(tzinfo=None)
+        try:
+            moment = moment.astimezone().replace(tzinfo=None)
+        except (OverflowError, ValueError, OSError):
+            moment = moment.replace(tzinfo=None)
     return moment.replace(microsecond=0).isoformat()
 
 
@@ -74,7 +84,7 @@ def prepare(draft: ArticleDraft, *, terms: bool = False) -> PreparedArticle:
         body=body,
         category=tuple(draft.category),
         published=format_time(draft.published),
-        views=max(0, draft.views or 0),
+        views=min(max(0, draft.views or 0), MAX_VIEWS),
         author=sanitize_line(draft.author),
         url=url,
         key=article_key(guid=sanitize_line(draft.guid), url=url, digest=digest),

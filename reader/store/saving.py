@@ -10,14 +10,14 @@ import sqlite3
 from collections.abc import Callable
 
 from reader.models import ROOT_SCOPE
-from reader.store import search
+from reader.store import search, tags
 from reader.store.prepared import PreparedArticle
 
 
 def save_one(
     conn: sqlite3.Connection,
     article: PreparedArticle,
-    category_id: int,
+    category: Callable[[], int],
     source: str,
     now: str,
     seen: Callable[[int], bool],
@@ -31,8 +31,7 @@ def save_one(
     """
     title, body, key, digest = article.title, article.body, article.key, article.digest
     published = article.published or now
-    values = {
-        "category_id": category_id,
+    values: dict[str, object] = {
         "published": published,
         "title": title,
         "author": article.author,
@@ -42,13 +41,13 @@ def save_one(
         "content_hash": digest,
     }
     row = conn.execute(
-        "SELECT id, category_id, published, title, author, url, tags, related, content_hash"
+        "SELECT id, published, title, author, url, tags, related, content_hash"
         " FROM articles WHERE key = ?",
         (key,),
     ).fetchone()
     if row is None:
         row = conn.execute(
-            "SELECT id, category_id, published, title, author, url, tags, related,"
+            "SELECT id, published, title, author, url, tags, related,"
             " content_hash FROM articles WHERE content_hash = ? LIMIT 1",
             (digest,),
         ).fetchone()
@@ -61,7 +60,7 @@ def save_one(
         # A listing without bodies (`reader list --json` re-imported) names an article by
         # its title and time (found through the whole library's scope by time).
         row = conn.execute(
-            "SELECT a.id, a.category_id, a.published, a.title, a.author, a.url, a.tags,"
+            "SELECT a.id, a.published, a.title, a.author, a.url, a.tags,"
             " a.related, a.content_hash FROM article_scopes s JOIN articles a"
             " ON a.id = s.article_id WHERE s.scope_id = ? AND s.published = ? AND a.title = ?"
             " LIMIT 1",
@@ -73,10 +72,19 @@ def save_one(
             " related, key, content_hash, source, imported_at, updated_at)"
             " VALUES (:category_id, :published, :title, :views, :author, :url, :tags,"
             " :related, :key, :content_hash, :source, :now, :now)",
-            {**values, "views": article.views, "key": key, "source": source, "now": now},
+            {
+                **values,
+                "category_id": category(),
+                "views": article.views,
+                "key": key,
+                "source": source,
+                "now": now,
+            },
         ).lastrowid
         assert article_id is not None
         conn.execute("INSERT INTO bodies (id, body) VALUES (?, ?)", (article_id, body))
+        if article.tags != "[]":
+            tags.sync(conn, article_id, article.tags)
         search.unindex_article(conn, article_id)  # a reused id may still be indexed
         search.index_new(conn, article_id, published, *article.index_terms())
         return "added", article_id
@@ -86,7 +94,6 @@ def save_one(
     stored = dict(
         zip(
             (
-                "category_id",
                 "published",
                 "title",
                 "author",
@@ -99,6 +106,9 @@ def save_one(
             strict=True,
         )
     )
+    # An article stays where it is: importing it again, from any source or under any
+    # category, updates what it says, never where it is filed (only a move does that), so
+    # `category` is asked for (and a new category made) only for an article being added.
     if article.published is None:
         # A source without a date keeps the time it was first imported at.
         values["published"] = stored["published"]
@@ -111,13 +121,15 @@ def save_one(
     if reindex:  # the index forgets an article only by its old text: before it changes
         search.unindex_article(conn, article_id)
     conn.execute(
-        "UPDATE articles SET category_id = :category_id, published = :published,"
+        "UPDATE articles SET published = :published,"
         " title = :title, author = :author, url = :url, tags = :tags, related = :related,"
         " content_hash = :content_hash, updated_at = :now WHERE id = :id",
         {**values, "now": now, "id": article_id},
     )
     if stored["content_hash"] != values["content_hash"]:
         conn.execute("UPDATE bodies SET body = ? WHERE id = ?", (body, article_id))
+    if stored["tags"] != values["tags"]:
+        tags.sync(conn, article_id, str(values["tags"]))
     if reindex:
         search.index_stored(conn, article_id)
     return "updated", article_id

@@ -379,3 +379,253 @@ def m005_personal_state(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m006_scope_removal_by_index(db: Database) -> None:
+    """Take an article out of its scopes with index seeks only.
+
+    The triggers of m005 found the row whose `seq` fills the removed one's place with a
+    correlated subquery, which SQLite evaluates by reading every row of the scope: deleting or
+    moving an article of a large library took tens of milliseconds. Here the last `seq` of each
+    scope is joined in first, so the row is found through `scopes_seq`.
+
+    An article whose category is already gone is left alone by the trigger: deleting a whole
+    category removes its articles from their scopes, counts, marks and bodies in bulk first
+    (`reader.store.reorganise`).
+    """
+    db.executescript(
+        """
+        DROP TRIGGER articles_delete;
+        DROP TRIGGER articles_move;
+
+        CREATE TRIGGER articles_delete AFTER DELETE ON articles
+        WHEN EXISTS (SELECT 1 FROM categories WHERE id = OLD.category_id) BEGIN
+            UPDATE article_scopes SET seq = g.seq
+                FROM (SELECT d.scope_id, d.seq, c.total - 1 AS last
+                      FROM article_scopes d JOIN scope_counts c ON c.scope_id = d.scope_id
+                      WHERE d.article_id = OLD.id
+                        AND d.scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                           WHERE category_id = OLD.category_id)) AS g
+                WHERE article_scopes.scope_id = g.scope_id AND article_scopes.seq = g.last;
+            DELETE FROM article_scopes
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND article_id = OLD.id;
+            UPDATE scope_counts SET total = total - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id);
+            UPDATE reader_counts SET read = read - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND reader_id IN (SELECT reader_id FROM marks
+                                    WHERE article_id = OLD.id AND read_at IS NOT NULL);
+            DELETE FROM marks WHERE article_id = OLD.id;
+            DELETE FROM bodies WHERE id = OLD.id;
+        END;
+
+        CREATE TRIGGER articles_move AFTER UPDATE OF category_id ON articles
+        WHEN OLD.category_id != NEW.category_id BEGIN
+            UPDATE article_scopes SET seq = g.seq
+                FROM (SELECT d.scope_id, d.seq, c.total - 1 AS last
+                      FROM article_scopes d JOIN scope_counts c ON c.scope_id = d.scope_id
+                      WHERE d.article_id = OLD.id
+                        AND d.scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                           WHERE category_id = OLD.category_id)) AS g
+                WHERE article_scopes.scope_id = g.scope_id AND article_scopes.seq = g.last;
+            DELETE FROM article_scopes
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND article_id = OLD.id;
+            UPDATE scope_counts SET total = total - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id);
+            UPDATE reader_counts SET read = read - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND reader_id IN (SELECT reader_id FROM marks
+                                    WHERE article_id = OLD.id AND read_at IS NOT NULL);
+            INSERT INTO article_scopes (scope_id, article_id, published, views, title, seq)
+                SELECT a.ancestor_id, NEW.id, NEW.published, NEW.views, NEW.title, c.total
+                FROM category_ancestors a JOIN scope_counts c ON c.scope_id = a.ancestor_id
+                WHERE a.category_id = NEW.category_id;
+            UPDATE scope_counts SET total = total + 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = NEW.category_id);
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT m.reader_id, a.ancestor_id, 1
+                FROM marks m CROSS JOIN category_ancestors a
+                WHERE m.article_id = NEW.id AND m.read_at IS NOT NULL
+                  AND a.category_id = NEW.category_id
+                ON CONFLICT (reader_id, scope_id) DO UPDATE SET read = read + 1;
+        END;
+        """
+    )
+
+
+@migrations()
+def m007_subscription_status(db: Database) -> None:
+    """When each source was last checked and why that failed, for `reader feeds`."""
+    db.executescript(
+        """
+        ALTER TABLE sources ADD COLUMN checked_at TEXT;
+        ALTER TABLE sources ADD COLUMN last_error TEXT;
+        """
+    )
+
+
+@migrations()
+def m008_tags(db: Database) -> None:
+    """Tags as scopes: each tag lists, counts and picks its articles like a category does.
+
+    `tags` names them and `article_tags` says which articles carry which; a tag's scope id is
+    minus its id, so its articles have `article_scopes` rows (in publication order, with dense
+    `seq` for random reading), a `scope_counts` row and per-reader read counts, kept by triggers
+    like a category's. The `tags` column of `articles` stays the list shown with an article; the
+    rows here are filled from it.
+    """
+    db.executescript(
+        """
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE article_tags (
+            article_id INTEGER NOT NULL,
+            tag_id INTEGER NOT NULL,
+            PRIMARY KEY (article_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_tags_tag ON article_tags (tag_id, article_id);
+
+        CREATE TRIGGER tags_insert AFTER INSERT ON tags BEGIN
+            INSERT INTO scope_counts (scope_id) VALUES (-NEW.id);
+        END;
+
+        CREATE TRIGGER tags_delete AFTER DELETE ON tags BEGIN
+            DELETE FROM scope_counts WHERE scope_id = -OLD.id;
+            DELETE FROM reader_counts WHERE scope_id = -OLD.id;
+        END;
+
+        CREATE TRIGGER article_tags_insert AFTER INSERT ON article_tags BEGIN
+            INSERT INTO article_scopes (scope_id, article_id, published, views, title, seq)
+                SELECT -NEW.tag_id, a.id, a.published, a.views, a.title, c.total
+                FROM articles a, scope_counts c
+                WHERE a.id = NEW.article_id AND c.scope_id = -NEW.tag_id;
+            UPDATE scope_counts SET total = total + 1 WHERE scope_id = -NEW.tag_id;
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT m.reader_id, -NEW.tag_id, 1 FROM marks m
+                WHERE m.article_id = NEW.article_id AND m.read_at IS NOT NULL
+                ON CONFLICT (reader_id, scope_id) DO UPDATE SET read = read + 1;
+        END;
+
+        CREATE TRIGGER article_tags_delete AFTER DELETE ON article_tags BEGIN
+            UPDATE article_scopes SET seq = g.seq
+                FROM (SELECT d.seq, c.total - 1 AS last
+                      FROM article_scopes d JOIN scope_counts c ON c.scope_id = d.scope_id
+                      WHERE d.scope_id = -OLD.tag_id AND d.article_id = OLD.article_id) AS g
+                WHERE article_scopes.scope_id = -OLD.tag_id AND article_scopes.seq = g.last;
+            DELETE FROM article_scopes WHERE scope_id = -OLD.tag_id AND article_id = OLD.article_id;
+            UPDATE scope_counts SET total = total - 1 WHERE scope_id = -OLD.tag_id;
+            UPDATE reader_counts SET read = read - 1
+                WHERE scope_id = -OLD.tag_id
+                  AND reader_id IN (SELECT reader_id FROM marks
+                                    WHERE article_id = OLD.article_id AND read_at IS NOT NULL);
+            DELETE FROM tags WHERE id = OLD.tag_id
+                AND NOT EXISTS (SELECT 1 FROM article_tags WHERE tag_id = OLD.tag_id);
+        END;
+
+        DROP TRIGGER articles_delete;
+        CREATE TRIGGER articles_delete AFTER DELETE ON articles
+        WHEN EXISTS (SELECT 1 FROM categories WHERE id = OLD.category_id) BEGIN
+            UPDATE article_scopes SET seq = g.seq
+                FROM (SELECT d.scope_id, d.seq, c.total - 1 AS last
+                      FROM article_scopes d JOIN scope_counts c ON c.scope_id = d.scope_id
+                      WHERE d.article_id = OLD.id
+                        AND d.scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                           WHERE category_id = OLD.category_id)) AS g
+                WHERE article_scopes.scope_id = g.scope_id AND article_scopes.seq = g.last;
+            DELETE FROM article_scopes
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND article_id = OLD.id;
+            UPDATE scope_counts SET total = total - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id);
+            UPDATE reader_counts SET read = read - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND reader_id IN (SELECT reader_id FROM marks
+                                    WHERE article_id = OLD.id AND read_at IS NOT NULL);
+            DELETE FROM article_tags WHERE article_id = OLD.id;
+            DELETE FROM marks WHERE article_id = OLD.id;
+            DELETE FROM bodies WHERE id = OLD.id;
+        END;
+
+        DROP TRIGGER articles_sort_keys;
+        CREATE TRIGGER articles_sort_keys AFTER UPDATE OF published, views, title ON articles
+        WHEN OLD.category_id = NEW.category_id BEGIN
+            UPDATE article_scopes
+                SET published = NEW.published, views = NEW.views, title = NEW.title
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = NEW.category_id
+                                   UNION ALL
+                                   SELECT -tag_id FROM article_tags WHERE article_id = NEW.id)
+                  AND article_id = NEW.id;
+        END;
+
+        DROP TRIGGER marks_insert;
+        CREATE TRIGGER marks_insert AFTER INSERT ON marks
+        WHEN NEW.read_at IS NOT NULL BEGIN
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT NEW.reader_id, s.scope_id, 1 FROM (
+                    SELECT a.ancestor_id AS scope_id
+                    FROM articles r CROSS JOIN category_ancestors a
+                    WHERE r.id = NEW.article_id AND a.category_id = r.category_id
+                    UNION ALL
+                    SELECT -t.tag_id FROM article_tags t WHERE t.article_id = NEW.article_id
+                ) AS s WHERE true
+                ON CONFLICT (reader_id, scope_id) DO UPDATE SET read = read + 1;
+        END;
+
+        DROP TRIGGER marks_read;
+        CREATE TRIGGER marks_read AFTER UPDATE OF read_at ON marks
+        WHEN (OLD.read_at IS NULL) != (NEW.read_at IS NULL) BEGIN
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT NEW.reader_id, s.scope_id, (NEW.read_at IS NOT NULL) FROM (
+                    SELECT a.ancestor_id AS scope_id
+                    FROM articles r CROSS JOIN category_ancestors a
+                    WHERE r.id = NEW.article_id AND a.category_id = r.category_id
+                    UNION ALL
+                    SELECT -t.tag_id FROM article_tags t WHERE t.article_id = NEW.article_id
+                ) AS s WHERE true
+                ON CONFLICT (reader_id, scope_id)
+                DO UPDATE SET read = read + (NEW.read_at IS NOT NULL) - (NEW.read_at IS NULL);
+        END;
+
+        INSERT OR IGNORE INTO tags (name)
+            SELECT DISTINCT trim(j.value) FROM articles a, json_each(a.tags) j
+            WHERE j.type = 'text' AND trim(j.value) != ''
+            ORDER BY 1;
+        INSERT OR IGNORE INTO article_tags (article_id, tag_id)
+            SELECT a.id, t.id FROM articles a, json_each(a.tags) j
+            JOIN tags t ON t.name = trim(j.value)
+            WHERE j.type = 'text'
+            ORDER BY a.published, a.id;
+        """
+    )
+
+
+@migrations()
+def m009_saved_searches(db: Database) -> None:
+    """Searches a reader saved under a name: their own views, shown above the categories."""
+    db.executescript(
+        """
+        CREATE TABLE saved_searches (
+            reader_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            query TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (reader_id, name)
+        ) WITHOUT ROWID;
+        """
+    )

@@ -22,7 +22,7 @@ and are then written in ascending docid order, as FTS5 needs for one large segme
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -302,4 +302,21 @@ class SearchIndexStale(LibraryError):
 
 def indexed_ids(conn: sqlite3.Connection) -> set[int]:
     """The ids of the articles the search index holds (to check it against `articles`)."""
-    return {row[0] for row in conn.execute("SELECT article_id FROM search_docs")}
+    return {
+        row[0] for row in conn.execute("SELECT article_id FROM search_docs WHERE article_id > 0")
+    }
+
+
+def retire(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
+    """Take deleted articles out of search results without reading their text.
+
+    A contentless index forgets a document only given all of its terms, which would mean reading
+    and splitting every deleted article again (about as slow as importing it). Instead each
+    docid stays in `search_docs` as a tombstone under the article id `-docid`: no result maps to
+    it, and no later article is given the docid (whose stale entries would otherwise count as
+    its own). `rebuild` (`reader reindex`) drops the tombstones and their entries.
+    """
+    conn.executemany(
+        "UPDATE search_docs SET article_id = -docid WHERE article_id = ?",
+        ((article_id,) for article_id in article_ids),
+    )

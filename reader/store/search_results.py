@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,11 +53,27 @@ class RawHit:
     in_title: bool
 
 
+def _also(column: str, also: Sequence[int]) -> tuple[list[str], list[object]]:
+    """Conditions that an article (`column` holds its id) is in every scope of `also` too."""
+    where = [
+        f"EXISTS (SELECT 1 FROM article_scopes x{n}"
+        f" WHERE x{n}.scope_id = ? AND x{n}.article_id = {column})"
+        for n in range(len(also))
+    ]
+    return where, list(also)
+
+
 def _candidates(
-    conn: sqlite3.Connection, table: str, match: str, scope: int, below: int | None, first: int
+    conn: sqlite3.Connection,
+    table: str,
+    match: str,
+    scope: int,
+    below: int | None,
+    first: int,
+    also: Sequence[int] = (),
 ) -> Iterator[list[tuple[int, int]]]:
     """(docid, article id) of documents matching `match`, newest day first, in growing batches."""
-    where = [f"{table} MATCH ?"]
+    where = [f"{table} MATCH ?", "d.article_id > 0"]  # not a deleted article's tombstone
     params: list[object] = [match]
     if below is not None:
         where.append(f"{table}.rowid < ?")
@@ -68,6 +84,9 @@ def _candidates(
             " WHERE s.scope_id = ? AND s.article_id = d.article_id)"
         )
         params.append(scope)
+    extra, extra_params = _also("d.article_id", also)
+    where += extra
+    params += extra_params
     cursor = conn.execute(
         f"SELECT {table}.rowid, d.article_id FROM {table}"
         f" JOIN search_docs d ON d.docid = {table}.rowid"
@@ -117,6 +136,7 @@ def _tier_hits(
     order: Order,
     after: tuple[str, int] | None,
     need: int,
+    also: Sequence[int] = (),
 ) -> list[_Found]:
     """The first `need` hits of one tier in exact newest-first order (all, if fewer exist).
 
@@ -125,7 +145,7 @@ def _tier_hits(
     of them, nothing unread can rank higher, and sorting by (published, id) gives the true order.
     """
     if scope and _small(conn, scope):
-        return _scope_hits(conn, query, scope, tier, order, after, need)
+        return _scope_hits(conn, query, scope, tier, order, after, need, also)
     table = "search_titles" if tier == 0 else "search_index"
     below = None
     if after is not None and not has_flag(conn, DISPLACED_KEY):
@@ -136,7 +156,7 @@ def _tier_hits(
     exact = index_exact(query) and (tier == 1 or not query.exclude)
     found: list[_Found] = []
     best: list[tuple[str, int]] = []  # a min-heap of the `need` best (published, id) so far
-    for batch in _candidates(conn, table, match, scope, below, need + _FIRST_BATCH):
+    for batch in _candidates(conn, table, match, scope, below, need + _FIRST_BATCH, also):
         texts = _texts(conn, [article_id for _, article_id in batch], bodies=not exact)
         for key, article_id in batch:
             if len(best) >= need and key >> DAY_BITS < day_of(best[0][0]):
@@ -170,6 +190,7 @@ def _scope_hits(
     order: Order,
     after: tuple[str, int] | None,
     need: int,
+    also: Sequence[int] = (),
 ) -> list[_Found]:
     """`_tier_hits` for a small scope: check its articles newest first, without the index."""
     where = "s.scope_id = ?"
@@ -177,6 +198,10 @@ def _scope_hits(
     if after is not None:
         where += " AND (s.published, s.article_id) < (?, ?)"
         params += list(after)
+    extra, extra_params = _also("s.article_id", also)
+    for condition in extra:
+        where += " AND " + condition
+    params += extra_params
     cursor = conn.execute(
         "SELECT s.article_id, s.published, a.title, b.body FROM article_scopes s"
         " JOIN articles a ON a.id = s.article_id LEFT JOIN bodies b ON b.id = s.article_id"
@@ -212,13 +237,17 @@ def search_page(
     limit: int = 50,
     after: tuple[int, str, int] | None = None,
     offset: int = 0,
+    snippets: bool = True,
+    also: Sequence[int] = (),
 ) -> list[RawHit]:
     """One page of results for what the user typed, as `RawHit`s in result order.
 
     `order` is `newest` (publication time, newest first) or `best` (articles whose title holds
     every wanted word first, then the others; newest first within each). `after` is the
     (tier, published, id) of the previous page's last hit; `offset` skips results (O(offset)).
-    Raises `SearchQueryError` when the query has nothing to search for.
+    `also` names more scopes every result must be in (tags). Raises `SearchQueryError` when
+    the query has nothing to search for. Without `snippets`
+    the hits come without excerpts (no article text is read for them).
     """
     if order not in ORDERS:
         raise LibraryError(f"unknown search order {order!r} (use newest or best)")
@@ -239,10 +268,12 @@ def search_page(
         if after is not None and tier < after[0]:
             continue
         resume = (after[1], after[2]) if after is not None and tier == after[0] else None
-        found += _tier_hits(conn, query, match, scope, tier, order, resume, need - len(found))
+        found += _tier_hits(conn, query, match, scope, tier, order, resume, need - len(found), also)
         if len(found) >= need:
             break
     page = found[max(0, offset) : need]
+    if not snippets:  # only which articles, in order (counting, walking every result)
+        return [RawHit(f.article_id, f.published, f.tier, "", (), f.in_title) for f in page]
     unread = [f.article_id for f in page if not f.body]
     bodies = {i: text[1] for i, text in _texts(conn, unread).items()} if unread else {}
     hits = []
@@ -250,3 +281,29 @@ def search_page(
         excerpt, spans = snippet(f.title, f.body or bodies.get(f.article_id, ""), query)
         hits.append(RawHit(f.article_id, f.published, f.tier, excerpt, spans, f.in_title))
     return hits
+
+
+def tagged(
+    conn: sqlite3.Connection,
+    scope: int,
+    also: Sequence[int],
+    limit: int,
+    after: tuple[int, str, int] | None,
+    offset: int,
+) -> list[RawHit]:
+    """The newest articles of `scope` that are in every scope of `also` (a search of tags
+    alone), read along the first tag's own publication order."""
+    first, *rest = also
+    extra, params = _also("o.article_id", [*rest, *([scope] if scope else [])])
+    where = ["o.scope_id = ?", *extra]
+    values: list[object] = [first, *params]
+    if after is not None:
+        where.append("(o.published, o.article_id) < (?, ?)")
+        values += [after[1], after[2]]
+    rows = conn.execute(
+        "SELECT o.article_id, o.published FROM article_scopes o"
+        f" WHERE {' AND '.join(where)}"
+        " ORDER BY o.published DESC, o.article_id DESC LIMIT ? OFFSET ?",
+        [*values, limit, max(0, offset)],
+    ).fetchall()
+    return [RawHit(article_id, published, 1, "", (), False) for article_id, published in rows]

@@ -28,10 +28,18 @@ class SourceRecord:
     encoding: str | None
     warning: str | None
     fetched_at: str | None
+    """When it was last read successfully."""
+    checked_at: str | None = None
+    """When it was last tried (a refresh that failed too)."""
+    last_error: str | None = None
+    """Why the last try failed, or None if it worked."""
+    articles: int = 0
+    """How many articles of the library came from it."""
 
 
 _COLUMNS = (
-    "id, location, kind, category_id, title, etag, last_modified, encoding, warning, fetched_at"
+    "id, location, kind, category_id, title, etag, last_modified, encoding, warning, fetched_at,"
+    " checked_at, last_error, (SELECT count(*) FROM articles a WHERE a.source = sources.location)"
 )
 
 
@@ -49,14 +57,19 @@ def upsert(
     fetched_at: str,
     raw: bytes | None,
 ) -> int:
-    """Insert or update the row for `location`; return its id."""
+    """Insert or update the row for `location`; return its id.
+
+    A source already filed in a category stays there (importing it again under another
+    category moves neither it nor its articles; only an explicit move does)."""
     row = conn.execute(
         "INSERT INTO sources (location, kind, category_id, title, etag, last_modified, encoding,"
-        " warning, fetched_at, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " warning, fetched_at, raw, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (location) DO UPDATE SET kind = excluded.kind,"
-        " category_id = excluded.category_id, title = excluded.title, etag = excluded.etag,"
+        " category_id = ifnull(sources.category_id, excluded.category_id),"
+        " title = excluded.title, etag = excluded.etag,"
         " last_modified = excluded.last_modified, encoding = excluded.encoding,"
-        " warning = excluded.warning, fetched_at = excluded.fetched_at, raw = excluded.raw"
+        " warning = excluded.warning, fetched_at = excluded.fetched_at, raw = excluded.raw,"
+        " checked_at = excluded.fetched_at, last_error = NULL"
         " RETURNING id",
         (
             location,
@@ -69,6 +82,7 @@ def upsert(
             warning,
             fetched_at,
             raw,
+            fetched_at,
         ),
     ).fetchone()
     return int(row[0])
@@ -99,3 +113,22 @@ def raw_bytes(conn: sqlite3.Connection, location: str) -> bytes | None:
     """The raw bytes kept for a source, if any."""
     row = conn.execute("SELECT raw FROM sources WHERE location = ?", (location,)).fetchone()
     return bytes(row[0]) if row and row[0] is not None else None
+
+
+def note_check(conn: sqlite3.Connection, location: str, error: str | None, now: str) -> None:
+    """Record that the source at `location` (if recorded) was just tried, and how it went."""
+    conn.execute(
+        "UPDATE sources SET checked_at = ?, last_error = ? WHERE location = ?",
+        (now, sanitize_line(error) if error else None, location),
+    )
+
+
+def find(conn: sqlite3.Connection, location_or_id: str) -> SourceRecord | None:
+    """A recorded source by its address (as recorded) or its id."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM sources WHERE location = ?", (location_or_id,))
+    found = row.fetchone()
+    if found is None and location_or_id.isdigit():
+        found = conn.execute(
+            f"SELECT {_COLUMNS} FROM sources WHERE id = ?", (int(location_or_id),)
+        ).fetchone()
+    return SourceRecord(*found) if found else None

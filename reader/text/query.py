@@ -263,3 +263,56 @@ def snippet(
     if not piece:
         text = ""
     return text, tuple(match_spans(text, query))
+
+
+def split_tags(text: str) -> tuple[str, tuple[str, ...]]:
+    """`tag:NAME` words taken out of what the user typed: (the rest, the tag names).
+
+    `tag:"two words"` names a tag with spaces; a `tag:` inside a quoted phrase is text.
+    """
+    rest: list[str] = []
+    found: list[str] = []
+    i, end = 0, len(text)
+    while i < end:
+        if text[i] == '"':
+            close = text.find('"', i + 1)
+            close = end if close < 0 else close
+            rest.append(text[i : close + 1])
+            i = close + 1
+            continue
+        start = i
+        while i < end and not text[i].isspace() and text[i] != '"':
+            i += 1
+        word = text[start:i]
+        if word.lower().startswith("tag:") and (len(word) > 4 or text[i : i + 1] == '"'):
+            name = word[4:]
+            if not name and text[i : i + 1] == '"':
+                close = text.find('"', i + 1)
+                close = end if close < 0 else close
+                name = text[i + 1 : close]
+                i = close + 1
+            if name.strip():
+                found.append(name.strip())
+            continue
+        rest.append(word)
+        while i < end and text[i].isspace():
+            rest.append(text[i])
+            i += 1
+    return "".join(rest).strip(), tuple(found)
+
+
+def pair_terms(text: str, limit: int) -> list[str]:
+    """Up to `limit` distinct two-character index terms of `text`, in the order they occur (the
+    terms that say most about what a text is about, for finding related articles)."""
+    folded = text.casefold()
+    found: dict[str, None] = {}
+    for i in range(len(folded) - 1):
+        a, b = folded[i], folded[i + 1]
+        if a in _SEPARATORS or b in _SEPARATORS or a.isspace() or b.isspace():
+            continue
+        if not (a.isalnum() and b.isalnum()):
+            continue
+        found[a + b] = None
+        if len(found) >= limit:
+            break
+    return list(found)

@@ -3,7 +3,9 @@
 Article text comes from strangers and is shown in the user's terminal, often over SSH. Textual and
 Rich strip only a few control characters, so whole escape sequences (CSI, OSC, DCS, APC, PM, SOS),
 C1 controls, NUL, DEL and bidi overrides are removed here. Zero-width joiners and spaces stay: CJK
-text and emoji need them.
+text and emoji need them. A lone surrogate (`\\ud800` in a JSON string, an undecodable file name)
+is no character at all and cannot be stored or printed: it becomes U+FFFD, like any other
+unreadable text.
 """
 
 from __future__ import annotations
@@ -33,23 +35,26 @@ _CONTROLS = re.compile(
 )
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 # Anything the passes below would change: one scan that finds nothing in almost every text.
 _SUSPECT = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029"
-    "\u2066-\u2069\ufff9-\ufffb]"
+    "\u2066-\u2069\ufff9-\ufffb\ud800-\udfff]"
 )
 
 
 def sanitize(text: str | None) -> str:
     """Return `text` safe to store and show: no escape sequences or control characters.
 
-    Line ends become ``\\n``; tabs are kept. ``None`` becomes the empty string.
+    Line ends become ``\\n``; tabs are kept; lone surrogates become U+FFFD. ``None`` becomes
+    the empty string.
     """
     if not text:
         return ""
     if text.isprintable() or _SUSPECT.search(text) is None:
         return text
+    text = _SURROGATES.sub("\ufffd", text)
     text = _NEWLINES.sub("\n", text)
     text = _SEQUENCES.sub("", text)
     return _CONTROLS.sub("", text)
@@ -61,3 +66,9 @@ def sanitize_line(text: str | None) -> str:
     if "\n" in cleaned or "\t" in cleaned:
         cleaned = " ".join(cleaned.split())
     return cleaned.strip()
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with every lone surrogate (an undecodable byte of a file name, `\\udcff`) made
+    U+FFFD, and nothing else changed: for names that must stay as they are but be storable."""
+    return _SURROGATES.sub("\ufffd", text)

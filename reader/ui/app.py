@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.paths import keymap_file, styles_dir
+from reader.text.sanitize import sanitize, sanitize_line
 from reader.ui.commands import APP_BINDINGS, palette_commands, screen_sections
 from reader.ui.keymap import load_keymap
 from reader.ui.screens.main import MainScreen
@@ -58,6 +60,25 @@ class ReaderApp(App[None]):
             self.notify(self.keymap_problem, severity="warning", markup=False, timeout=8)
         for notice in self.notices:
             self.notify(notice, title="SQLite", severity="warning", markup=False, timeout=20)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification, sanitised: it may quote a library's path, a store error or a link,
+        and Textual passes control characters in its text to the terminal."""
+        super().notify(
+            sanitize(message),
+            title=sanitize_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every action of every pane, then Textual's own (theme, keys...)."""

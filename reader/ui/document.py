@@ -6,18 +6,21 @@ text for long articles, so the body is parsed with the project's one Markdown pa
 line. Span styles are role names (`"strong"`, `"link"`, ...) that the pane maps to its TCSS
 component classes.
 
-All text is sanitised again here: the body may come from an older library or a direct write.
+What is drawn is sanitised here, after the parser's last decoding step: markdown-it turns
+entities (`&#x202E;`, `&rlm;`) into characters and percent-encoding in autolinks (`%1B`) into
+bytes, so a body that was clean as stored can still spell out a control character.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from textual.content import Content, Span
 
 from reader.text import outline
-from reader.text.sanitize import sanitize_line
+from reader.text.sanitize import sanitize, sanitize_line
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -69,7 +72,52 @@ def markdown_blocks(body: str) -> list[Block]:
     """Parse Markdown into blocks; headings carry their level so the pane can build an outline."""
     builder = _Builder()
     builder.run(outline.parse(body))
-    return builder.blocks
+    return [_sanitized(block) for block in builder.blocks]
+
+
+def sanitize_content(content: Content) -> Content:
+    """`content` without anything `sanitize` removes, each span kept on the text it covered.
+
+    Each run between span edges is sanitised on its own, so no offset can drift; a sequence cut
+    by an edge loses its escape character either way, which is all that matters to a terminal.
+    """
+    plain = content.plain
+    if sanitize(plain) == plain:
+        return content
+    size = len(plain)
+
+    def edge(at: int) -> int:
+        return min(max(at, 0), size)
+
+    edges = sorted(
+        {0, size, *(edge(s.start) for s in content.spans), *(edge(s.end) for s in content.spans)}
+    )
+    moved: dict[int, int] = {0: 0}
+    pieces: list[str] = []
+    kept = 0
+    for start, end in pairwise(edges):
+        piece = sanitize(plain[start:end])
+        pieces.append(piece)
+        kept += len(piece)
+        moved[end] = kept
+    spans = [
+        Span(moved[edge(span.start)], moved[edge(span.end)], span.style)
+        for span in content.spans
+        if moved[edge(span.end)] > moved[edge(span.start)]
+    ]
+    return Content("".join(pieces), spans)
+
+
+def _sanitized(block: Block) -> Block:
+    """`block` as it may be drawn: its text, prefixes, table cells and label sanitised."""
+    return replace(
+        block,
+        content=sanitize_content(block.content),
+        first=sanitize_content(block.first),
+        rest=sanitize_content(block.rest),
+        label=sanitize_line(block.label),
+        rows=tuple(tuple(sanitize_content(cell) for cell in row) for row in block.rows),
+    )
 
 
 class _Builder:

@@ -1,20 +1,30 @@
-"""A non-editable install works: the wheel ships the styles, the demo articles and the page of
-`reader serve`.
+"""A non-editable install works: the wheel ships the styles, the demo articles, the page of
+`reader serve` and its needs.
 
 The wheel is built offline from the source tree (`pip wheel --no-build-isolation --no-index`,
 which needs hatchling in the dev environment) and installed with `--no-deps` into a fresh virtual
 environment whose only link to the project's environment is a `.pth` line naming its
 site-packages, for the dependencies. That line adds the folder to `sys.path` without running the
 `.pth` files in it, so the project's editable install stays out and `reader` comes from the wheel.
+
+A second install resolves the wheel's declared dependencies the way a user's old pip does: the
+pip that Python 3.11 bundles (23.x) installs it with `--no-index` from the wheelhouse of locked
+dependencies that `make wheelhouse` builds in the environment, so a dependency that the
+metadata does not bring in makes importing a page fail. The imports of `reader/` are compared
+with the declared dependencies too.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import json
 import re
 import subprocess
 import sys
 import sysconfig
 import textwrap
+import tomllib
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,3 +175,114 @@ def test_source_tree_finds_the_top_level_styles() -> None:
     from reader.ui.app import ReaderApp
 
     assert Path(ReaderApp.CSS_PATH) == ROOT / "styles" / "reader.tcss"
+
+
+# -- declared dependencies ---------------------------------------------------------------------
+
+# Declared without being imported by reader/, and why.
+INDIRECT = {
+    # trafilatura's jusText asks for it as `lxml[html_clean]`, an extra that pip before 23.3
+    # does not match with lxml 6's `html-clean` (https://github.com/pypa/pip/issues/11649).
+    "lxml-html-clean",
+}
+
+
+def _name(requirement: str) -> str:
+    """The normalised project name of a requirement string."""
+    match = re.match(r"[A-Za-z0-9._-]+", requirement)
+    assert match is not None, requirement
+    return re.sub(r"[-_.]+", "-", match[0]).lower()
+
+
+def _imported_top_level_modules() -> set[str]:
+    """The top-level modules that reader/ imports, other than itself and the standard library."""
+    found: set[str] = set()
+    for path in (ROOT / "reader").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"reader", "__future__"}
+
+
+def test_every_imported_package_is_declared() -> None:
+    declared = {
+        _name(r)
+        for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    providers = importlib.metadata.packages_distributions()
+    modules = _imported_top_level_modules()
+    unknown = sorted(m for m in modules if m not in providers)
+    assert not unknown, f"imported by reader/ but not installed: {unknown}"
+    imported = {_name(dist) for m in modules for dist in providers[m]}
+    assert {"textual", "sqlite-utils", "lxml"} <= imported
+    undeclared = sorted(imported - declared)
+    assert not undeclared, f"imported by reader/ but not in pyproject.toml: {undeclared}"
+    unused = sorted(declared - imported - INDIRECT)
+    assert not unused, f"in pyproject.toml but not imported by reader/: {unused}"
+
+
+# -- the bundled pip of the oldest supported Python -------------------------------------------
+
+PARAGRAPH = "第{n}段：慢慢读书的好处，以及如何在嘈杂的城市里找到一段安静的时间来读完一整本书。"
+
+
+def _page() -> str:
+    """A saved article page with navigation and a footer around the text."""
+    body = "".join(f"<p>{PARAGRAPH.format(n=n)}</p>" for n in range(1, 7))
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>慢读的理由 - 某某网</title>'
+        "</head><body><nav><a href='/'>首页</a> 导航菜单项</nav>"
+        f"<article><h1>慢读的理由</h1>{body}</article><footer>版权所有</footer></body></html>"
+    )
+
+
+def _wheelhouse() -> Path:
+    """The locked dependencies as wheels, built by `make wheelhouse` inside the environment."""
+    folder = Path(sys.prefix) / "wheelhouse"
+    if not (folder / ".complete").is_file():
+        pytest.fail(
+            f"no wheelhouse in {folder}: run `make wheelhouse` (`make test` builds it) to put the "
+            "locked dependencies there as wheels"
+        )
+    return folder
+
+
+def test_bundled_pip_installs_what_a_page_import_needs(wheel: Path, tmp_path: Path) -> None:
+    wheelhouse = _wheelhouse()
+    [old_pip] = wheelhouse.glob("pip-23.*.whl")
+    pip_version = old_pip.name.split("-")[1]
+    venv = tmp_path / "env"
+    made = subprocess.run(
+        [sys.executable, "-m", "venv", str(venv)], capture_output=True, text=True, check=False
+    )
+    assert made.returncode == 0, f"python -m venv with ensurepip failed: {made.stderr}"
+    python = str(venv / "bin" / "python")
+    # --isolated: neither this machine's pip configuration nor PIP_* variables take part.
+    offline = ["--isolated", "install", "--quiet", "--no-index", "--find-links", str(wheelhouse)]
+
+    def pip(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [python, "-m", "pip", *args], capture_output=True, text=True, check=False, timeout=300
+        )
+
+    # Python 3.11 releases bundle pip 22.3 to 24.0: the wheelhouse's 23.x is the same for all.
+    assert pip(*offline, f"pip=={pip_version}").returncode == 0
+    assert pip("--version").stdout.startswith(f"pip {pip_version} ")
+    installed = pip(*offline, str(wheel))
+    assert installed.returncode == 0, installed.stderr
+
+    (tmp_path / "page.html").write_text(_page(), encoding="utf-8")
+    db = tmp_path / "library.db"
+    done = run_installed(venv / "bin", ["reader", "import", "--db", str(db), "page.html"], tmp_path)
+    assert done.returncode == 0 and "1 added" in done.stdout, done.stdout + done.stderr
+    listed = run_installed(venv / "bin", ["reader", "list", "--db", str(db), "--json"], tmp_path)
+    [article] = json.loads(listed.stdout)
+    assert article["title"] == "慢读的理由"
+    shown = run_installed(
+        venv / "bin", ["reader", "show", "--db", str(db), "--json", str(article["id"])], tmp_path
+    )
+    body = json.loads(shown.stdout)["body"]
+    assert PARAGRAPH.format(n=1) in body and PARAGRAPH.format(n=6) in body
+    assert "导航菜单项" not in body

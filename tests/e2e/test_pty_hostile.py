@@ -1,8 +1,9 @@
 """The real app in a pseudo-terminal over a library of hostile articles: the bytes it writes to the
-terminal never carry a sequence an article smuggled in, and nothing an article says runs an action.
+terminal never carry a sequence or control character an article smuggled in, raw or spelled so that
+a later stage decodes it, and nothing an article says runs an action.
 
-`run_test()` is headless and cannot show this class of bug (HOSTILE.md, B): only the bytes written
-to a real terminal can.
+`run_test()` is headless and cannot show this class of bug (HOSTILE.md, B and G): only the bytes
+written to a real terminal can.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.hostile import NAMES, forbidden, write_sources
 
 from reader.models import ArticleDraft
 from reader.store import Library
@@ -41,6 +43,8 @@ INJECTED = {
     "csi-report": "\x1b[6n\x1b[21t",
     "reset": "\x1bc",
     "bidi": "\u202eDESREVER\u202c",
+    "bidi-marks": "\u200eLRM\u200fRLM\u061cALM\u202aLRE\u202bRLE\u202dLRO",
+    "bidi-isolates": "\u2066LRI\u2067RLI\u2068FSI\u2069PDI",
 }
 FORBIDDEN_BYTES = [
     b"PWNED-TITLE",
@@ -58,6 +62,12 @@ FORBIDDEN_BYTES = [
     b"\x1bc",
     "\u202e".encode(),
 ]
+# Everything Textual itself writes: SGR, cursor position, private modes and their queries, the
+# kitty keyboard protocol and OSC 22 pointer shapes. Any other escape came from an article.
+TEXTUAL_SEQUENCE = re.compile(
+    rb"\x1b\[(?:[0-9;]*m|[0-9]+;[0-9]+H|\?[0-9;]+[hl]|\?[0-9]+\$p|>[0-9]+u|<u)"
+    rb"|\x1b\]22;[a-z-]*\x07"
+)
 MARKUP = ["[@click=app.quit]Q[/]", "[/]", "[@click=app.simulate_key('d')]D[/]", "[link=x]l[/link]"]
 
 
@@ -110,6 +120,20 @@ def _raw_hostile_library(path: Path) -> None:
                 "UPDATE categories SET name = name || ? WHERE id = ?", (name, number % 3 + 1)
             )
         conn.commit()
+
+
+def terminal_problems(output: bytes) -> list[str]:
+    """What in the bytes written to the terminal is neither Textual's own sequences nor text
+    without control characters: escapes, C0 and C1 controls, bidi controls, bytes not UTF-8."""
+    rest = TEXTUAL_SEQUENCE.sub(b"", output)
+    problems = sorted({f"escape {m.group(0)!r}" for m in re.finditer(rb"\x1b.{0,12}", rest, re.S)})
+    try:
+        text = rest.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(f"bytes that are not UTF-8: {error}")
+        text = rest.decode("utf-8", errors="replace")
+    problems += [f"U+{ord(char):04X}" for char in forbidden(text) if char not in "\r\x1b"]
+    return problems
 
 
 class Pty:
@@ -209,9 +233,55 @@ def test_no_injected_sequence_reaches_the_terminal(tmp_path: Path, size: tuple[i
         assert app.process.poll() is None, "the app exited on its own"
         found = [marker for marker in FORBIDDEN_BYTES if marker in app.output]
         assert found == []
+        assert terminal_problems(bytes(app.output)) == []
         assert b"All articles" in app.output or b"articles" in app.output
         app.type("q")
         # After hundreds of queued clicks, on a busy machine, this may take a while.
+        assert app.wait_for_exit(60), f"q did not quit the app; it last showed: {app.text()}"
+    finally:
+        app.close()
+
+
+def _import(library: Path, sources: list[Path]) -> None:
+    """Import `sources` with the real command line, as a user would."""
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "import", "--db", str(library), *map(str, sources)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_decoded_controls_never_reach_the_terminal(tmp_path: Path, size: tuple[int, int]) -> None:
+    """Controls written as entities, double escapes, backslash escapes, percent-encoding and JSON
+    escapes, in every field of every kind of source, are drawn as nothing or as text.
+
+    Each stage may decode what the one before left (feedparser, lxml, html2text, markdown-it's
+    entities and autolinks), so only what finally reaches the terminal tells.
+    """
+    path = tmp_path / "decoded.db"
+    _import(path, write_sources(tmp_path / "sources"))
+    app = Pty([sys.executable, "-m", "reader", "--db", str(path)], size)
+    try:
+        app.pump(until=b"articles")
+        app.pump()
+        # Open the newest article, then every next one, each scrolled to its end and back.
+        app.type("\r")
+        for _ in NAMES:
+            app.type("GgJ")
+        app.type("o")
+        app.type("\x1b")
+        app.type("/heading")
+        app.pump(until=b"found")
+        app.type("\r")
+        app.pump()
+        assert app.process.poll() is None, "the app exited on its own"
+        shown = [name for name in NAMES if f"body-of-{name}".encode() in app.output]
+        assert shown == list(NAMES), f"not every article was drawn; it last showed: {app.text()}"
+        assert terminal_problems(bytes(app.output)) == []
+        app.type("q")
         assert app.wait_for_exit(60), f"q did not quit the app; it last showed: {app.text()}"
     finally:
         app.close()

@@ -16,6 +16,8 @@ class Route:
     body: bytes = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    reason: str | None = None
+    """The status line's reason phrase (Latin-1), or the standard one."""
 
 
 class LocalServer:
@@ -43,7 +45,7 @@ class LocalServer:
                     self.send_response(304)
                     self.end_headers()
                     return
-                self.send_response(route.status)
+                self.send_response(route.status, route.reason)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 if "Content-Length" not in route.headers:

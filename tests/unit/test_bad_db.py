@@ -9,6 +9,8 @@ four ways: a 0444 file (reader's own check of the permission bits; the kernel wo
 write, so this proves reader does not try), an immutable file (`chattr +i`: the kernel refuses
 even root), a read-only bind mount in a private mount namespace, and a 0444 file used by an
 unprivileged user. The last three are skipped, saying why, where the system does not allow them.
+The unprivileged user runs reader from a copy that anyone can read, so the test works wherever
+the checkout is, a private home folder included.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from support.library import make_drafts
 from support.library import run_cli as run
 
+import reader
 from reader.store import Library
 
 COMMANDS: list[list[str]] = [
@@ -272,55 +276,84 @@ def shared_tmp() -> Iterator[Path]:
         shutil.rmtree(folder)
 
 
-def test_read_only_file_for_an_ordinary_user(shared_tmp: Path) -> None:
-    """A 0444 file and a 0555 folder opened by `nobody`: the kernel itself refuses writes."""
+def readable_copy(source: Path, target: Path) -> None:
+    """Copy the folder `source` to `target` so that every user can read the copy.
+
+    Files that every user may read already are hard links where the filesystem allows (nothing
+    to copy); the others are copied and made readable. Folders are made enterable.
+    """
+
+    def place(src: str, dst: str) -> None:
+        if os.stat(src).st_mode & 0o004:
+            try:
+                os.link(src, dst)
+                return
+            except OSError:
+                pass  # another filesystem, or links not allowed: copy instead
+        shutil.copy2(src, dst)
+        os.chmod(dst, os.stat(dst).st_mode | 0o444)
+
+    shutil.copytree(source, target, copy_function=place)
+    for folder, _, _ in os.walk(target):
+        os.chmod(folder, 0o755)
+
+
+RunAsNobody = Callable[[list[str]], subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def as_nobody(shared_tmp: Path) -> RunAsNobody:
+    """A function that runs `python -m reader ARGS` as `nobody`, in `shared_tmp`.
+
+    The checkout and its environment may sit in a folder only root can enter (a home folder), so
+    `nobody` gets readable copies of the environment's packages and of `reader`, and runs the base
+    interpreter that the environment's `python` links to. Skips only when that interpreter itself
+    cannot be run by another user.
+    """
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to run the command as another user")
+    packages = shared_tmp / "packages"
+    readable_copy(Path(sysconfig.get_paths()["purelib"]), packages / "site")
+    readable_copy(Path(reader.__file__).parent, packages / "source" / "reader")
+    python = os.path.realpath(sys.executable)
+    command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", python]
+    env = {
+        **os.environ,
+        "HOME": str(shared_tmp),
+        "PYTHONPATH": os.pathsep.join([str(packages / "source"), str(packages / "site")]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+    def run_python(args: list[str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *args], capture_output=True, text=True, check=False, env=env, cwd=shared_tmp
+        )
+
+    probe = run_python(["-c", "import os; print(os.getuid())"])
+    if probe.stdout.strip() != "65534":
+        pytest.skip(f"{python} cannot be run by another user: {probe.stderr.strip()[:200]}")
+    return lambda args: run_python(["-m", "reader", *args])
+
+
+def test_read_only_file_for_an_ordinary_user(shared_tmp: Path, as_nobody: RunAsNobody) -> None:
+    """A 0444 file and a 0555 folder opened by `nobody`: the kernel itself refuses writes."""
     db = real_library(shared_tmp / "library.db")
     db.chmod(0o444)
     shared_tmp.chmod(0o555)
     before = sha(db)
-    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable]
-    env = {**os.environ, "HOME": str(shared_tmp)}
     try:
-        listed = subprocess.run(
-            [*as_nobody, "-m", "reader", "list", "--db", str(db), "--limit", "3"],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-        )
-        if "Permission denied" in listed.stderr and "python" in listed.stderr.lower():
-            pytest.skip("the test's Python cannot be run by another user")
+        listed = as_nobody(["list", "--db", str(db), "--limit", "3"])
         assert listed.returncode == 0 and listed.stdout.count("\n") == 3, listed.stderr
-        shown = subprocess.run(
-            [*as_nobody, "-m", "reader", "show", "--db", str(db), "1"],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-        )
+        shown = as_nobody(["show", "--db", str(db), "1"])
         assert shown.returncode == 0 and "第0篇" in shown.stdout
         assert "this view was not counted" in shown.stderr
-        demo = subprocess.run(
-            [*as_nobody, "-m", "reader", "demo", "--db", str(db)],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-        )
+        demo = as_nobody(["demo", "--db", str(db)])
         assert demo.returncode == 1 and demo.stderr.count("\n") == 1
         assert "read-only" in demo.stderr and str(db) in demo.stderr
         unreadable = shared_tmp / "private.db"
         shared_tmp.chmod(0o755)
         real_library(unreadable).chmod(0o000)
-        hidden = subprocess.run(
-            [*as_nobody, "-m", "reader", "list", "--db", str(unreadable)],
-            capture_output=True,
-            text=True,
-            check=False,
-            env=env,
-        )
+        hidden = as_nobody(["list", "--db", str(unreadable)])
         assert hidden.returncode == 1
         assert hidden.stderr == f"reader: cannot read {unreadable}: permission denied\n"
     finally:

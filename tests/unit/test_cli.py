@@ -151,7 +151,7 @@ def test_first_start_seeds_an_empty_default_library_once(
     with prepare_default_library(None) as lib:
         assert lib.path == default and default.exists()
         assert lib.counts()[0] == len(demo_drafts()) >= 30
-        lib.delete(item.id for item in lib.page(limit=500).items)
+        lib.delete([item.id for item in lib.page(limit=500).items])
         assert lib.counts() == (0, 0)
     # Emptied by the user: the demo does not come back.
     with prepare_default_library(None) as lib:

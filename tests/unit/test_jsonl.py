@@ -296,12 +296,13 @@ def test_an_article_carried_by_two_sources_stays_where_the_first_put_it(
         article = lib.get(item.id)
         assert article is not None
         assert (article.body, article.category) == ("第一份", ("甲",))
-    # On its own, the second file is an edit of the article, as always.
+    # On its own, the second file is an edit of the article, which stays where it was.
     code, out, _ = run(["import", "--db", str(db), str(folder / "b.jsonl")], capsys)
     assert code == 0 and "0 added, 1 updated, 1 unchanged" in out
     with Library(db) as lib:
         article = lib.get(item.id)
-        assert article is not None and article.category == ("乙",)
+        assert article is not None and (article.body, article.category) == ("第二份", ("甲",))
+        assert [c.path for c in lib.categories()] == [("甲",)]
 
 
 def test_a_failed_source_does_not_count_as_having_carried_its_articles(

@@ -167,12 +167,18 @@ def test_random_sample_excludes_and_is_distinct(library: Library) -> None:
     assert library.random_sample(count=5, exclude=ids) == []
 
 
-def test_moving_an_article_moves_its_counts(library: Library) -> None:
-    [article_id] = library.save(make_drafts(1, category=("甲",))).article_ids
-    library.save([replace(make_drafts(1)[0], category=("乙", "丙"))])
-    tree = {c.path: c for c in library.categories()}
-    assert tree[("甲",)].total == 0 and tree[("乙",)].total == 1 and tree[("乙", "丙")].total == 1
-    assert library.get(article_id).category == ("乙", "丙")  # type: ignore[union-attr]
+def test_importing_an_article_again_elsewhere_updates_it_but_never_moves_it(
+    library: Library,
+) -> None:
+    draft = replace(make_drafts(1, category=("甲",))[0], url="https://example.org/a")
+    [article_id] = library.save([draft]).article_ids
+    edited = replace(draft, category=("乙", "丙"), body="改过的正文")
+    assert library.save([edited]).updated == 1
+    assert library.save([edited], category=("丁",)).unchanged == 1
+    article = library.get(article_id)
+    assert article is not None and article.category == ("甲",) and article.body == "改过的正文"
+    # No category was made for an article that stayed where it was.
+    assert [c.path for c in library.categories()] == [("甲",)]
 
 
 def test_state_round_trips(library: Library) -> None:

@@ -1,0 +1,289 @@
+"""The changes a reader makes to a library from where they read, each one undoable.
+
+Bulk read marks are the reader's own; deleting articles and reorganising categories change the
+library for everyone. Each method is one write transaction and returns a `Change` that
+`Library.undo` takes back (for as long as the library stays open: see `reader.store.undo`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from reader.models import ROOT_SCOPE, Change
+from reader.store import reorganise
+from reader.store.errors import LibraryError
+from reader.store.undo import Journal, forget
+from reader.text.sanitize import sanitize_line
+
+if TYPE_CHECKING:
+    from reader.store.connection import Transactions
+
+_tokens = itertools.count(1)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+class Changes:
+    """The undoable changes of `Library` (a mixin: it uses the library's connection)."""
+
+    _tx: Transactions
+    _undone: set[int]
+
+    def _writer_id(self, conn: sqlite3.Connection) -> int:  # provided by Library
+        raise NotImplementedError
+
+    def category_path(self, category_id: int) -> tuple[str, ...]:  # provided by Library
+        raise NotImplementedError
+
+    def search_ids(self, query: str, scope: int = ROOT_SCOPE) -> Iterator[tuple[int, str]]:
+        raise NotImplementedError  # provided by Library
+
+    @contextmanager
+    def _change(self) -> Iterator[Journal]:
+        with self._tx.write() as conn:
+            yield Journal(conn, next(_tokens))
+
+    def _name(self, category_id: int | None) -> str:
+        return "/".join(self.category_path(category_id)) if category_id else "the top level"
+
+    # -- read marks --------------------------------------------------------------------------
+
+    def mark_read(
+        self,
+        *,
+        scope: int = ROOT_SCOPE,
+        query: str | None = None,
+        before: str | None = None,
+        ids: Sequence[int] | None = None,
+        read: bool = True,
+    ) -> Change:
+        """Mark read (or, with `read=False`, unread) for this reader every article of a scope,
+        or of the given `ids`, that matches `query` (as typed in search) and was published
+        before `before` (an ISO date or time). Only articles whose mark changes are counted and
+        taken back by undo."""
+        chosen: list[int] | None = list(ids) if ids is not None else None
+        if query is not None:
+            found = [
+                article_id
+                for article_id, published in self.search_ids(query, scope)
+                if before is None or published < before
+            ]
+            chosen = found if chosen is None else sorted(set(chosen) & set(found))
+        with self._change() as journal:
+            conn = journal.conn
+            reader = self._writer_id(conn)
+            step = journal.log("marks")
+            if chosen is not None:
+                reorganise._fill_ids(conn, chosen)
+            else:
+                reorganise._fill_ids(conn, ())
+                conn.execute(
+                    "INSERT INTO temp.moving_ids (id) SELECT article_id FROM article_scopes"
+                    " WHERE scope_id = ?" + (" AND published < ?" if before else ""),
+                    (scope, before) if before else (scope,),
+                )
+            key = (journal.token, step, reader)
+            if read:
+                conn.execute(
+                    "INSERT INTO temp.undo_marks (token, step, reader_id, article_id, read_at)"
+                    " SELECT ?, ?, ?, t.id, NULL FROM temp.moving_ids t"
+                    " JOIN articles a ON a.id = t.id WHERE NOT EXISTS (SELECT 1 FROM marks m"
+                    " WHERE m.reader_id = ? AND m.article_id = t.id AND m.read_at IS NOT NULL)",
+                    (*key, reader),
+                )
+                changed = conn.execute(
+                    "INSERT INTO marks (reader_id, article_id, read_at)"
+                    " SELECT ?, article_id, ? FROM temp.undo_marks WHERE token = ? AND step = ?"
+                    " ON CONFLICT (reader_id, article_id) DO UPDATE SET read_at = excluded.read_at",
+                    (reader, _now(), journal.token, step),
+                ).rowcount
+            else:
+                conn.execute(
+                    "INSERT INTO temp.undo_marks (token, step, reader_id, article_id, read_at)"
+                    " SELECT ?, ?, ?, m.article_id, m.read_at FROM marks m"
+                    " JOIN temp.moving_ids t ON t.id = m.article_id"
+                    " WHERE m.reader_id = ? AND m.read_at IS NOT NULL",
+                    (*key, reader),
+                )
+                changed = conn.execute(
+                    "UPDATE marks SET read_at = NULL WHERE reader_id = ? AND article_id IN"
+                    " (SELECT article_id FROM temp.undo_marks WHERE token = ? AND step = ?)",
+                    (reader, journal.token, step),
+                ).rowcount
+        what = "read" if read else "unread"
+        return Change(journal.token, f"Marked {_plural(changed, 'article')} {what}", changed)
+
+    # -- deleting and moving articles --------------------------------------------------------
+
+    def delete(self, article_ids: Sequence[int]) -> Change:
+        """Delete articles for everyone (their bodies, marks and index entries with them);
+        categories left empty go too, unless a subscription is filed in them."""
+        with self._change() as journal:
+            count = reorganise.delete_articles(journal.conn, journal, list(article_ids))
+        return Change(journal.token, f"Deleted {_plural(count, 'article')}", count)
+
+    def move_articles(self, article_ids: Sequence[int], category_id: int) -> Change:
+        """Move articles into a category (for everyone); categories left empty go."""
+        with self._change() as journal:
+            _exists(journal.conn, category_id)
+            count = reorganise.move_articles(journal.conn, journal, list(article_ids), category_id)
+        summary = f"Moved {_plural(count, 'article')} to {self._name(category_id)}"
+        return Change(journal.token, summary, count)
+
+    # -- categories --------------------------------------------------------------------------
+
+    def rename_category(self, category_id: int, name: str) -> Change:
+        """Give a category a new name (a sibling's name is an error: merge instead)."""
+        cleaned = sanitize_line(name)
+        if not cleaned or "/" in cleaned:
+            raise LibraryError(f"not a usable category name: {cleaned!r} (no '/', not empty)")
+        with self._change() as journal:
+            old = reorganise.rename(journal.conn, journal, category_id, cleaned)
+        return Change(journal.token, f"Renamed {old} to {cleaned}")
+
+    def move_category(self, category_id: int, parent_id: int | None) -> Change:
+        """Move a category, with everything under it, under `parent_id` (None: to the top)."""
+        with self._change() as journal:
+            articles = _total(journal.conn, category_id)
+            reorganise.reparent(journal.conn, journal, category_id, parent_id)
+        name = self.category_path(category_id)[-1]
+        return Change(journal.token, f"Moved {name} to {self._name(parent_id)}", articles)
+
+    def merge_category(self, source_id: int, target_id: int) -> Change:
+        """Merge a category into another: articles and subcategories move in (same-named
+        subcategories merge too), and the emptied category goes."""
+        source = self._name(source_id)
+        with self._change() as journal:
+            _exists(journal.conn, target_id)
+            count = _total(journal.conn, source_id)
+            reorganise.merge(journal.conn, journal, source_id, target_id)
+        summary = f"Merged {source} into {self._name(target_id)} ({_plural(count, 'article')})"
+        return Change(journal.token, summary, count)
+
+    def delete_category(self, category_id: int, *, keep_articles_in: int | None = None) -> Change:
+        """Delete a category and everything under it, for everyone: its articles too, unless
+        `keep_articles_in` names a category to move them into (outside the deleted subtree)."""
+        name = self._name(category_id)
+        with self._change() as journal:
+            conn = journal.conn
+            if keep_articles_in is None:
+                count = reorganise.delete_category(conn, journal, category_id)
+                summary = f"Deleted {name} and its {_plural(count, 'article')}"
+            else:
+                _exists(conn, keep_articles_in)
+                if category_id in [
+                    keep_articles_in,
+                    *reorganise.outer_ancestors(conn, keep_articles_in),
+                ]:
+                    raise LibraryError("articles cannot be kept in the category being deleted")
+                ids = reorganise._scope_articles(conn, category_id)
+                count = reorganise.move_articles(conn, journal, ids, keep_articles_in)
+                if conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
+                    reorganise.delete_category(conn, journal, category_id)
+                summary = (
+                    f"Deleted {name}; its {_plural(count, 'article')} moved to "
+                    f"{self._name(keep_articles_in)}"
+                )
+        return Change(journal.token, summary, count)
+
+    # -- tags -------------------------------------------------------------------------------
+
+    def retag(
+        self, article_id: int, *, add: Sequence[str] = (), remove: Sequence[str] = ()
+    ) -> Change:
+        """Add and remove tags of an article (for everyone)."""
+        import json
+
+        from reader.store import tags
+
+        with self._change() as journal:
+            conn = journal.conn
+            row = conn.execute("SELECT tags FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                raise LibraryError(f"no article with id {article_id}")
+            current = [t for t in json.loads(row[0]) if isinstance(t, str)]
+            wanted = tags.changed(current, add, remove)
+            journal.log("retagged", article_id, None, row[0])
+            value = json.dumps(wanted, ensure_ascii=False)
+            conn.execute("UPDATE articles SET tags = ? WHERE id = ?", (value, article_id))
+            tags.sync(conn, article_id, value)
+        shown = " ".join(f"#{t}" for t in wanted) or "no tags"
+        return Change(journal.token, f"Tagged article {article_id}: {shown}", 1)
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    def unsubscribe(self, location_or_id: str, *, delete_articles: bool = False) -> Change:
+        """Stop following a feed (by its address or id); with `delete_articles`, delete the
+        articles that came from it too. Its category goes if that leaves it empty."""
+        from reader.store import sources
+
+        with self._change() as journal:
+            conn = journal.conn
+            record = sources.find(conn, location_or_id)
+            if record is None:
+                raise LibraryError(
+                    f"no feed {location_or_id!r} in this library (see `reader feeds`)"
+                )
+            step = journal.log("sources_removed")
+            conn.execute(
+                "INSERT INTO temp.undo_sources SELECT ?, ?, * FROM sources WHERE id = ?",
+                (journal.token, step, record.id),
+            )
+            conn.execute("DELETE FROM sources WHERE id = ?", (record.id,))
+            count = 0
+            if delete_articles:
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT id FROM articles WHERE source = ?", (record.location,)
+                    )
+                ]
+                count = reorganise.delete_articles(conn, journal, ids)
+            if record.category_id is not None:
+                reorganise.prune(conn, journal, [record.category_id])
+        name = record.title or record.location
+        summary = f"Unsubscribed from {name}"
+        if delete_articles:
+            summary += f" and deleted its {_plural(count, 'article')}"
+        return Change(journal.token, summary, count)
+
+    # -- undo --------------------------------------------------------------------------------
+
+    def undo(self, change: Change) -> Change:
+        """Take a change back (once). Return a `Change` saying what was undone."""
+        if change.token in self._undone:
+            raise LibraryError("that change was already undone")
+        with self._tx.write() as conn:
+            try:
+                reorganise.undo(conn, change.token)
+            except sqlite3.IntegrityError:
+                raise LibraryError(
+                    "cannot undo: the library changed since (an article or category it would "
+                    "put back is taken)"
+                ) from None
+            forget(conn, change.token)
+        self._undone.add(change.token)
+        return Change(change.token, f"Undone: {change.summary}", change.articles)
+
+
+def _now() -> str:
+    return datetime.now().replace(microsecond=0).isoformat()
+
+
+def _total(conn: sqlite3.Connection, scope: int) -> int:
+    row = conn.execute("SELECT total FROM scope_counts WHERE scope_id = ?", (scope,)).fetchone()
+    if row is None:
+        raise LibraryError(f"no category with id {scope}")
+    return int(row[0])
+
+
+def _exists(conn: sqlite3.Connection, category_id: int) -> None:
+    if not conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
+        raise LibraryError(f"no category with id {category_id}")
