@@ -38,6 +38,7 @@ from reader.cli.output import (
     listing_lines,
     summary_json,
 )
+from reader.cli.terminal import fit_output_to_charset
 from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store import SORTS, Library, LibraryError, Sort
 from reader.text.sanitize import sanitize_line
@@ -81,6 +82,17 @@ def prepare_default_library(db: str | None) -> Library:
 
 def run_app(db: str | None) -> None:
     """Open the app on the library (seeding a brand-new default library with the demo)."""
+    from reader.cli.served import follow_server, served_by
+
+    server = served_by()
+    if server is None:
+        from reader.cli.terminal import terminal_problem
+
+        problem = terminal_problem()
+        if problem:
+            fail(problem)
+    elif not follow_server(server):
+        fail("the `reader serve` that started this session has stopped")
     library = prepare_default_library(db)
     # Printed before the app starts (and seen again after it ends), and shown inside it too.
     notices = warn_once(library.warnings)
@@ -364,6 +376,38 @@ def reindex_command(ctx: click.Context, db: str | None) -> None:
     click.echo(f"search index rebuilt: {count} articles")
 
 
+@cli.command("serve")
+@db_option
+@user_option
+@click.option(
+    "--host",
+    metavar="ADDRESS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but a loopback address lets others read the library.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.pass_context
+def serve_command(ctx: click.Context, db: str | None, host: str, port: int) -> None:
+    """Serve the app to web browsers: each browser session runs its own `reader`."""
+    if not host.strip():
+        raise click.BadParameter("give an address or a host name", param_hint="--host")
+    with prepare_default_library(_db(ctx, db)) as library:
+        path, user = library.path.resolve(), library.user
+    from reader.cli.serve import ServeError, serve
+
+    try:
+        serve(path, user, host.strip(), port)
+    except ServeError as error:
+        fail(str(error))
+
+
 manage.register(cli)
 views.register(cli)
 
@@ -385,6 +429,7 @@ def usage_line(error: click.UsageError) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; turn every failure into one readable line."""
+    fit_output_to_charset()
     try:
         cli.main(args=argv, prog_name="reader", standalone_mode=False)
     except click.exceptions.Exit as done:

@@ -7,11 +7,13 @@ user's terminal as an escape sequence, whatever wrote the database.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rich.cells import cell_len
 
+from reader.cli.terminal import writes_utf8
 from reader.models import Article, ArticleSummary, Category
 from reader.text.sanitize import sanitize, sanitize_line
 
@@ -68,13 +70,14 @@ def category_json(category: Category) -> dict[str, Any]:
 
 
 def dumps(data: Any) -> str:
-    """JSON as printed: UTF-8 characters kept readable, one document, every string sanitised.
+    """JSON as printed: characters kept readable, one document, every string sanitised; escaped
+    as `\\uXXXX` when standard output's character set is not UTF-8 and could not hold them.
 
     `ensure_ascii=False` escapes only C0 controls: C1 controls (U+009B acts as CSI on some
     terminals) and bidi overrides would reach the terminal raw, so each string value and key is
     sanitised here, whatever wrote the library or said the server.
     """
-    return json.dumps(_sanitized(data), ensure_ascii=False, indent=2)
+    return json.dumps(_sanitized(data), ensure_ascii=not writes_utf8(sys.stdout), indent=2)
 
 
 def _sanitized(value: Any) -> Any:

@@ -102,8 +102,12 @@ class ReaderApp(App[None]):
             self.push_screen(HelpScreen(main.sections(), self.keymap_overrides))
 
     async def action_quit(self) -> None:
-        """Remember the reading position, then quit."""
+        """Quit (the reading position is remembered as the app unmounts)."""
+        self.exit()
+
+    def on_exit_app(self) -> None:
+        """However the app ends (`q`, a browser tab closed under `reader serve`, SIGTERM),
+        remember the reading position."""
         main = self._main_screen()
         if main is not None:
             main.remember_now()
-        self.exit()

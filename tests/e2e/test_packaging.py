@@ -1,4 +1,5 @@
-"""A non-editable install works: the wheel ships the styles, the demo articles and its needs.
+"""A non-editable install works: the wheel ships the styles, the demo articles, the page of
+`reader serve` and its needs.
 
 The wheel is built offline from the source tree (`pip wheel --no-build-isolation --no-index`,
 which needs hatchling in the dev environment) and installed with `--no-deps` into a fresh virtual
@@ -99,6 +100,7 @@ def test_wheel_ships_styles_and_demo_articles(wheel: Path) -> None:
     assert {f"reader/styles/{name}" for name in styles} <= names
     assert {f"reader/ingest/demo_data/{name}" for name in demo} <= names
     assert "reader/__main__.py" in names and "reader/ui/app.py" in names
+    assert "reader/cli/web/index.html" in names  # the page `reader serve` gives browsers
     assert not any(n.startswith(("tests/", "bench/", "styles/")) for n in names)
 
 

@@ -128,3 +128,23 @@ def test_migrations_hold_their_own_sql_and_import_no_live_code() -> None:
         for alias in node.names
     ]
     assert [name for name in imported if name and name.startswith("reader")] == []
+
+
+def test_only_serve_loads_the_web_server() -> None:
+    """`reader serve` imports textual-serve and aiohttp when it runs; the other commands and
+    the app (each browser session's too) start without them."""
+    probe = (
+        "import sys\n"
+        "from reader.cli import cli, run_app\n"
+        "from reader.cli import {module}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual_serve', 'aiohttp')))\n"
+    )
+    for module, loads in (("served", False), ("serve", True)):
+        done = subprocess.run(
+            [sys.executable, "-c", probe.format(module=module)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert (done.stdout.strip() != "[]") is loads, (module, done.stdout)
