@@ -23,6 +23,7 @@ from reader.ui.app import ReaderApp
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.screens.outline import OutlineScreen
+from reader.ui.targets import OpenArticle
 
 WIDE = (160, 48)
 NARROW = (80, 24)
@@ -112,7 +113,7 @@ async def test_number_keys_and_clicks_open_random_block_articles(lib_path: Path)
         await pilot.click(screen.pane, offset=(6, row))
         await settle(pilot)
         clicked = screen.pane.view
-        assert clicked is not None and f"article:{clicked.article.id}" == wanted
+        assert clicked is not None and OpenArticle(clicked.article.id) == wanted
 
 
 async def test_random_covers_scope_without_repeats(lib_path: Path) -> None:

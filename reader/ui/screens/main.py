@@ -244,19 +244,20 @@ class MainScreen(SearchMixin, Screen[None]):
     def _step(self, message: ReadingPane.Step) -> None:
         self.articles.open_index(self.articles.cursor + message.delta)
 
-    @on(ReadingPane.Activated)
-    def _activated(self, message: ReadingPane.Activated) -> None:
-        kind, _, value = message.target.partition(":")
-        if kind == "article":
-            self._open(int(value), count=True, focus=True)
-        elif kind == "part" and self.pane.view is not None:
-            self.pane.show(replace(self.pane.view, part=int(value)))
+    @on(ReadingPane.ArticleChosen)
+    def _related_chosen(self, message: ReadingPane.ArticleChosen) -> None:
+        self._open(message.article_id, count=True, focus=True)
+
+    @on(ReadingPane.PartChosen)
+    def _part_chosen(self, message: ReadingPane.PartChosen) -> None:
+        if self.pane.view is not None:
+            self.pane.show(replace(self.pane.view, part=message.part))
 
     @on(ReadingPane.OutlineRequested)
-    def _outline(self) -> None:
+    def _outline(self, message: ReadingPane.OutlineRequested) -> None:
         from reader.ui.screens.outline import OutlineScreen
 
-        headings = self.pane.headings()
+        headings = message.headings
         if not headings:
             self.notify("This article has no section headings.", timeout=3)
             return
