@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from reader.models import Article
 from reader.text.sanitize import sanitize, sanitize_line
 from reader.ui.layout import ArticleView, build_page, layout
-from reader.ui.widgets.article_list import _fit
+from reader.ui.widgets.article_rows import fit as _fit
 
 NASTY = st.text(
     alphabet=st.one_of(

@@ -125,7 +125,7 @@ async def test_random_covers_scope_without_repeats(lib_path: Path) -> None:
             scope = library.find_category(("测试",))
             assert scope is not None
         screen.categories.show_scope(scope.id)
-        screen.query_now = screen.query_now.__class__(scope.id, "published", False)
+        screen.listing = screen.listing.__class__(scope.id, "published", False)
         await settle(pilot)
         seen = []
         for _ in range(scope.total):
@@ -256,11 +256,11 @@ async def test_unread_filter_and_sort(lib_path: Path) -> None:
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        assert screen.query_now.unread_only and screen.articles.total == 39
+        assert screen.listing.unread_only and screen.articles.total == 39
         assert "39 unread" in str(screen.articles.border_subtitle)
         await pilot.press("u", "S")
         await settle(pilot)
-        assert screen.query_now.sort == "views" and screen.articles.total == 40
+        assert screen.listing.sort == "views" and screen.articles.total == 40
         views = [r.views for r in (screen.articles.row(i) for i in range(10)) if r]
         assert views == sorted(views, reverse=True)
         await pilot.press("S")
@@ -299,7 +299,7 @@ async def test_category_tree_scopes_the_list(lib_path: Path) -> None:
         with Library(lib_path) as library:
             category = library.category(node.data)
         assert category is not None
-        assert screen.query_now.scope == category.id
+        assert screen.listing.scope == category.id
         assert screen.articles.total == category.total
         await pilot.press("enter")
         await settle(pilot)
@@ -453,7 +453,7 @@ async def test_last_category_and_article_are_restored(lib_path: Path) -> None:
         screen = main_screen(app)
         await pilot.press("shift+tab", "j", "j", "enter")
         await settle(pilot)
-        scope = screen.query_now.scope
+        scope = screen.listing.scope
         await pilot.press("j", "enter")
         await settle(pilot)
         assert screen.pane.view is not None
@@ -463,7 +463,7 @@ async def test_last_category_and_article_are_restored(lib_path: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         screen = main_screen(app)
-        assert screen.query_now.scope == scope
+        assert screen.listing.scope == scope
         assert screen.pane.view is not None and screen.pane.view.article.id == opened
 
 

@@ -46,7 +46,7 @@ async def test_results_fill_the_list_as_you_type(lib_path: Path) -> None:
         screen = main_screen(app)
         await type_query(pilot, "茶")
         assert isinstance(screen.focused, type(screen.search_bar.input))
-        assert screen.query_now.search == "茶"
+        assert screen.listing.search == "茶"
         want = expected(lib_path, "茶")
         assert want and shown(screen) == want
         assert "found" in str(screen.search_bar.query_one("#search-status").render())
@@ -86,12 +86,12 @@ async def test_escape_returns_to_the_category_view_where_it_was(lib_path: Path) 
         await settle(pilot)
         screen = main_screen(app)
         await pilot.press("j", "j", "j")
-        before = screen.query_now
+        before = screen.listing
         await type_query(pilot, "reader")
-        assert screen.query_now.search == "reader"
+        assert screen.listing.search == "reader"
         await pilot.press("escape")
         await settle(pilot)
-        assert screen.query_now == before and screen.articles.cursor == 3
+        assert screen.listing == before and screen.articles.cursor == 3
         assert not screen.search_bar.display
         assert screen.focused is screen.articles
 
@@ -105,7 +105,7 @@ async def test_scope_and_order_toggle(lib_path: Path) -> None:
             category = library.find_category(("生活",))
         assert category is not None
         await pilot.press("shift+tab")
-        while screen.query_now.scope != category.id:
+        while screen.listing.scope != category.id:
             await pilot.press("j")
             await settle(pilot)
         await pilot.press("enter")
@@ -113,12 +113,12 @@ async def test_scope_and_order_toggle(lib_path: Path) -> None:
         assert shown(screen) == expected(lib_path, "的", category.id)
         await pilot.press("ctrl+t")
         await settle(pilot)
-        assert screen.query_now.scope == ROOT_SCOPE
+        assert screen.listing.scope == ROOT_SCOPE
         everywhere = expected(lib_path, "的")
         assert len(shown(screen)) == len(everywhere) > len(expected(lib_path, "的", category.id))
         await pilot.press("ctrl+o")
         await settle(pilot)
-        assert screen.query_now.order == "best"
+        assert screen.listing.order == "best"
         assert shown(screen) == expected(lib_path, "的", ROOT_SCOPE, "best")
 
 
@@ -150,7 +150,7 @@ async def test_keys_typed_right_after_slash_reach_the_box(lib_path: Path) -> Non
         await pilot.pause(0.4)
         await settle(pilot)
         assert screen.search_bar.text == "x/y"
-        assert screen.query_now.search == "x/y"
+        assert screen.listing.search == "x/y"
 
 
 async def test_enter_enter_typed_ahead_opens_the_first_result(lib_path: Path) -> None:

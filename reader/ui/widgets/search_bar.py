@@ -2,15 +2,18 @@
 
 It only announces intent: `Changed` once typing pauses (so a fast typist starts one search,
 not ten), `Submitted` on Enter. Escape is the screen's: it closes the search. The screen runs
-the search and owns the state.
+the search, owns the state, and binds the status shown beside the box.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -26,12 +29,14 @@ class SearchBar(Horizontal):
         '"quoted words" as written; -word excludes.'
     )
 
+    status: var[Content] = var(Content)
+    """Scope, order and counts (or a problem), shown beside the box."""
+
+    @dataclass
     class Changed(Message):
         """The text settled: search for it (an empty text ends the results)."""
 
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+        text: str
 
     class Submitted(Message):
         """Enter: go to the results."""
@@ -74,8 +79,8 @@ class SearchBar(Horizontal):
             self._timer.stop()
         self.display = False
 
-    def set_status(self, status: Content) -> None:
-        """Show scope, order and counts (or a problem) beside the box."""
+    def watch_status(self, status: Content) -> None:
+        """Show the new status beside the box."""
         self.query_one("#search-status", Static).update(status)
 
     def on_input_changed(self, event: Input.Changed) -> None:
