@@ -35,7 +35,7 @@ from reader.ui.state import Listing
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.category_tree import CategoryTree
 from reader.ui.widgets.reading_pane import ReadingPane
-from reader.ui.widgets.search_bar import SearchBar
+from reader.ui.widgets.search_bar import DEBOUNCE_S, SearchBar
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -74,14 +74,18 @@ class MainScreen(MarkingScreen, SearchingScreen):
             self.push = push
             self.focus = focus
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, debounce: float = DEBOUNCE_S) -> None:
+        """`debounce`: how long typing in the search box pauses before a search starts."""
         super().__init__(library)
         self.history = History()
         self.started = False
+        self.debounce = debounce
 
     def compose(self) -> ComposeResult:
         """The three panes side by side, and the footer with the keys that matter now."""
-        yield SearchBar(id="search").data_bind(status=MainScreen.search_status)
+        yield SearchBar(debounce=self.debounce, id="search").data_bind(
+            status=MainScreen.search_status
+        )
         with Horizontal(id="panes"):
             yield CategoryTree(id="tree")
             yield ArticleList(id="list").data_bind(MainScreen.category_names)

@@ -41,8 +41,10 @@ class SearchBar(Horizontal):
     class Submitted(Message):
         """Enter: go to the results."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, debounce: float = DEBOUNCE_S, id: str | None = None) -> None:
+        """`debounce`: seconds typing must pause before `Changed` (0: at every keystroke)."""
         super().__init__(id=id)
+        self.debounce = debounce
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -89,7 +91,10 @@ class SearchBar(Horizontal):
         if self._timer is not None:
             self._timer.stop()
         value = event.value
-        self._timer = self.set_timer(DEBOUNCE_S, lambda: self.post_message(self.Changed(value)))
+        if self.debounce <= 0:
+            self.post_message(self.Changed(value))
+            return
+        self._timer = self.set_timer(self.debounce, lambda: self.post_message(self.Changed(value)))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Search now (no waiting for the pause) and move to the results."""
