@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from reader.store import Library
+
+if TYPE_CHECKING:
+    from support.ui import AppOpener
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +50,11 @@ def lib_path(tmp_path: Path) -> Path:
     from support.ui import make_library
 
     return make_library(tmp_path / "library.db")
+
+
+@pytest.fixture
+def open_app(lib_path: Path) -> AppOpener:
+    """Opens the app on `lib_path`: `async with open_app(size) as ui:` (see `support.ui.UI`)."""
+    from support.ui import AppOpener
+
+    return AppOpener(lib_path)
