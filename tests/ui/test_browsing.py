@@ -3,13 +3,17 @@ filter, and how the panes give way on narrow terminals. Expected values come fro
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
 from support.library import make_drafts
 from support.ui import NARROW, WIDE, AppOpener
 
 from reader.models import ROOT_SCOPE
 from reader.store import Library
+from reader.ui import workers
+from reader.ui.state import Rows, RowsRequest
 
 
 async def test_three_panes_fill_on_start(open_app: AppOpener, lib_path: Path) -> None:
@@ -51,6 +55,26 @@ async def test_category_tree_scopes_the_list(open_app: AppOpener, lib_path: Path
         assert screen.focused is screen.articles
         await ui.press("escape")
         assert screen.focused is screen.categories
+
+
+async def test_star_is_offered_once_the_rows_arrive(
+    open_app: AppOpener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows that come after the footer is drawn (a slow library) still enable the row's keys."""
+    gate = threading.Event()
+    read_rows = workers.read_rows
+
+    def slow_read_rows(library: Library, request: RowsRequest) -> Rows:
+        gate.wait(timeout=10)
+        return read_rows(library, request)
+
+    monkeypatch.setattr(workers, "read_rows", slow_read_rows)
+    async with open_app(WIDE, settled=False) as ui:
+        await ui.pilot.pause()
+        assert ui.rows() == [] and ui.footer()["Star"] is False
+        gate.set()
+        await ui.wait_until(lambda: bool(ui.rows()), "the rows")
+        assert ui.footer()["Star"] is True
 
 
 async def test_list_keys_move_the_cursor(open_app: AppOpener) -> None:

@@ -120,6 +120,8 @@ class BrowsingScreen(Screen[None]):
     @on(ArticleList.Filled)
     def _list_filled(self, message: ArticleList.Filled) -> None:
         self._describe_list(message.listing, message.total)
+        # Star and read apply to the row under the cursor: now there is one (see check_action).
+        self.refresh_bindings()
 
     def _describe_list(self, listing: Listing, total: int) -> None:
         path = self.names.get(listing.scope, ())
