@@ -108,9 +108,9 @@ async def test_any_typed_text_gives_results_or_a_message(
     else:
         try:
             found = len(expected(lib_path, text))
-        except SearchQueryError:
-            found = 0
-        lead = f"{found} found · " if found else "nothing found · "
+            lead = f"{found} found · " if found else "nothing found · "
+        except SearchQueryError as error:
+            lead = f"{error} · "  # why it cannot be searched for
     async with open_app(WIDE) as ui:
         await ui.press("slash", *text)
         assert ui.app.is_running

@@ -39,6 +39,8 @@ class SearchingScreen(BrowsingScreen):
 
     _open_first = False
     """A second Enter came before the results: open the first of them when they arrive."""
+    _failed: Listing | None = None
+    """The last search that could not run: its problem stays shown over its empty results."""
 
     @property
     def searching(self) -> bool:
@@ -134,6 +136,8 @@ class SearchingScreen(BrowsingScreen):
         if self._open_first:
             self._open_first = False
             self.articles.open_index(0)
+        if message.listing == self._failed:
+            return
         total = message.total
         more = "+" if total and self.articles.more_expected() else ""
         count = f"{total - (1 if more else 0):,}{more} found" if total else "nothing found"
@@ -143,6 +147,7 @@ class SearchingScreen(BrowsingScreen):
     def _results_failed(self, message: BrowsingScreen.RowsFailed) -> None:
         """The query cannot be searched for (empty, too long...): say why beside the box."""
         if message.request.listing.search:
+            self._failed = message.request.listing
             self._show_status(Content.styled(sanitize_line(message.text), "bold $error"))
 
     def _show_status(self, lead: Content | None = None) -> None:
