@@ -10,7 +10,7 @@ full-width reading view. Its parts by role: `browsing.py` (what the tree and the
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -28,7 +28,7 @@ from reader.text.urls import web_link
 from reader.ui import workers
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
 from reader.ui.history import History
-from reader.ui.layout import ArticleView, build_page
+from reader.ui.layout import ArticlePage, ArticleView, build_page
 from reader.ui.screens.marking import MarkingScreen
 from reader.ui.screens.searching import SearchingScreen
 from reader.ui.state import Listing
@@ -60,19 +60,20 @@ class MainScreen(MarkingScreen, SearchingScreen):
 
         start: workers.Start
 
+    @dataclass
     class Ready(Message):
         """An article was fetched (and counted, when `counted`)."""
 
-        def __init__(
-            self, view: ArticleView | None, counted: bool, push: bool, focus: bool
-        ) -> None:
-            super().__init__()
-            self.view = view
+        view: ArticleView | None
+        counted: bool
+        push: bool
+        focus: bool
+        page: ArticlePage | None = field(init=False)
+
+        def __post_init__(self) -> None:
+            super().__post_init__()
             # Parsing Markdown is the slow part of opening an article: done here, in the worker.
-            self.page = build_page(view) if view is not None else None
-            self.counted = counted
-            self.push = push
-            self.focus = focus
+            self.page = build_page(self.view) if self.view is not None else None
 
     def __init__(self, library: Library, *, debounce: float = DEBOUNCE_S) -> None:
         """`debounce`: how long typing in the search box pauses before a search starts."""
