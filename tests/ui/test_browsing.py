@@ -74,7 +74,7 @@ async def test_star_is_offered_once_the_rows_arrive(
         assert ui.rows() == [] and ui.footer()["Star"] is False
         gate.set()
         await ui.wait_until(lambda: bool(ui.rows()), "the rows")
-        assert ui.footer()["Star"] is True
+        await ui.wait_until(lambda: ui.footer()["Star"], "the footer to offer Star")
 
 
 async def test_list_keys_move_the_cursor(open_app: AppOpener) -> None:
