@@ -86,7 +86,10 @@ def count_line(library: Path) -> str:
 
 def start(library: Path, size: tuple[int, int], extra_env: dict[str, str]) -> Terminal:
     env = {**os.environ, "TERM": "xterm-256color", **extra_env}
-    env.pop("TMUX", None)
+    # The app learns its size from the terminal: COLUMNS and LINES (pytest-xdist's workers have
+    # them) would override it.
+    for name in ("TMUX", "COLUMNS", "LINES"):
+        env.pop(name, None)
     command = f"{shlex.quote(sys.executable)} -m reader --db {shlex.quote(str(library))}"
     return Terminal(command, size, env)
 
