@@ -14,6 +14,26 @@ if TYPE_CHECKING:
     from support.ui import AppOpener
 
 
+# Modules whose tests measure wall-clock time or race real processes (kills at random moments,
+# busy timeouts, terminals read with deadlines): `make test` runs them alone, after the others
+# have run in parallel, so that no other test competes with them for the CPU.
+TIMED_MODULES = {
+    "test_concurrency.py",
+    "test_crash.py",
+    "test_e2e.py",
+    "test_pty_hostile.py",
+    "test_read_ahead.py",
+    "test_size_limits.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of `TIMED_MODULES` `timed`."""
+    for item in items:
+        if item.path.name in TIMED_MODULES:
+            item.add_marker(pytest.mark.timed)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
