@@ -49,12 +49,20 @@ lock: $(UV_STAMP)
 run: $(STAMP)
 	$(BIN)/reader
 
+# The whole suite in two runs: first every test but the timed ones on one worker per CPU
+# (pytest-xdist), then the timed ones (wall-clock limits, processes killed at random moments,
+# real terminals) alone, as they would fail if another test took the CPU from them.
+WORKERS ?= auto
+
 test: $(STAMP) $(WHEELS)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(WORKERS) -m "not timed"; parallel=$$?; \
+	$(BIN)/python -m pytest -q -m timed && exit $$parallel
 
 # Everything but the slow, real-terminal and real-corpora tests (CI runs them all).
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow and not e2e and not acceptance"
+	$(BIN)/python -m pytest -q -n $(WORKERS) -m "not slow and not e2e and not acceptance and not timed"; \
+	parallel=$$?; \
+	$(BIN)/python -m pytest -q -m "timed and not slow and not e2e and not acceptance" && exit $$parallel
 
 check: $(STAMP)
 	$(BIN)/ruff format --check reader tests bench

@@ -34,7 +34,8 @@ from reader.models import ROOT_SCOPE
 from reader.store.library import Library
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen
-from reader.ui.widgets.article_list import BLOCK, ArticleList, Query
+from reader.ui.state import BLOCK, Listing
+from reader.ui.widgets.article_list import ArticleList
 
 TIMEOUT_S = 30.0
 _CHARS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " "}
@@ -181,7 +182,7 @@ class Session:
     def list_ready(self, scope: int | None = None, cursor: int | None = None) -> bool:
         """The list shows `scope` (when given), its cursor is at `cursor`, visible rows loaded."""
         lst = self.articles
-        if lst._new is not None or (scope is not None and lst.query_now.scope != scope):
+        if lst.awaiting_rows or (scope is not None and lst.listing.scope != scope):
             return False
         if cursor is not None and lst.cursor != cursor:
             return False
@@ -193,7 +194,7 @@ class Session:
 
     async def show_query(self, scope: int) -> None:
         """Put the list on `scope` as the screen does when a category is chosen (untimed)."""
-        self.screen.query_now = Query(scope, "published", False)
+        self.screen.listing = Listing(scope, "published", False)
         for _ in range(200):
             await self.settle()
             if self.list_ready(scope):

@@ -4,10 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from reader.store import Library
+
+if TYPE_CHECKING:
+    from support.ui import AppOpener
+
+
+# Modules whose tests measure wall-clock time or race real processes (kills at random moments,
+# busy timeouts, terminals read with deadlines): `make test` runs them alone, after the others
+# have run in parallel, so that no other test competes with them for the CPU.
+TIMED_MODULES = {
+    "test_concurrency.py",
+    "test_crash.py",
+    "test_disk_full.py",
+    "test_e2e.py",
+    "test_long_writer.py",
+    "test_pty_hostile.py",
+    "test_queued_writes.py",
+    "test_read_ahead.py",
+    "test_serve.py",
+    "test_size_limits.py",
+    "test_terminals.py",
+    "test_ui_busy.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of `TIMED_MODULES` `timed`."""
+    for item in items:
+        if item.path.name in TIMED_MODULES:
+            item.add_marker(pytest.mark.timed)
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +76,11 @@ def lib_path(tmp_path: Path) -> Path:
     from support.ui import make_library
 
     return make_library(tmp_path / "library.db")
+
+
+@pytest.fixture
+def open_app(lib_path: Path) -> AppOpener:
+    """Opens the app on `lib_path`: `async with open_app(size) as ui:` (see `support.ui.UI`)."""
+    from support.ui import AppOpener
+
+    return AppOpener(lib_path)

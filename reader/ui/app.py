@@ -15,6 +15,7 @@ from reader.text.sanitize import sanitize, sanitize_line
 from reader.ui.commands import APP_BINDINGS, palette_commands, screen_sections
 from reader.ui.keymap import load_keymap
 from reader.ui.screens.main import MainScreen
+from reader.ui.widgets.search_bar import DEBOUNCE_S
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -35,15 +36,18 @@ class ReaderApp(App[None]):
         seed: int | None = None,
         keymap: dict[str, str] | None = None,
         notices: Sequence[str] = (),
+        search_debounce: float = DEBOUNCE_S,
     ) -> None:
         """Open `library`; `seed` makes random picks repeatable; `keymap` remaps binding ids;
-        `notices` are warnings to show once the app is up (about the SQLite in use).
+        `notices` are warnings to show once the app is up (about the SQLite in use);
+        `search_debounce` is how long typing pauses before a search starts (tests use 0).
 
         Without `keymap`, the user's `keymap.toml` (see `reader.ui.keymap`) is read.
         """
         super().__init__()
         self.library = library
         self.notices = tuple(notices)
+        self.search_debounce = search_debounce
         self.keymap_problem: str | None = None
         if keymap is None:
             keymap, self.keymap_problem = load_keymap(keymap_file())
@@ -55,7 +59,7 @@ class ReaderApp(App[None]):
         """Apply the user's keymap and show the main screen."""
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
-        self.push_screen(MainScreen(self.library))
+        self.push_screen(MainScreen(self.library, debounce=self.search_debounce))
         if self.keymap_problem:
             self.notify(self.keymap_problem, severity="warning", markup=False, timeout=8)
         for notice in self.notices:

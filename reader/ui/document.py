@@ -21,6 +21,7 @@ from textual.content import Content, Span
 
 from reader.text import outline
 from reader.text.sanitize import sanitize, sanitize_line
+from reader.ui.targets import Target
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -44,8 +45,8 @@ class Block:
     """Heading level (1-6), or 0."""
     label: str = ""
     """A heading's text as the outline lists it (`reader.text.outline.plain_text`)."""
-    target: str = ""
-    """What activating a line of this block does (`article:ID`, `part:N`), or empty."""
+    target: Target | None = None
+    """What activating a line of this block leads to, if anything."""
     rows: tuple[tuple[Content, ...], ...] = ()
     """Table rows (kind `table`), the first being the header."""
 

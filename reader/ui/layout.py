@@ -17,6 +17,7 @@ from reader.models import Article, ArticleSummary
 from reader.text.query import Query, SearchQueryError, match_spans, parse_query
 from reader.text.sanitize import sanitize_line
 from reader.ui.document import BLANK, Block, markdown_blocks, split_parts
+from reader.ui.targets import OpenArticle, ShowPart, Target
 from reader.ui.wrapping import wrap_ranges
 
 MAX_GRID_COLUMNS = 12
@@ -42,7 +43,7 @@ class Line:
 
     content: Content
     block: int
-    target: str = ""
+    target: Target | None = None
 
 
 @dataclass(slots=True)
@@ -94,7 +95,7 @@ def build_page(view: ArticleView) -> ArticlePage:
     blocks.append(BLANK)
     if part + 1 < len(parts):
         more = f"▶ Continue: part {part + 2} of {len(parts)} (press ] or click)"
-        blocks += [Block(Content.styled(more, "link"), target=f"part:{part + 1}"), BLANK]
+        blocks += [Block(Content.styled(more, "link"), target=ShowPart(part + 1)), BLANK]
     blocks.append(Block(Content.styled("─" * 3, "rule"), kind="rule"))
     blocks.append(Block(Content.styled("Random articles", "section")))
     if not view.related:
@@ -105,7 +106,7 @@ def build_page(view: ArticleView) -> ArticlePage:
             (sanitize_line(summary.title), "related"),
             (f"  {summary.published[:10]}", "meta"),
         )
-        blocks.append(Block(entry, rest=Content("  "), target=f"article:{summary.id}"))
+        blocks.append(Block(entry, rest=Content("  "), target=OpenArticle(summary.id)))
     return ArticlePage(view, blocks, len(parts), headings)
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from reader.models import ROOT_SCOPE, ArticleSummary, Category
+from reader.models import ROOT_SCOPE, ArticleSummary, Category, Cursor, SearchCursor
 from reader.ui.layout import ArticleView
+from reader.ui.state import BLOCK, Rows, RowsRequest
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -104,3 +105,56 @@ def random_view(library: Library, scope: int) -> ArticleView | None:
     if summary is None:
         return None
     return load_view(library, summary.id, count=True)
+
+
+def read_rows(library: Library, request: RowsRequest) -> Rows:
+    """A block of the article list's rows: a category's articles in order, or search results.
+
+    The first block of a category also brings its size. A far block whose predecessor is not
+    loaded (End, a scrollbar drag) is read from the end: O(distance to it), not O(offset).
+    """
+    listing = request.listing
+    if listing.search:
+        return _read_results(library, request)
+    total = None
+    if request.block == 0:
+        all_rows, unread = library.counts(listing.scope)
+        total = unread if listing.unread_only else all_rows
+    known = request.known if total is None else total
+    offset = request.offset
+    if request.after is None and known and offset > known // 2:
+        page = library.page(
+            listing.scope,
+            sort=listing.sort,  # type: ignore[arg-type]
+            offset=max(0, known - offset - BLOCK),
+            limit=min(BLOCK, known - offset),
+            unread_only=listing.unread_only,
+            from_end=True,
+        )
+    else:
+        after = request.after
+        page = library.page(
+            listing.scope,
+            sort=listing.sort,  # type: ignore[arg-type]
+            after=after if isinstance(after, Cursor) else None,
+            offset=0 if after is not None else offset,
+            limit=BLOCK,
+            unread_only=listing.unread_only,
+        )
+    return Rows(page.items, page.next, total)
+
+
+def _read_results(library: Library, request: RowsRequest) -> Rows:
+    """A block of search results; the total grows by one past the rows while more may follow."""
+    listing, after = request.listing, request.after
+    page = library.search_page(
+        listing.search,
+        listing.scope,
+        order="best" if listing.order == "best" else "newest",
+        limit=BLOCK,
+        after=after if isinstance(after, SearchCursor) else None,
+        offset=0 if after is not None else request.offset,
+    )
+    rows = tuple(hit.summary for hit in page.hits)
+    more = page.next is not None
+    return Rows(rows, page.next, request.offset + len(rows) + (1 if more else 0))

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from support.ui import make_library
 
+from reader.store import Library
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
@@ -31,9 +33,10 @@ class Terminal:
         self.socket = f"reader-e2e-{uuid.uuid4().hex[:8]}"
         self.env = env
         width, height = size
-        self._tmux("new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height), command)
+        self.tmux("new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height), command)
 
-    def _tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a tmux command on this terminal's server."""
         return subprocess.run(
             ["tmux", "-L", self.socket, *args],
             capture_output=True,
@@ -44,15 +47,15 @@ class Terminal:
 
     def screen(self) -> str:
         """The visible text of the terminal."""
-        return self._tmux("capture-pane", "-p", "-t", "app").stdout
+        return self.tmux("capture-pane", "-p", "-t", "app").stdout
 
     def keys(self, *keys: str) -> None:
         """Type keys (tmux key names: Enter, Escape, Tab, or plain characters)."""
-        self._tmux("send-keys", "-t", "app", *keys)
+        self.tmux("send-keys", "-t", "app", *keys)
 
     def alive(self) -> bool:
         """Whether the session (and so the app) is still running."""
-        return self._tmux("has-session", "-t", "app").returncode == 0
+        return self.tmux("has-session", "-t", "app").returncode == 0
 
     def wait_for(self, check: Callable[[str], bool], what: str) -> str:
         """Poll the screen until `check` holds; fail with the last screen after the deadline."""
@@ -67,7 +70,7 @@ class Terminal:
 
     def close(self) -> None:
         """End the tmux server."""
-        self._tmux("kill-server")
+        self.tmux("kill-server")
 
 
 @pytest.fixture
@@ -75,9 +78,18 @@ def library_path(tmp_path: Path) -> Path:
     return make_library(tmp_path / "library.db")
 
 
+def count_line(library: Path) -> str:
+    """What the list's border says of the whole library (`43 articles`)."""
+    with Library(library) as opened:
+        return f"{opened.counts()[0]:,} articles"
+
+
 def start(library: Path, size: tuple[int, int], extra_env: dict[str, str]) -> Terminal:
     env = {**os.environ, "TERM": "xterm-256color", **extra_env}
-    env.pop("TMUX", None)
+    # The app learns its size from the terminal: COLUMNS and LINES (pytest-xdist's workers have
+    # them) would override it.
+    for name in ("TMUX", "COLUMNS", "LINES"):
+        env.pop(name, None)
     command = f"{shlex.quote(sys.executable)} -m reader --db {shlex.quote(str(library))}"
     return Terminal(command, size, env)
 
@@ -106,10 +118,11 @@ def test_read_random_help_and_quit_in_a_real_terminal(
     size: tuple[int, int],
     extra_env: dict[str, str],
 ) -> None:
+    total = count_line(library_path)
     term = start(library_path, size, extra_env)
     terminals.append(term)
     term.wait_for(
-        lambda s: "Categories" in s and "Welcome to reader" in s and "40 articles" in s,
+        lambda s: "Categories" in s and "Welcome to reader" in s and total in s,
         "the panes to fill",
     )
 
@@ -139,7 +152,7 @@ def test_read_random_help_and_quit_in_a_real_terminal(
     term.keys("Enter")
     term.wait_for(lambda s: "Home › 测试 › 很长的文章" in s, "the result opened")
     term.keys("Escape", "Escape")
-    term.wait_for(lambda s: "40 articles" in s, "the category view again")
+    term.wait_for(lambda s: total in s, "the category view again")
 
     term.keys("q")
     end = time.monotonic() + DEADLINE
@@ -167,11 +180,12 @@ def test_dumb_terminal_tiny_size_and_a_resize_storm(
     term.wait_for(lambda s: "Home › Getting" in s, "the article at 40x12")
     for step in range(40):
         width, height = 30 + (step * 37) % 170, 8 + (step * 13) % 50
-        term._tmux("resize-window", "-t", "app", "-x", str(width), "-y", str(height))
-    term._tmux("resize-window", "-t", "app", "-x", "100", "-y", "30")
+        term.tmux("resize-window", "-t", "app", "-x", str(width), "-y", str(height))
+    term.tmux("resize-window", "-t", "app", "-x", "100", "-y", "30")
     term.wait_for(lambda s: "Home › Getting started › Welcome to reader" in s, "a redraw")
     term.keys("Escape")
-    term.wait_for(lambda s: "40 articles" in s, "the list after the storm")
+    total = count_line(library_path)
+    term.wait_for(lambda s: total in s, "the list after the storm")
     assert term.alive()
 
 
@@ -185,18 +199,19 @@ def test_two_apps_and_an_import_share_a_library(
             f"---\ntitle: 同时导入的第{number}篇\ncategories: [并发]\n---\n\n正文 {number}。\n",
             encoding="utf-8",
         )
-    from reader.store import Library
 
     def views() -> int:
         with Library(library_path) as library:
             return sum(item.views for item in library.page(limit=500).items)
 
     before = views()
+    with Library(library_path) as library:
+        articles = library.counts()[0]
     first = start(library_path, (120, 30), {})
     second = start(library_path, (80, 24), {})
     terminals += [first, second]
     for term in (first, second):
-        term.wait_for(lambda s: "40 articles" in s, "the app to start")
+        term.wait_for(lambda s: f"{articles:,} articles" in s, "the app to start")
     importer = subprocess.Popen(
         [sys.executable, "-m", "reader", "import", "--db", str(library_path), str(folder)],
         stdout=subprocess.PIPE,
@@ -216,7 +231,7 @@ def test_two_apps_and_an_import_share_a_library(
         time.sleep(0.05)
     assert not first.alive() and not second.alive()
     with Library(library_path) as library:
-        assert library.counts()[0] == 100
+        assert library.counts()[0] == articles + 60
         assert library.check() == []
     counted = views() - before
     assert 2 <= counted <= 30

@@ -1,18 +1,24 @@
-"""Pilot tests of search in the app: results as you type, scope and order, highlights, going back."""
+"""Pilot tests of search in the app: results as you type, scope and order, highlights, going back.
+
+The app is opened with no pause before a search (`search_debounce=0`), except where the pause is
+what is tested; the expected results are the library's own search.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from support.ui import main_screen, make_app, settle
+from support.ui import LONG_TITLE, UI, WIDE, AppOpener
+from textual import events
+from textual.widgets import Input
 
 from reader.models import ROOT_SCOPE
-from reader.store import Library
-from reader.ui.screens.main import MainScreen
-from reader.ui.widgets.search_bar import SearchBar
+from reader.store import Library, SearchQueryError
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.search_bar import DEBOUNCE_S
 
-WIDE = (160, 48)
+STATUS_TAIL = "in All articles ^T · newest first ^O"
 
 
 def expected(
@@ -25,146 +31,116 @@ def expected(
         ]
 
 
-def shown(screen: MainScreen) -> list[int]:
-    rows = [screen.articles.row(i) for i in range(screen.articles.total)]
-    return [row.id for row in rows if row is not None]
+def shown(ui: UI) -> list[int]:
+    return [row.id for row in ui.rows()]
 
 
-async def type_query(pilot: object, text: str, *, open_box: bool = True) -> None:
-    if open_box:
-        await pilot.press("slash")  # type: ignore[attr-defined]
-    await pilot.press(*text)  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
-    await pilot.pause(0.3)  # type: ignore[attr-defined]
-    await settle(pilot)  # type: ignore[arg-type]
+async def test_results_fill_the_list_as_you_type(open_app: AppOpener, lib_path: Path) -> None:
+    want = expected(lib_path, "茶")
+    assert want
+    async with open_app(WIDE) as ui:
+        await ui.press("slash", "茶")
+        assert isinstance(ui.screen.focused, Input)
+        assert shown(ui) == want
+        assert ui.list_caption() == f"Search: 茶 · {len(want)} in All articles"
+        assert ui.search_status() == f"{len(want)} found · {STATUS_TAIL}"
+        await ui.press("enter")
+        assert ui.screen.focused is ui.screen.articles
 
 
-async def test_results_fill_the_list_as_you_type(lib_path: Path) -> None:
-    app = make_app(lib_path)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
-        await type_query(pilot, "茶")
-        assert isinstance(screen.focused, type(screen.search_bar.input))
-        assert screen.query_now.search == "茶"
-        want = expected(lib_path, "茶")
-        assert want and shown(screen) == want
-        assert "found" in str(screen.search_bar.query_one("#search-status").render())
-        await pilot.press("enter")
-        await settle(pilot)
-        assert screen.focused is screen.articles
+async def test_opening_a_result_highlights_matches_and_n_jumps(open_app: AppOpener) -> None:
+    async with open_app((80, 24)) as ui:
+        pane = ui.screen.pane
+        await ui.press("slash", *"很长", "enter", "enter")
+        view = pane.view
+        assert view is not None and view.article.title == LONG_TITLE
+        assert view.terms == ("很长",) and pane.match_lines() != []
+        await ui.press("slash", "ctrl+u", *"滚动", "enter", "enter")
+        assert len(pane.match_lines()) > 3
+        before = round(pane.scroll_y)
+        await ui.press("n", "n", "n")
+        after = round(pane.scroll_y)
+        assert after > before and after + 1 in pane.match_lines()
+        await ui.press("N")
+        assert round(pane.scroll_y) < after
 
 
-async def test_opening_a_result_highlights_matches_and_n_jumps(lib_path: Path) -> None:
-    app = make_app(lib_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
-        await type_query(pilot, "很长")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
-        view = screen.pane.view
-        assert view is not None and view.terms == ("很长",)
-        assert screen.pane.match_lines() != []
-        await pilot.press("slash", "ctrl+u")
-        await type_query(pilot, "滚动", open_box=False)
-        await pilot.press("enter", "enter")
-        await settle(pilot)
-        matches = screen.pane.match_lines()
-        assert len(matches) > 3
-        before = round(screen.pane.scroll_y)
-        await pilot.press("n", "n", "n")
-        assert round(screen.pane.scroll_y) > before
-        after = round(screen.pane.scroll_y)
-        await pilot.press("N")
-        assert round(screen.pane.scroll_y) < after
+async def test_escape_returns_to_the_category_view_where_it_was(open_app: AppOpener) -> None:
+    async with open_app(WIDE) as ui:
+        await ui.press("j", "j", "j")
+        caption, row = ui.list_caption(), ui.cursor_row()
+        await ui.press("slash", *"reader")
+        assert ui.list_caption().startswith("Search: reader · ")
+        await ui.press("escape")
+        assert ui.list_caption() == caption and ui.cursor_row() == row
+        assert not ui.screen.search_bar.display
+        assert ui.screen.focused is ui.screen.articles
 
 
-async def test_escape_returns_to_the_category_view_where_it_was(lib_path: Path) -> None:
-    app = make_app(lib_path)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
-        await pilot.press("j", "j", "j")
-        before = screen.query_now
-        await type_query(pilot, "reader")
-        assert screen.query_now.search == "reader"
-        await pilot.press("escape")
-        await settle(pilot)
-        assert screen.query_now == before and screen.articles.cursor == 3
-        assert not screen.search_bar.display
-        assert screen.focused is screen.articles
-
-
-async def test_scope_and_order_toggle(lib_path: Path) -> None:
-    app = make_app(lib_path)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
-        with Library(lib_path) as library:
-            category = library.find_category(("生活",))
-        assert category is not None
-        await pilot.press("shift+tab")
-        while screen.query_now.scope != category.id:
-            await pilot.press("j")
-            await settle(pilot)
-        await pilot.press("enter")
-        await type_query(pilot, "的")
-        assert shown(screen) == expected(lib_path, "的", category.id)
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        assert screen.query_now.scope == ROOT_SCOPE
-        everywhere = expected(lib_path, "的")
-        assert len(shown(screen)) == len(everywhere) > len(expected(lib_path, "的", category.id))
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        assert screen.query_now.order == "best"
-        assert shown(screen) == expected(lib_path, "的", ROOT_SCOPE, "best")
+async def test_scope_and_order_toggle(open_app: AppOpener, lib_path: Path) -> None:
+    with Library(lib_path) as library:
+        category = library.find_category(("生活",))
+    assert category is not None
+    in_category = expected(lib_path, "的", category.id)
+    everywhere = expected(lib_path, "的")
+    assert 0 < len(in_category) < len(everywhere)
+    async with open_app(WIDE) as ui:
+        await ui.choose_category("生活")
+        await ui.press("slash", "的")
+        assert shown(ui) == in_category
+        assert ui.search_status() == f"{len(in_category)} found · in 生活 ^T · newest first ^O"
+        await ui.press("ctrl+t")
+        assert shown(ui) == everywhere
+        assert ui.search_status() == f"{len(everywhere)} found · {STATUS_TAIL}"
+        await ui.press("ctrl+o")
+        assert shown(ui) == expected(lib_path, "的", ROOT_SCOPE, "best")
+        assert ui.search_status().endswith("in All articles ^T · best match first ^O")
 
 
 @pytest.mark.parametrize(
-    "text", ['"', "AND", "C++", "2024-01-01", "(((", "*", "-", " ", 'a"b', "NOT x OR y"]
+    "text", ['"', "AND", "C++", "2024-01-01", "(((", "*", "-", " ", 'a"b', "NOT x OR y", "-茶"]
 )
-async def test_any_typed_text_gives_results_or_a_message(lib_path: Path, text: str) -> None:
-    app = make_app(lib_path)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
-        await type_query(pilot, text)
-        assert app.is_running
-        status = str(screen.search_bar.query_one("#search-status").render())
-        assert "found" in status or "search" in status or "in All articles" in status
-        assert isinstance(screen.search_bar, SearchBar)
+async def test_any_typed_text_gives_results_or_a_message(
+    open_app: AppOpener, lib_path: Path, text: str
+) -> None:
+    if not text.strip():
+        lead = ""  # nothing typed yet: scope and order only
+    else:
+        try:
+            found = len(expected(lib_path, text))
+            lead = f"{found} found · " if found else "nothing found · "
+        except SearchQueryError as error:
+            lead = f"{error} · "  # why it cannot be searched for
+    async with open_app(WIDE) as ui:
+        await ui.press("slash", *text)
+        assert ui.app.is_running
+        assert ui.search_status() == f"{lead}{STATUS_TAIL}"
 
 
-async def test_keys_typed_right_after_slash_reach_the_box(lib_path: Path) -> None:
-    from textual import events
-
-    app = make_app(lib_path)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+async def test_keys_typed_right_after_slash_reach_the_box(open_app: AppOpener) -> None:
+    async with open_app(WIDE, search_debounce=DEBOUNCE_S) as ui:
         # Posted together, as a fast typist's keys arrive from the terminal.
         for key, char in [("slash", "/"), ("x", "x"), ("slash", "/"), ("y", "y")]:
-            app.post_message(events.Key(key, char))
-        await pilot.pause(0.4)
-        await settle(pilot)
-        assert screen.search_bar.text == "x/y"
-        assert screen.query_now.search == "x/y"
+            ui.app.post_message(events.Key(key, char))
+        await ui.wait_until(lambda: ui.list_caption().startswith("Search: x/y · "), "x/y")
+        assert ui.screen.search_bar.text == "x/y"
 
 
-async def test_enter_enter_typed_ahead_opens_the_first_result(lib_path: Path) -> None:
-    from textual import events
+async def test_typing_fast_starts_one_search(open_app: AppOpener) -> None:
+    async with open_app(WIDE, search_debounce=DEBOUNCE_S) as ui:
+        for key, char in [("slash", "/"), *((c, c) for c in "很长")]:
+            ui.app.post_message(events.Key(key, char))
+        await ui.wait_until(lambda: ui.list_caption().startswith("Search: 很长 · "), "很长")
+        searches = [m.request.listing.search for m in ui.sent(ArticleList.RowsWanted)]
+        assert [text for text in searches if text] == ["很长"]
 
-    app = make_app(lib_path)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        screen = main_screen(app)
+
+async def test_enter_enter_typed_ahead_opens_the_first_result(open_app: AppOpener) -> None:
+    async with open_app(WIDE, search_debounce=DEBOUNCE_S) as ui:
         keys = [("slash", "/"), *((c, c) for c in "很长"), ("enter", "\r"), ("enter", "\r")]
         for key, char in keys:
-            app.post_message(events.Key(key, char))
-        await pilot.pause(0.4)
-        await settle(pilot)
-        view = screen.pane.view
-        assert view is not None and view.article.title == "很长的文章"
+            ui.app.post_message(events.Key(key, char))
+        await ui.wait_until(lambda: ui.article() is not None, "an article to open")
+        view = ui.screen.pane.view
+        assert view is not None and view.article.title == LONG_TITLE
         assert view.terms == ("很长",)

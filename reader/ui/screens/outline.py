@@ -28,16 +28,17 @@ class OutlineScreen(ModalScreen[int | None]):
         """One option per heading, indented by level."""
         top = min(level for level, _, _ in self.headings)
         options = [
-            Option(Content("  " * (level - top) + sanitize_line(text)), id=str(line))
-            for level, text, line in self.headings
+            Option(Content("  " * (level - top) + sanitize_line(text)))
+            for level, text, _ in self.headings
         ]
         outline = OptionList(*options, id="outline")
         outline.border_title = "Outline"
         yield outline
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Jump to the chosen heading."""
-        self.dismiss(int(event.option.id or 0))
+        """Jump to the chosen heading's line."""
+        _, _, line = self.headings[event.option_index]
+        self.dismiss(line)
 
     def action_close(self) -> None:
         """Close without jumping."""

@@ -1,55 +1,35 @@
 """The article list: a virtual list that draws only visible rows and pages them in from the store.
 
 `DataTable`, `OptionList` and `ListView` build every row up front (seconds for 100k rows), so this
-is a Line API widget. Rows arrive in blocks of `BLOCK` from a thread worker; the block after a
-loaded one is fetched by keyset (constant time at any depth), a far jump by offset.
+is a Line API widget. The list holds a few blocks of `BLOCK` rows around the cursor; for a block it
+lacks it posts `RowsWanted`, and the screen reads it in a thread worker and hands it back with
+`take_rows`. The block after a loaded one is read by keyset (constant time at any depth), a far
+jump by offset.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import events, work
+from textual import events
 from textual.binding import BindingType
-from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, SearchCursor
-from reader.store import LibraryError
-from reader.text.sanitize import sanitize_line
+from reader.models import ArticleSummary, Cursor, SearchCursor
 from reader.ui.commands import LIST_BINDINGS
-
-if TYPE_CHECKING:
-    from reader.store import Library
-
-BLOCK = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """What the list shows: a scope, an order and the unread filter, or search results.
-
-    With `search` set the list holds the results of that search in the scope, ordered by
-    `order` (`newest` or `best`); how many there are is learnt page by page.
-    """
-
-    scope: int = ROOT_SCOPE
-    sort: str = "published"
-    unread_only: bool = False
-    search: str = ""
-    order: str = "newest"
+from reader.ui.state import BLOCK, Listing, Rows, RowsRequest
+from reader.ui.widgets.article_rows import row_strip
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
-    """Titles of a category's articles with their category, date, views and read/star marks."""
+    """Titles of a category's articles with their category, date and views and read/star marks."""
 
     HELP = "Articles of the chosen category. Enter opens one; S sorts; u shows unread only."
     BINDINGS: ClassVar[list[BindingType]] = list(LIST_BINDINGS)
@@ -65,86 +45,65 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # No repaint of the whole list on a move: `watch_cursor` redraws the two rows that changed.
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+    category_names: var[dict[int, str]] = var(dict)
+    """Category names by id, for the category column (bound to the screen's)."""
 
+    @dataclass
     class Opened(Message):
         """The reader chose an article (Enter, a click, or a step from the reading pane)."""
 
-        def __init__(self, summary: ArticleSummary, index: int) -> None:
-            super().__init__()
-            self.summary = summary
-            self.index = index
+        summary: ArticleSummary
+        index: int
 
-    class Loaded(Message):
-        """A worker fetched a block of rows."""
+    @dataclass
+    class RowsWanted(Message):
+        """The list needs a block of rows: the screen reads it and calls `take_rows`."""
 
-        def __init__(
-            self,
-            generation: int,
-            block: int,
-            rows: list[ArticleSummary],
-            after: Cursor | SearchCursor | None,
-            total: int | None,
-        ) -> None:
-            super().__init__()
-            self.generation = generation
-            self.block = block
-            self.rows = rows
-            self.after = after
-            self.total = total
+        request: RowsRequest
 
+    @dataclass
     class Filled(Message):
-        """The first block of a new query is on screen, and how many rows the query has."""
+        """The first block of a new listing is on screen, and how many rows the listing has."""
 
-        def __init__(self, query: Query, total: int) -> None:
-            super().__init__()
-            self.query = query
-            self.total = total
+        listing: Listing
+        total: int
 
-    class Failed(Message):
-        """Rows could not be read; the text is one line fit to show."""
-
-        def __init__(self, text: str, query: Query | None = None) -> None:
-            super().__init__()
-            self.text = text
-            self.query = query
-
-    def __init__(self, library: Library, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.library = library
-        self.query_now = Query()
+        self.listing = Listing()
+        """The listing whose rows are shown."""
         self.total = 0
-        self.names: dict[int, str] = {}
         self._generation = 0
         self._blocks: dict[int, list[ArticleSummary]] = {}
         self._cursors: dict[int, Cursor | SearchCursor | None] = {}
         self._more = False
         self._pending: set[int] = set()
         self._open_when_loaded: int | None = None
-        self._new: Query | None = None
+        self._new: Listing | None = None
         self._keep_cursor: int | None = None
         self._styles: dict[tuple[str, bool, bool], Style] = {}
 
     # -- data ------------------------------------------------------------------------------
 
-    def set_query(self, query: Query, *, keep_cursor: int | None = None) -> None:
-        """Show `query`; the old rows stay on screen until the new first block arrives."""
+    def show_listing(self, listing: Listing, *, keep_cursor: int | None = None) -> None:
+        """Show `listing`; the old rows stay on screen until its first block arrives.
+
+        `keep_cursor` puts the cursor on that row (going back to where the reader was)."""
         self._generation += 1
-        self._new = query
+        self._new = listing
         self._pending = {0}
         self._keep_cursor = keep_cursor
-        self._fetch(self._generation, query, 0, None, 0)
+        self.post_message(self.RowsWanted(RowsRequest(self._generation, listing, 0)))
 
-    def _apply_first(
-        self, rows: list[ArticleSummary], after: Cursor | SearchCursor | None, total: int
-    ) -> None:
+    def _apply_first(self, block: Rows) -> None:
         assert self._new is not None
-        self.query_now, self.total = self._new, total
-        self._new = None
+        rows = list(block.rows)
+        self.listing, self._new = self._new, None
         self._blocks = {0: rows}
-        self._cursors = {0: after}
+        self._cursors = {0: block.after}
         self._pending = set()
-        self.total = max(self.total, len(rows))
-        if len(rows) < BLOCK or (self.query_now.search and after is None):
+        self.total = max(block.total or 0, len(rows))
+        if len(rows) < BLOCK or (self.listing.search and block.after is None):
             self.total = len(rows)
         self.virtual_size = Size(self.size.width, self.total)
         keep = self._keep_cursor
@@ -155,10 +114,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             force=True,
         )
         self.refresh()
-        self.post_message(self.Filled(self.query_now, self.total))
+        self.post_message(self.Filled(self.listing, self.total))
 
     def row(self, index: int) -> ArticleSummary | None:
-        """The summary at `index`, if its block is loaded (a fetch is started if not)."""
+        """The summary at `index`, if its block is loaded (it is asked for if not)."""
         block, at = divmod(index, BLOCK)
         rows = self._blocks.get(block)
         if rows is None:
@@ -187,104 +146,33 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._pending.add(block)
         after = self._cursors.get(block - 1) if block - 1 in self._blocks else None
-        self._fetch(self._generation, self.query_now, block, after, block * BLOCK)
-
-    @work(thread=True, group="list-rows")
-    def _fetch(
-        self,
-        generation: int,
-        query: Query,
-        block: int,
-        after: Cursor | SearchCursor | None,
-        offset: int,
-    ) -> None:
-        if query.search:
-            self._fetch_results(generation, query, block, after, offset)
-            return
-        try:
-            total = None
-            if block == 0:
-                all_rows, unread = self.library.counts(query.scope)
-                total = unread if query.unread_only else all_rows
-            known = self.total if total is None else total
-            if after is None and known and offset > known // 2:
-                # A far jump (End, a scrollbar drag) is read from the end: O(distance to it).
-                back = max(0, known - offset - BLOCK)
-                page = self.library.page(
-                    query.scope,
-                    sort=query.sort,  # type: ignore[arg-type]
-                    offset=back,
-                    limit=min(BLOCK, known - offset),
-                    unread_only=query.unread_only,
-                    from_end=True,
-                )
-            else:
-                page = self.library.page(
-                    query.scope,
-                    sort=query.sort,  # type: ignore[arg-type]
-                    after=after if isinstance(after, Cursor) else None,
-                    offset=0 if after is not None else offset,
-                    limit=BLOCK,
-                    unread_only=query.unread_only,
-                )
-        except LibraryError as error:
-            self.post_message(self.Failed(str(error)))
-            return
-        self.post_message(self.Loaded(generation, block, list(page.items), page.next, total))
-
-    def _fetch_results(
-        self,
-        generation: int,
-        query: Query,
-        block: int,
-        after: Cursor | SearchCursor | None,
-        offset: int,
-    ) -> None:
-        """One block of search results; the total grows by a block while more may follow."""
-        try:
-            page = self.library.search_page(
-                query.search,
-                query.scope,
-                order="best" if query.order == "best" else "newest",
-                limit=BLOCK,
-                after=after if isinstance(after, SearchCursor) else None,
-                offset=0 if after is not None else offset,
-            )
-        except LibraryError as error:
-            self.post_message(self.Failed(str(error), query))
-            self.post_message(self.Loaded(generation, block, [], None, block * BLOCK))
-            return
-        rows = [hit.summary for hit in page.hits]
-        more = page.next is not None
-        total = block * BLOCK + len(rows) + (1 if more else 0)
-        if generation == self._generation:
-            self.post_message(self.Loaded(generation, block, rows, page.next, total))
+        request = RowsRequest(self._generation, self.listing, block, after, self.total)
+        self.post_message(self.RowsWanted(request))
 
     @property
     def awaiting_rows(self) -> bool:
-        """Whether a new query's first rows are still on their way."""
+        """Whether a new listing's first rows are still on their way."""
         return self._new is not None
 
     def more_expected(self) -> bool:
         """Whether search results may go on past the rows loaded so far."""
         return self._more
 
-    def on_article_list_loaded(self, message: ArticleList.Loaded) -> None:
-        """Take in a fetched block, if it belongs to the current query."""
-        message.stop()
-        if message.generation != self._generation:
+    def take_rows(self, request: RowsRequest, block: Rows) -> None:
+        """Take in a block read for `request`, if it belongs to the listing shown or awaited."""
+        if request.generation != self._generation:
             return
-        self._more = message.after is not None
-        if self._new is not None and message.block == 0:
-            self._apply_first(message.rows, message.after, message.total or 0)
+        self._more = block.after is not None
+        if self._new is not None and request.block == 0:
+            self._apply_first(block)
         else:
-            self._pending.discard(message.block)
-            self._blocks[message.block] = message.rows
-            self._cursors[message.block] = message.after
-            if self.query_now.search and message.total is not None:
-                self.total = max(message.total, message.block * BLOCK + len(message.rows))
+            self._pending.discard(request.block)
+            self._blocks[request.block] = list(block.rows)
+            self._cursors[request.block] = block.after
+            if self.listing.search and block.total is not None:
+                self.total = max(block.total, request.offset + len(block.rows))
                 self.virtual_size = Size(self.size.width, self.total)
-                self.post_message(self.Filled(self.query_now, self.total))
+                self.post_message(self.Filled(self.listing, self.total))
             if len(self._blocks) > 64:  # keep memory flat while scrolling a huge list
                 far = max(self._blocks, key=lambda b: abs(b - self.cursor // BLOCK))
                 del self._blocks[far]
@@ -293,6 +181,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             index, self._open_when_loaded = self._open_when_loaded, None
             self.open_index(index)
         self._prefetch(self.cursor, self.scrollable_content_region.height)
+
+    def watch_category_names(self) -> None:
+        """Draw the category column again with the new names."""
+        self.refresh()
 
     # -- cursor ------------------------------------------------------------------------------
 
@@ -418,41 +310,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if summary is None:
             style = self._style("article-list--loading")
             return Strip([Segment("  …", style)]).crop_extend(0, width, base)
-        return self._row_strip(summary, width, index == self.cursor)
-
-    def _row_strip(self, row: ArticleSummary, width: int, is_cursor: bool) -> Strip:
-        base = self._style("base", is_cursor)
-        title_role = "article-list--read" if row.read else "article-list--unread"
-        title_style = self._style(title_role, is_cursor)
-        dim = self._style("article-list--dim", is_cursor)
-        mark = self._style("article-list--mark", is_cursor)
-        star = self._style("article-list--star", is_cursor)
-        right: list[tuple[str, object]] = []
-        if width >= 72:
-            name = sanitize_line(self.names.get(row.category_id, ""))
-            right.append((_fit(name, 12), dim))
-        if width >= 40:
-            right.append((row.published[:10].ljust(10), dim))
-        if width >= 56:
-            right.append((f"{row.views:>6,}"[-6:], dim))
-        right_text = " ".join(text for text, _ in right)
-        title_width = max(4, width - 3 - (cell_len(right_text) + 1 if right else 0))
-        title = _fit(sanitize_line(row.title), title_width)
-        segments = [
-            Segment("●" if not row.read else " ", mark),
-            Segment("★" if row.starred else " ", star),
-            Segment(" ", base),
-            Segment(title, title_style),
-        ]
-        for text, style in right:
-            segments.append(Segment(" ", base))
-            segments.append(Segment(text, style))  # type: ignore[arg-type]
-        return Strip(segments).crop_extend(0, width, base)
-
-
-def _fit(text: str, width: int) -> str:
-    """Cut `text` to `width` cells (with an ellipsis) and pad it to exactly that width."""
-    if cell_len(text) <= width:
-        return text + " " * (width - cell_len(text))
-    content = Content(text).truncate(width, ellipsis=True)
-    return content.plain + " " * (width - content.cell_length)
+        is_cursor = index == self.cursor
+        return row_strip(
+            summary,
+            self.category_names.get(summary.category_id, ""),
+            width,
+            lambda role: self._style(role, is_cursor),
+        )

@@ -7,6 +7,7 @@ so a long article opens as fast as a short one and scrolling costs the same ever
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -22,6 +23,7 @@ from textual.style import Style
 
 from reader.ui.commands import READING_BINDINGS
 from reader.ui.layout import ArticlePage, ArticleView, Line, build_page, layout
+from reader.ui.targets import OpenArticle, ShowPart, Target
 
 MEASURE = 100
 """Longest line, in cells: wider text is hard to read, so a wide pane centres it instead."""
@@ -61,22 +63,29 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = list(READING_BINDINGS)
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"reading--{role}" for role in ROLES}
 
-    class Activated(Message):
-        """A line with a target was clicked or its key pressed (`article:ID`, `part:N`)."""
+    @dataclass
+    class ArticleChosen(Message):
+        """The reader chose an entry of the random-articles block (its key or a click)."""
 
-        def __init__(self, target: str) -> None:
-            super().__init__()
-            self.target = target
+        article_id: int
 
+    @dataclass
+    class PartChosen(Message):
+        """The reader asked for another part (0-based) of a long article."""
+
+        part: int
+
+    @dataclass
     class Step(Message):
         """The reader asked for the next (+1) or previous (-1) article of the list."""
 
-        def __init__(self, delta: int) -> None:
-            super().__init__()
-            self.delta = delta
+        delta: int
 
+    @dataclass
     class OutlineRequested(Message):
-        """The reader asked for the outline of section headings."""
+        """The reader asked for the outline: (level, text, line number) of each heading."""
+
+        headings: list[tuple[int, str, int]]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -201,8 +210,17 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None:
             return
         number = offset.y + round(self.scroll_y)
-        if 0 <= number < len(self.lines) and self.lines[number].target:
-            self.post_message(self.Activated(self.lines[number].target))
+        if 0 <= number < len(self.lines):
+            target = self.lines[number].target
+            if target is not None:
+                self._activate(target)
+
+    def _activate(self, target: Target) -> None:
+        match target:
+            case OpenArticle(article_id):
+                self.post_message(self.ArticleChosen(article_id))
+            case ShowPart(part):
+                self.post_message(self.PartChosen(part))
 
     def _jump(self, y: float) -> None:
         self.scroll_to(y=max(0.0, min(y, self.max_scroll_y)), animate=False, force=True)
@@ -248,24 +266,24 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Step(-1))
 
     def action_outline(self) -> None:
-        """Ask for the outline."""
-        self.post_message(self.OutlineRequested())
+        """Ask for the outline of the shown part's headings."""
+        self.post_message(self.OutlineRequested(self.headings()))
 
     def action_open_related(self, index: int) -> None:
         """Open the random article with this index (0-4)."""
         view = self.view
         if view and 0 <= index < len(view.related):
-            self.post_message(self.Activated(f"article:{view.related[index].id}"))
+            self.post_message(self.ArticleChosen(view.related[index].id))
 
     def action_next_part(self) -> None:
         """Show the next part of a long article."""
         if self.page and self.page.view.part + 1 < self.page.parts:
-            self.post_message(self.Activated(f"part:{self.page.view.part + 1}"))
+            self.post_message(self.PartChosen(self.page.view.part + 1))
 
     def action_previous_part(self) -> None:
         """Show the previous part of a long article."""
         if self.page and self.page.view.part > 0:
-            self.post_message(self.Activated(f"part:{self.page.view.part - 1}"))
+            self.post_message(self.PartChosen(self.page.view.part - 1))
 
     def action_next_match(self) -> None:
         """Jump to the next search match below the top line."""

@@ -2,15 +2,18 @@
 
 It only announces intent: `Changed` once typing pauses (so a fast typist starts one search,
 not ten), `Submitted` on Enter. Escape is the screen's: it closes the search. The screen runs
-the search and owns the state.
+the search, owns the state, and binds the status shown beside the box.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -26,18 +29,22 @@ class SearchBar(Horizontal):
         '"quoted words" as written; -word excludes.'
     )
 
+    status: var[Content] = var(Content)
+    """Scope, order and counts (or a problem), shown beside the box."""
+
+    @dataclass
     class Changed(Message):
         """The text settled: search for it (an empty text ends the results)."""
 
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+        text: str
 
     class Submitted(Message):
         """Enter: go to the results."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, debounce: float = DEBOUNCE_S, id: str | None = None) -> None:
+        """`debounce`: seconds typing must pause before `Changed` (0: at every keystroke)."""
         super().__init__(id=id)
+        self.debounce = debounce
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -74,8 +81,8 @@ class SearchBar(Horizontal):
             self._timer.stop()
         self.display = False
 
-    def set_status(self, status: Content) -> None:
-        """Show scope, order and counts (or a problem) beside the box."""
+    def watch_status(self, status: Content) -> None:
+        """Show the new status beside the box."""
         self.query_one("#search-status", Static).update(status)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -84,7 +91,10 @@ class SearchBar(Horizontal):
         if self._timer is not None:
             self._timer.stop()
         value = event.value
-        self._timer = self.set_timer(DEBOUNCE_S, lambda: self.post_message(self.Changed(value)))
+        if self.debounce <= 0:
+            self.post_message(self.Changed(value))
+            return
+        self._timer = self.set_timer(self.debounce, lambda: self.post_message(self.Changed(value)))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Search now (no waiting for the pause) and move to the results."""

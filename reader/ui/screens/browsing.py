@@ -1,0 +1,175 @@
+"""The main screen's panes and what the category tree and the article list show.
+
+The screen owns the state: `listing` (scope, order, filter, or a search) and the category names,
+bound into the list. The list asks for blocks of rows with `ArticleList.RowsWanted`; they are read
+in thread workers that post `RowsRead`, and handed to the list. Searching, marking and opening
+articles build on this (`searching.py`, `marking.py`, `main.py`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from textual import getters, on, work
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+
+from reader.store import LibraryError
+from reader.text.sanitize import sanitize_line
+from reader.ui import workers
+from reader.ui.state import Listing, Rows, RowsRequest
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.category_tree import ALL_ARTICLES, CategoryTree
+from reader.ui.widgets.reading_pane import ReadingPane
+from reader.ui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from reader.store import Library
+
+
+class BrowsingScreen(Screen[None]):
+    """Three panes over one library; this part keeps the tree and the list in step."""
+
+    listing: var[Listing] = var(Listing, init=False, always_update=True)
+    """What the article list shows; a change loads it and is remembered for the next start."""
+    category_names: var[dict[int, str]] = var(dict)
+    """Category names by id (the list shows them beside titles)."""
+
+    articles = getters.query_one(ArticleList)
+    categories = getters.query_one(CategoryTree)
+    pane = getters.query_one(ReadingPane)
+    search_bar = getters.query_one(SearchBar)
+
+    @dataclass
+    class RowsRead(Message):
+        """A worker read a block of rows the list asked for."""
+
+        request: RowsRequest
+        rows: Rows
+
+    @dataclass
+    class RowsFailed(Message):
+        """A block of rows could not be read; the text is one line fit to show."""
+
+        request: RowsRequest
+        text: str
+
+    @dataclass
+    class Recounted(Message):
+        """Fresh counts for the tree after reads changed."""
+
+        start: workers.Start
+
+    @dataclass
+    class Problem(Message):
+        """A store operation failed; the text is one line fit to show."""
+
+        text: str
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.names: dict[int, tuple[str, ...]] = {}
+        """Category paths by id."""
+        self._keep_cursor: int | None = None
+        """Where the list's cursor goes when the next listing arrives (None: the top)."""
+
+    def watch_listing(self, listing: Listing) -> None:
+        """Load the list for the new scope, order or filter, and remember the choice."""
+        keep, self._keep_cursor = self._keep_cursor, None
+        self.articles.show_listing(listing, keep_cursor=keep)
+        if listing.search:
+            return
+        self._remember(
+            {
+                workers.STATE_SCOPE: listing.scope,
+                workers.STATE_SORT: listing.sort,
+                workers.STATE_UNREAD: listing.unread_only,
+            }
+        )
+
+    @on(ArticleList.RowsWanted)
+    def _rows_wanted(self, message: ArticleList.RowsWanted) -> None:
+        self._read_rows(message.request)
+
+    @work(thread=True, group="list-rows")
+    def _read_rows(self, request: RowsRequest) -> None:
+        try:
+            rows = workers.read_rows(self.library, request)
+        except LibraryError as error:
+            self.post_message(self.RowsFailed(request, str(error)))
+            return
+        self.post_message(self.RowsRead(request, rows))
+
+    @on(RowsRead)
+    def _rows_read(self, message: RowsRead) -> None:
+        self.articles.take_rows(message.request, message.rows)
+
+    @on(RowsFailed)
+    def _rows_failed(self, message: RowsFailed) -> None:
+        if message.request.listing.search:
+            # A search that cannot run ends with no results (`searching.py` says why).
+            self.articles.take_rows(message.request, Rows((), None, message.request.offset))
+        else:
+            self.notify(message.text, severity="error", markup=False, timeout=6)
+
+    @on(ArticleList.Filled)
+    def _list_filled(self, message: ArticleList.Filled) -> None:
+        self._describe_list(message.listing, message.total)
+        # Star and read apply to the row under the cursor: now there is one (see check_action).
+        self.refresh_bindings()
+
+    def _describe_list(self, listing: Listing, total: int) -> None:
+        path = self.names.get(listing.scope, ())
+        name = sanitize_line(path[-1]) if path else ALL_ARTICLES
+        if listing.search:
+            self.articles.border_title = Content.assemble("Search: ", sanitize_line(listing.search))
+            more = "+" if self.articles.more_expected() else ""
+            shown = total - (1 if more else 0)
+            self.articles.border_subtitle = Content(f"{shown:,}{more} in {name}")
+            return
+        self.articles.border_title = Content(name)
+        what = "unread" if listing.unread_only else "articles"
+        self.articles.border_subtitle = Content(
+            f"{total:,} {what} · by {workers.SORT_NAMES[listing.sort]}"
+        )
+
+    def action_unread_only(self) -> None:
+        """Show only unread articles, or all of them again."""
+        self.listing = replace(self.listing, unread_only=not self.listing.unread_only)
+
+    def action_sort(self) -> None:
+        """Cycle the list's order: date, views, title."""
+        sorts = workers.SORTS
+        following = sorts[(sorts.index(self.listing.sort) + 1) % len(sorts)]
+        self.listing = replace(self.listing, sort=following)
+
+    @work(thread=True, group="state")
+    def _remember(self, values: dict[str, object]) -> None:
+        """Write UI state (scope, order, the open article) for the next start; never waits for
+        another program's lock (written later, or forgotten)."""
+        # A read-only library simply forgets the UI state.
+        with contextlib.suppress(LibraryError):
+            for key, value in values.items():
+                self.library.set_state(key, value, wait=False)
+
+    @work(thread=True, exclusive=True, group="recount")
+    def _recount(self) -> None:
+        """Read the tree's counts again (after reads changed)."""
+        try:
+            self.post_message(self.Recounted(workers.load_start(self.library)))
+        except LibraryError as error:
+            self.post_message(self.Problem(str(error)))
+
+    @on(Recounted)
+    def _recounted(self, message: Recounted) -> None:
+        self.categories.recount(message.start.categories, message.start.totals)
+
+    @on(Problem)
+    def _problem(self, message: Problem) -> None:
+        """Show a store error in one line; the app carries on."""
+        self.notify(message.text, severity="error", markup=False, timeout=6)

@@ -1,0 +1,55 @@
+"""One row of the article list: read and star marks, the title, then category, date and views.
+
+The columns on the right give way, narrowest pane first, so the title keeps its room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.content import Content
+from textual.strip import Strip
+
+from reader.models import ArticleSummary
+from reader.text.sanitize import sanitize_line
+
+StyleOf = Callable[[str], Style]
+"""The style of a row part by role (`base`, `article-list--dim`, ...), for the row drawn."""
+
+
+def row_strip(row: ArticleSummary, category: str, width: int, style_of: StyleOf) -> Strip:
+    """Draw `row` at `width` cells; `category` is the name of its category."""
+    base = style_of("base")
+    title_style = style_of("article-list--read" if row.read else "article-list--unread")
+    dim = style_of("article-list--dim")
+    right: list[tuple[str, Style]] = []
+    if width >= 72:
+        right.append((fit(sanitize_line(category), 12), dim))
+    if width >= 40:
+        right.append((row.published[:10].ljust(10), dim))
+    if width >= 56:
+        right.append((f"{row.views:>6,}"[-6:], dim))
+    right_text = " ".join(text for text, _ in right)
+    title_width = max(4, width - 3 - (cell_len(right_text) + 1 if right else 0))
+    title = fit(sanitize_line(row.title), title_width)
+    segments = [
+        Segment("●" if not row.read else " ", style_of("article-list--mark")),
+        Segment("★" if row.starred else " ", style_of("article-list--star")),
+        Segment(" ", base),
+        Segment(title, title_style),
+    ]
+    for text, text_style in right:
+        segments.append(Segment(" ", base))
+        segments.append(Segment(text, text_style))
+    return Strip(segments).crop_extend(0, width, base)
+
+
+def fit(text: str, width: int) -> str:
+    """Cut `text` to `width` cells (with an ellipsis) and pad it to exactly that width."""
+    if cell_len(text) <= width:
+        return text + " " * (width - cell_len(text))
+    content = Content(text).truncate(width, ellipsis=True)
+    return content.plain + " " * (width - content.cell_length)
