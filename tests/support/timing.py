@@ -49,7 +49,7 @@ def seconds_within(work: Callable[[], object], limit: float) -> float:
         receive.close()
 
 
-def linear_limit(small: float, ratio: float) -> float:
+def linear_limit(small: float, ratio: float, slack: float = 5.0) -> float:
     """The time allowed for an input `ratio` times larger than one that took `small` seconds:
-    twice what linear growth predicts, plus slack for a busy machine."""
-    return 2 * ratio * small + 5.0
+    twice what linear growth predicts, plus `slack` seconds for a busy machine."""
+    return 2 * ratio * small + slack
