@@ -6,6 +6,7 @@ contract"). Errors are one line on stderr, never a traceback (set READER_DEBUG=1
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import replace
@@ -38,6 +39,7 @@ from reader.cli.output import (
     listing_lines,
     summary_json,
 )
+from reader.cli.stopping import Stopped
 from reader.cli.terminal import fit_output_to_charset
 from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store import SORTS, Library, LibraryError, Sort
@@ -442,6 +444,13 @@ def main(argv: list[str] | None = None) -> None:
         fail("aborted", 130)
     except KeyboardInterrupt:
         fail("interrupted", 130)
+    except Stopped as stop:
+        # Everything the command started has been ended on the way here; fetches still under
+        # way in their threads would hold the exit back until their deadline, so go now.
+        with contextlib.suppress(OSError):  # a hang-up may have taken the terminal with it
+            click.echo(f"reader: stopped by {stop.name}", err=True)
+            sys.stdout.flush()
+        os._exit(128 + stop.number)
     except LibraryError as error:
         fail(str(error))
     except BrokenPipeError:

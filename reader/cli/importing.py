@@ -22,6 +22,7 @@ from rich.progress import (
 )
 
 from reader.cli.output import dumps
+from reader.cli.stopping import stopped_by_signals
 from reader.ingest.files import expand
 from reader.ingest.runner import ImportReport, SourceOutcome, import_sources
 from reader.store import Library, LibraryError
@@ -76,7 +77,11 @@ def run_import(
     """Import with a progress bar on a terminal, then print the summary."""
     total = sum(1 for _ in expand(sources)) if sys.stderr.isatty() else None
     bar = _Bar(total, "importing")
-    with bar.progress or contextlib.nullcontext(), _summary_if_stopped(bar, as_json):
+    with (
+        stopped_by_signals(lambda: _stop_now(library)),
+        bar.progress or contextlib.nullcontext(),
+        _summary_if_stopped(bar, as_json),
+    ):
         report = import_sources(
             library,
             sources,
@@ -87,6 +92,15 @@ def run_import(
         )
     print_report(report, as_json=as_json)
     return report
+
+
+def _stop_now(library: Library) -> None:
+    """On SIGTERM or SIGHUP, from the watcher thread: end the read-ahead helper at once, and
+    cut the statement the import may be running short (the rest unwinds in the main thread)."""
+    from reader.ingest.ahead import kill_helpers
+
+    kill_helpers()
+    library.interrupt()
 
 
 @contextlib.contextmanager
@@ -106,7 +120,11 @@ def run_refresh(library: Library, category: Sequence[str], *, as_json: bool) -> 
     from reader.ingest.refresh import refresh
 
     bar = _Bar(None, "refreshing")
-    with bar.progress or contextlib.nullcontext(), _summary_if_stopped(bar, as_json):
+    with (
+        stopped_by_signals(lambda: _stop_now(library)),
+        bar.progress or contextlib.nullcontext(),
+        _summary_if_stopped(bar, as_json),
+    ):
         report = refresh(library, category, on_source=bar.advance, on_start=bar.start)
     print_report(report, as_json=as_json)
     return report

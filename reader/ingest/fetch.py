@@ -1,9 +1,10 @@
 """Fetching feeds and pages over http(s), with every failure told in one line.
 
-urllib only (no extra dependency): timeouts on connect and on every read plus an overall
-deadline, a size cap on the body as received and again after decompression (a gzip bomb is
-small on the wire), a bounded number of redirects that may only lead to http(s), a User-Agent,
-and conditional requests (ETag / Last-Modified) so refreshing an unchanged feed costs nothing.
+urllib only (no extra dependency): a wall-clock deadline for the whole fetch, redirects included,
+and a shorter limit on any single wait (`reader.ingest.deadline`), a size cap on the body as
+received and again after decompression (a gzip bomb is small on the wire), a bounded number of
+redirects that may only lead to http(s), a User-Agent, and conditional requests (ETag /
+Last-Modified) so refreshing an unchanged feed costs nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
-import time
 import urllib.error
 import urllib.request
 import zlib
@@ -21,12 +21,15 @@ from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
+from reader.ingest.deadline import Deadline, opener, within
 from reader.ingest.errors import ParseError
 from reader.text.urls import is_web_url
 
 MAX_BYTES = 20 * 1024 * 1024
 TIMEOUT_S = 20.0
+"""The longest single wait: for the name lookup, a connection, or any part of the answer."""
 DEADLINE_S = 120.0
+"""The longest a whole fetch may take, redirects included, however the server paces itself."""
 MAX_REDIRECTS = 5
 USER_AGENT = f"reader/{__version__} (terminal article reader; feed fetcher)"
 ACCEPT = (
@@ -84,13 +87,18 @@ def fetch(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    timeout: float = TIMEOUT_S,
-    max_bytes: int = MAX_BYTES,
+    timeout: float | None = None,
+    deadline: float | None = None,
+    max_bytes: int | None = None,
 ) -> Response:
     """GET `url` and return the response; raises FetchError with a one-line reason.
 
-    A 304 answer (when `etag` or `last_modified` were given) is returned with an empty body.
+    `timeout` bounds each wait (TIMEOUT_S), `deadline` the whole fetch (DEADLINE_S), `max_bytes`
+    the body (MAX_BYTES). A 304 answer (when `etag` or `last_modified` were given) is returned
+    with an empty body.
     """
+    limit = Deadline(DEADLINE_S if deadline is None else deadline, timeout or TIMEOUT_S)
+    cap = MAX_BYTES if max_bytes is None else max_bytes
     if not is_web_url(url):
         raise FetchError("only http and https addresses can be fetched")
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
@@ -102,12 +110,10 @@ def fetch(
         request = urllib.request.Request(url, headers=headers)
     except ValueError as error:
         raise FetchError(f"not a valid address ({error})") from None
-    opener = urllib.request.build_opener(_Redirects())
-    started = time.monotonic()
     try:
-        with opener.open(request, timeout=timeout) as answer:
+        with within(limit), opener(_Redirects()).open(request) as answer:
             found = {k.lower(): v for k, v in answer.headers.items()}
-            body = _read(answer, found, max_bytes, started + DEADLINE_S)
+            body = _read(answer, found, cap)
             return Response(answer.geturl(), answer.status, found, body)
     except urllib.error.HTTPError as error:
         if error.code == 304:
@@ -120,15 +126,18 @@ def fetch(
         reason = (error.reason or http.client.responses.get(error.code, "")).strip()
         raise FetchError(f"HTTP {error.code} {reason}".strip()) from None
     except urllib.error.URLError as error:
-        raise FetchError(_describe(error.reason, url, timeout)) from None
+        raise FetchError(_describe(error.reason, url, limit)) from None
     except FetchError:
         raise
     except (OSError, http.client.HTTPException, ValueError) as error:
-        raise FetchError(_describe(error, url, timeout)) from None
+        raise FetchError(_describe(error, url, limit)) from None
 
 
-def _read(answer: Any, headers: Mapping[str, str], max_bytes: int, deadline: float) -> bytes:
-    """The body, decompressed, refusing more than `max_bytes` and more time than the deadline."""
+def _read(answer: Any, headers: Mapping[str, str], max_bytes: int) -> bytes:
+    """The body, decompressed, refusing more than `max_bytes` as received or decompressed.
+
+    Every read waits no longer than the fetch's deadline allows (`reader.ingest.deadline`).
+    """
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(_too_large(max_bytes))
@@ -139,13 +148,16 @@ def _read(answer: Any, headers: Mapping[str, str], max_bytes: int, deadline: flo
     elif coding == "deflate":
         inflate = zlib.decompressobj()
     parts: list[bytes] = []
-    size = 0
+    size = received = 0
     while True:
-        if time.monotonic() > deadline:
-            raise FetchError(f"took longer than {DEADLINE_S:.0f} s to download")
-        chunk = answer.read(_CHUNK)
+        chunk = answer.read1(_CHUNK)
         if not chunk:
             break
+        # Compressed data that inflates to little or nothing (empty deflate blocks, bytes after
+        # the end of the stream) counts too: the cap holds on the wire as well.
+        received += len(chunk)
+        if received > max_bytes:
+            raise FetchError(_too_large(max_bytes))
         if inflate is not None:
             try:
                 chunk = inflate.decompress(chunk, max_bytes + 1 - size)
@@ -155,6 +167,8 @@ def _read(answer: Any, headers: Mapping[str, str], max_bytes: int, deadline: flo
         if size > max_bytes:
             raise FetchError(_too_large(max_bytes))
         parts.append(chunk)
+        if inflate is not None and inflate.eof:
+            break  # anything after the end of the compressed stream is not part of the body
     return b"".join(parts)
 
 
@@ -162,13 +176,13 @@ def _too_large(max_bytes: int) -> str:
     return f"too large (over {max_bytes // (1024 * 1024)} MB)"
 
 
-def _describe(reason: object, url: str, timeout: float) -> str:
+def _describe(reason: object, url: str, limit: Deadline) -> str:
     """One readable line for a network failure."""
     host = urlsplit(url).hostname or url
     if isinstance(reason, socket.gaierror):
         return f"cannot find host {host} (DNS lookup failed)"
     if isinstance(reason, TimeoutError | socket.timeout):
-        return f"timed out after {timeout:.0f} s"
+        return limit.reason()
     if isinstance(reason, ConnectionRefusedError):
         return f"connection refused by {host}"
     if isinstance(reason, ConnectionResetError):

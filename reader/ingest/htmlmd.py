@@ -25,9 +25,7 @@ _DROP = (
     "style",
     "noscript",
     "template",
-    "iframe",
-    "object",
-    "embed",
+    "applet",
     "form",
     "button",
     "select",
@@ -40,6 +38,8 @@ _DROP = (
     "meta",
     "link",
 )
+# Embedding elements: what they hold is the text shown where the embedded thing cannot be.
+_UNWRAP = ("iframe", "object", "embed")
 # Characters percent-encoded in Markdown link targets so that a renderer sees where they end.
 _MARKDOWN_URL = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
 
@@ -79,6 +79,7 @@ def html_to_text(html: str | None) -> str:
     root = _parse(drop_control_references(sanitize(html)))
     if root is None:
         return sanitize_line(html)
+    _drop_non_text(root)
     return sanitize_line(root.text_content())
 
 
@@ -163,14 +164,22 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
         return None
 
 
-def _clean(root: lxml.html.HtmlElement, base: str) -> None:
-    """Drop non-text elements, unsafe link targets and images (keeping their alt text)."""
+def _drop_non_text(root: lxml.html.HtmlElement) -> None:
+    """Drop the elements whose content is never text to read (scripts, styles, forms...)."""
     for element in list(root.iter(*_DROP)):
         if element is not root:
             element.drop_tree()
     for element in list(root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction)):
         if element.getparent() is not None:
             element.drop_tree()
+    for element in list(root.iter(*_UNWRAP)):
+        if element is not root:
+            element.drop_tag()
+
+
+def _clean(root: lxml.html.HtmlElement, base: str) -> None:
+    """Drop non-text elements, unsafe link targets and images (keeping their alt text)."""
+    _drop_non_text(root)
     for anchor in list(root.iter("a")):
         href = safe_link(anchor.get("href"), base).translate(_MARKDOWN_URL)
         for name in list(anchor.attrib):

@@ -1,18 +1,28 @@
-"""OPML subscription lists: folders of feeds, read leniently.
+"""OPML subscription lists: folders of feeds, read leniently and in time linear in their size.
 
-Real lists are often not well-formed XML (a bare `&` in an attribute, folders never closed), so
-the document is not handed to an XML parser: `<outline>` tags are read one by one with their
-attributes, and nesting is tracked by hand. An outline with a feed address is a subscription; one
-without is a folder whose name becomes a category. Only http(s) feed addresses are accepted:
-`exec:`, `file:`, `javascript:` and the like are refused, each with a reason.
+A list that is well-formed XML is read by lxml, streaming, with no DTD, no entity declarations
+(a list that declares any is read as malformed), nothing fetched and lxml's size limits on. Real
+lists often are not well-formed (a bare `&` in an attribute, quotes inside quoted values, folders
+never closed), and lxml's recovery drops the rest of an element at the first such fault, its feed
+address included; those lists are read by a tokenizer instead: `<outline>` tags one by one with
+their attributes, nesting tracked by hand. Each of its patterns consumes what it scans, so no
+input (tags never closed, unbalanced quotes, a million siblings) makes it scan text twice.
+
+An outline with a feed address is a subscription; one without that holds other outlines is a
+folder whose name becomes a category. Only http(s) feed addresses are accepted: `exec:`, `file:`,
+`javascript:` and the like are refused, each with a reason.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import re
 from dataclasses import dataclass, field
 
+import lxml.etree
+
+from reader.ingest import notes
 from reader.ingest.decode import decode_document
 from reader.ingest.errors import ParseError
 from reader.text.sanitize import sanitize_line
@@ -20,11 +30,22 @@ from reader.text.urls import is_web_url
 
 NAME_LENGTH = 80
 MAX_DEPTH = 16
+_HEAD = 65536
+"""The list's title is looked for in its first 64 KB."""
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-_TAG = re.compile(r"<(/?)\s*outline\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/]+))""")
-_HEAD_TITLE = re.compile(r"<head\b.*?<title\b[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# Possessive repeats and an optional `>`: a tag never closed ends at the next `<` instead of
+# making the search try again from every later `<outline`; a quoted value may hold `<` and `>`.
+_TAG = re.compile(
+    r"""<(/?)\s*+outline\b((?:[^<>"']|"[^"]*+"|'[^']*+'|["'])*+)(>?)""", re.IGNORECASE
+)
+# The look-behind keeps a long run of name characters with no `=` from being tried again from
+# each of its characters.
+_ATTRIBUTE = re.compile(
+    r"""(?<![\w:.-])([A-Za-z_:][\w:.-]*+)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'>/]++))"""
+)
+_HEAD_START = re.compile(r"<head\b", re.IGNORECASE)
+_TITLE = re.compile(r"<title\b[^<>]*+>([^<]*+)", re.IGNORECASE)
 _FEED_KEYS = ("xmlurl", "url", "rssurl")
 
 
@@ -56,58 +77,110 @@ def looks_like_opml(text: str) -> bool:
 def read_opml(data: bytes) -> Outline:
     """Parse an OPML list; raises ParseError when the bytes hold no outline at all."""
     text = decode_document(data).text
-    if "<opml" not in text[:65536].lower():
+    if "<opml" not in text[:_HEAD].lower():
         raise ParseError("not an OPML list (no <opml> element)")
-    text = _COMMENT.sub("", text)
-    outline = Outline()
-    found = _HEAD_TITLE.search(text[:65536])
-    if found:
-        outline.title = _name(found.group(1))
-    # Folder names; None marks a feed written with a close tag (`<outline ...></outline>`).
-    stack: list[str | None] = []
-    seen: set[str] = set()
-    any_outline = False
-    for match in _TAG.finditer(text):
-        closing, body = match.group(1), match.group(2)
-        if closing:
-            if stack:
-                stack.pop()
-            continue
-        any_outline = True
-        attributes = _attributes(body)
-        self_closing = body.rstrip().endswith("/")
+    reader = _Reader()
+    if "<!ENTITY" in text or not reader.read_xml(text):
+        reader = _Reader()
+        reader.read_tags(text)
+    if not reader.any_outline:
+        raise ParseError("not an OPML list (no <outline> entries)")
+    return reader.outline
+
+
+class _Reader:
+    """Builds an `Outline` from outlines met in document order, whichever parser finds them."""
+
+    def __init__(self) -> None:
+        self.outline = Outline()
+        self.any_outline = False
+        self._seen: set[str] = set()
+        self._folders: set[tuple[str, ...]] = set()
+
+    def read_xml(self, text: str) -> bool:
+        """Read a well-formed list with lxml; False (and nothing kept) when it is not one."""
+        stack: list[tuple[str, ...]] = []
+        parents: list[str] = []
+        events = lxml.etree.iterparse(
+            io.BytesIO(text.encode("utf-8", "replace")),
+            events=("start", "end"),
+            encoding="utf-8",
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        try:
+            for event, element in events:
+                name = lxml.etree.QName(element).localname.lower()
+                if event == "start":
+                    if name == "outline":
+                        attributes = {
+                            lxml.etree.QName(key).localname.lower(): value
+                            for key, value in reversed(element.attrib.items())
+                        }
+                        stack.append(self.open(attributes, stack[-1] if stack else ()))
+                    parents.append(name)
+                    continue
+                parents.pop()
+                if name == "outline":
+                    stack.pop()
+                elif name == "title" and parents[-1:] == ["head"] and not self.outline.title:
+                    self.outline.title = _name(element.text or "")
+                element.clear()
+        except lxml.etree.XMLSyntaxError:
+            return False
+        return True
+
+    def read_tags(self, text: str) -> None:
+        """Read any list, well-formed or not, tag by tag."""
+        text = _COMMENT.sub("", text)
+        head = _HEAD_START.search(text, 0, _HEAD)
+        if head:
+            title = _TITLE.search(text, head.end(), _HEAD)
+            if title:
+                self.outline.title = _name(title.group(1))
+        # The folders each open outline sits in (a feed written with a close tag adds none).
+        stack: list[tuple[str, ...]] = []
+        for match in _TAG.finditer(text):
+            closing, body = match.group(1), match.group(2)
+            if closing:
+                if stack:
+                    stack.pop()
+                continue
+            opened = self.open(_attributes(body), stack[-1] if stack else ())
+            if not body.rstrip().endswith("/"):
+                stack.append(opened)
+
+    def open(self, attributes: dict[str, str], folders: tuple[str, ...]) -> tuple[str, ...]:
+        """Take in one outline met inside `folders`; returns the folders its children are in."""
+        self.any_outline = True
+        if folders and folders not in self._folders:  # a folder is one that holds outlines
+            self._folders.add(folders)
+            self.outline.folders.append(folders)
         feed = next((attributes[k] for k in _FEED_KEYS if attributes.get(k)), "")
         name = _name(attributes.get("title") or attributes.get("text") or "")
-        folders = tuple(s for s in stack if s is not None)
         if feed:
-            _add_feed(outline, feed.strip(), name, folders, seen)
-            if not self_closing:
-                stack.append(None)
-            continue
-        if self_closing:
-            continue
-        if len(folders) >= MAX_DEPTH:
-            raise ParseError(f"folders nested more than {MAX_DEPTH} deep")
-        stack.append(name or "Untitled")
-        path = (*folders, name or "Untitled")
-        if path not in outline.folders:
-            outline.folders.append(path)
-    if not any_outline:
-        raise ParseError("not an OPML list (no <outline> entries)")
-    return outline
+            self._add_feed(feed.strip(), name, folders)
+            return folders
+        if len(folders) >= MAX_DEPTH:  # folders never closed nest ever deeper
+            notes.warn(f"folders nested more than {MAX_DEPTH} deep were merged into the one above")
+            return folders
+        return (*folders, name or "Untitled")
 
-
-def _add_feed(
-    outline: Outline, url: str, name: str, folders: tuple[str, ...], seen: set[str]
-) -> None:
-    shown = sanitize_line(url)[:200]
-    if not is_web_url(url):
-        outline.refused.append((shown, "refused: only http and https feed addresses are fetched"))
-        return
-    if url in seen:
-        return
-    seen.add(url)
-    outline.feeds.append(Subscription(sanitize_line(url), name, folders))
+    def _add_feed(self, url: str, name: str, folders: tuple[str, ...]) -> None:
+        shown = sanitize_line(url)[:200]
+        if not is_web_url(url):
+            self.outline.refused.append(
+                (shown, "refused: only http and https feed addresses are fetched")
+            )
+            return
+        if url in self._seen:
+            return
+        self._seen.add(url)
+        self.outline.feeds.append(Subscription(sanitize_line(url), name, folders))
 
 
 def _attributes(body: str) -> dict[str, str]:

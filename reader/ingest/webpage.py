@@ -23,12 +23,19 @@ from reader.models import ArticleDraft
 from reader.text.sanitize import sanitize, sanitize_line
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024
+MAX_TAGS = 20_000
+"""Past this many tags the article is not looked for: the extractor's time grows with the square
+of their number (80,000 tiny paragraphs took minutes), and real pages hold a few thousand. The
+page's whole text is imported instead, with a warning."""
+# Every pattern below stops at the next `<` where the text could run on: a tag never closed
+# then costs the distance to the next tag, not the rest of the page for each of them.
 _META_AUTHOR = re.compile(
-    r"""<meta\s[^>]*?(?:name|property)\s*=\s*["'](?:author|article:author|dc\.creator)["'][^>]*>""",
+    r"""<meta\s[^<>]*?(?:name|property)\s*=\s*["'](?:author|article:author|dc\.creator)["'][^<>]*>""",
     re.IGNORECASE,
 )
 _CONTENT = re.compile(r"""content\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_TITLE_START = re.compile(r"<title\b[^<>]*>", re.IGNORECASE)
+_TITLE_END = re.compile(r"</title", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,8 @@ def read_page(
     # Character references to control characters (`&#27;`) would come out of the parser as raw
     # escape sequences; they go before it sees the page.
     text = sanitize(drop_control_references(decoded.text))
+    if text.count("<") > MAX_TAGS:
+        return Page(_whole_page(text, location, base), decoded.encoding, decoded.warning)
     from trafilatura.htmlprocessing import build_html_output
     from trafilatura.settings import Document
 
@@ -120,13 +129,32 @@ def read_page(
     return Page(draft, decoded.encoding, decoded.warning)
 
 
+def _whole_page(text: str, location: str, base: str) -> ArticleDraft:
+    """The whole text of a page too large to look for its article in (`MAX_TAGS`)."""
+    notes.warn(
+        f"the page has more than {MAX_TAGS:,} tags, too many to find its article among: "
+        "its whole text was imported"
+    )
+    url = safe_link(base)
+    body = html_to_markdown(text, url)
+    if not body.strip():
+        raise ParseError("no article text found in the page")
+    title = _title_tag(text)
+    return ArticleDraft(
+        title=title or _first_line(body) or location.rsplit("/", 1)[-1],
+        body=_without_title_heading(body, title),
+        author=_author(None, text),
+        url=url,
+    )
+
+
 def parse(data: bytes, location: str) -> list[ArticleDraft]:
     """The article of a saved HTML page, as a one-draft list."""
     return [read_page(data, location).draft]
 
 
-_TAG = re.compile(r"<[^>]*>")
-_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^<>]*>")
+_LINK_TEXT = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 LINKY = 0.5
 """Above this share of its text in links, an extraction is taken for a link list."""
 
@@ -157,8 +185,10 @@ def _with_lead(body: str, description: str | None, page: str) -> str:
 
 
 def _title_tag(text: str) -> str:
-    found = _TITLE.search(text[:65536])
-    return html_to_text(found.group(1)) if found else ""
+    head = text[:65536]
+    start = _TITLE_START.search(head)
+    end = _TITLE_END.search(head, start.end()) if start else None
+    return html_to_text(head[start.end() : end.start()]) if start and end else ""
 
 
 def _without_title_heading(body: str, title: str) -> str:

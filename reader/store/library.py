@@ -185,6 +185,11 @@ class Library(ReadingState, Changes, ViewsMixin):
         if self.readonly:
             raise LibraryReadOnly(self._tx.readonly_message)
 
+    def interrupt(self) -> None:
+        """Abort the statement another thread is running on the library, if any (a command
+        stopped by a signal): that thread gets an error and rolls its transaction back."""
+        self.db.conn.interrupt()
+
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity check and the store's own invariants (counts,
         bodies, scopes, search index), one line each; an empty list for a sound library."""

@@ -69,3 +69,63 @@ def test_not_an_opml_list(data: bytes) -> None:
 def test_sniffing() -> None:
     assert looks_like_opml('\ufeff<?xml version="1.0"?>\n<!-- x --><opml version="1.0">')
     assert not looks_like_opml('<?xml version="1.0"?><rss version="2.0">')
+
+
+def test_a_tag_never_closed_ends_where_the_next_one_starts() -> None:
+    broken = (
+        '<opml><body><outline text="Tech">\n'
+        '<outline text="A" xmlUrl="https://a.example/feed"\n'
+        '<outline text="B" xmlUrl="https://b.example/feed"/>\n'
+        "</outline></body></opml>"
+    )
+    outline = read_opml(broken.encode())
+    assert [(f.url, f.title, f.folders) for f in outline.feeds] == [
+        ("https://a.example/feed", "A", ("Tech",)),
+        ("https://b.example/feed", "B", ("Tech",)),
+    ]
+
+
+def test_quotes_inside_a_quoted_value_keep_the_feed_and_its_folder() -> None:
+    # As in real lists: a description quoting a phrase with an apostrophe in it.
+    broken = (
+        '<opml><body><outline text="Startups">\n'
+        '<outline text="Show" description="calls him "the world\'s best guinea pig" '
+        'and more" xmlUrl="https://show.example/rss" type="rss" />\n'
+        '<outline text="Next" xmlUrl="https://next.example/rss" type="rss" />\n'
+        "</outline></body></opml>"
+    )
+    outline = read_opml(broken.encode())
+    assert [(f.url, f.folders) for f in outline.feeds] == [
+        ("https://show.example/rss", ("Startups",)),
+        ("https://next.example/rss", ("Startups",)),
+    ]
+    assert outline.folders == [("Startups",)]
+
+
+def test_declared_entities_are_never_expanded() -> None:
+    text = (
+        '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY e "EXPANDED">]>'
+        '<opml><body><outline text="&e;" xmlUrl="https://e.example/"/></body></opml>'
+    )
+    (feed,) = read_opml(text.encode()).feeds
+    assert feed.title == "&e;"
+
+
+def test_a_list_reads_the_same_well_formed_or_not() -> None:
+    broken = LIST.replace("</body></opml>", '<outline text="R & D"></body></opml>')
+    good, bad = read_opml(LIST.encode()), read_opml(broken.encode())
+    assert (good.title, good.feeds, good.folders, good.refused) == (
+        bad.title,
+        bad.feeds,
+        bad.folders,
+        bad.refused,
+    )
+
+
+def test_a_folder_holding_nothing_is_no_category() -> None:
+    text = (
+        '<opml><body><outline text="空"></outline><outline text="满">'
+        '<outline text="F" xmlUrl="https://f.example/"/></outline></body></opml>'
+    )
+    assert read_opml(text.encode()).folders == [("满",)]
+    assert read_opml(text.replace("</body>", "&</body>").encode()).folders == [("满",)]
