@@ -1,10 +1,11 @@
 """What a search means: parsing what the user typed, the index terms of a text, matching, spans.
 
-Search is exact substring search over titles and bodies, case-insensitive (Unicode case folding)
-and the same for every script. The index holds, for each article, every character and every pair
-of adjacent characters of its case-folded text (CJK and Latin alike), so any substring from one
-character up can be looked up; the candidates the index gives are then checked against the text
-itself, which makes the result exactly what a brute-force substring scan would find.
+Search is exact substring search over folded titles and bodies (`reader.text.fold`: Unicode
+normal forms, full-width and half-width forms, case, Traditional and Simplified Chinese) and the
+same for every script. The index holds, for each article, every character and every pair of
+adjacent characters of its folded text (CJK and Latin alike), so any substring from one character
+up can be looked up; the candidates the index gives are then checked against the folded text,
+which makes the result exactly what a brute-force scan of the folded texts would find.
 
 The index terms are fed to FTS5's `ascii` tokenizer, which splits only at ASCII characters that
 are neither letters nor digits: pairs that contain one fall apart into single characters (which are
@@ -19,6 +20,7 @@ import re
 from array import array
 from dataclasses import dataclass
 
+from reader.text.fold import Folded, fold
 from reader.text.sanitize import sanitize
 
 MAX_QUERY = 10_000
@@ -40,15 +42,15 @@ class SearchQueryError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A parsed query: case-folded strings that must all occur, and strings that must not."""
+    """A parsed query: folded strings that must all occur, and strings that must not."""
 
     include: tuple[str, ...]
     exclude: tuple[str, ...] = ()
 
     def matches(self, title: str, body: str) -> bool:
         """True if the article with this title and body is a result of the query."""
-        folded_title = title.casefold()
-        folded_body = body.casefold()
+        folded_title = fold(title)
+        folded_body = fold(body)
         for term in self.include:
             if term not in folded_title and term not in folded_body:
                 return False
@@ -56,7 +58,7 @@ class Query:
 
     def in_title(self, title: str) -> bool:
         """True if every wanted string occurs in the title itself."""
-        folded = title.casefold()
+        folded = fold(title)
         return all(term in folded for term in self.include)
 
 
@@ -66,7 +68,8 @@ def parse_query(text: str) -> Query:
     Words separated by spaces must all occur (in any order); `"a quoted phrase"` must occur as
     written (an unclosed quote runs to the end); a leading `-` excludes the word or phrase after
     it. Everything else is literal: `AND`, `*`, `(`, `C++`, `2024-01-01` are searched for as typed.
-    Control characters are removed first, as they are from every stored text.
+    Control characters are removed first, as they are from every stored text; each word is
+    then folded (`reader.text.fold`), so `國`, `ＡＢＣ` and a decomposed `é` find `国`, `abc`, `é`.
     """
     if len(text) > MAX_QUERY:
         raise SearchQueryError(f"the search is too long (at most {MAX_QUERY:,} characters)")
@@ -91,7 +94,7 @@ def parse_query(text: str) -> Query:
             while i < end and not cleaned[i].isspace():
                 i += 1
             term = cleaned[start:i]
-        folded = term.casefold()
+        folded = fold(term)
         if folded:
             target = exclude if negate else include
             if folded not in target:
@@ -116,12 +119,12 @@ def article_terms(title: str, body: str) -> tuple[str, str]:
 
 
 def index_terms(text: str) -> str:
-    """The string to index for `text`: its characters and adjacent pairs, case-folded.
+    """The string to index for `text`: the characters and adjacent pairs of its folded form.
 
     Built with C-speed operations only (an article of 5 KB takes about 0.1 ms): every character
     separated by spaces, then every pair followed by a space, then stand-ins for ASCII punctuation.
     """
-    folded = text.casefold()
+    folded = fold(text)
     if not folded:
         return ""
     parts = [" ".join(folded)]
@@ -138,7 +141,8 @@ def index_terms(text: str) -> str:
 
 
 def word_terms(word: str) -> list[str]:
-    """The index terms every text containing the case-folded `word` has (at most a dozen).
+    """The index terms every text whose folded form contains the folded `word` has (at most a
+    dozen).
 
     Pairs without an ASCII separator, then single characters no such pair covers (punctuation as
     its stand-in); whitespace alone gives nothing.
@@ -201,32 +205,22 @@ def index_exact(query: Query) -> bool:
 def match_spans(text: str, query: Query | str) -> list[tuple[int, int]]:
     """Where the wanted strings of `query` occur in `text`: sorted, merged (start, end) offsets.
 
-    For highlighting: offsets index `text` itself (case folding that changes lengths, like `ß`,
-    is mapped back). `query` may be a parsed `Query` or what the user typed (an unsearchable
-    query gives no spans).
+    For highlighting: offsets index `text` itself (folding that changes lengths, like `ß`, `ﬁ`
+    or a decomposed `é`, is mapped back). `query` may be a parsed `Query` or what the user typed
+    (an unsearchable query gives no spans).
     """
     if isinstance(query, str):
         try:
             query = parse_query(query)
         except SearchQueryError:
             return []
-    folded = text.casefold()
-    if len(folded) == len(text):
-        starts = None
-    else:
-        starts = []
-        for index, char in enumerate(text):
-            starts.extend([index] * len(char.casefold()))
+    folded = Folded(text)
     spans: list[tuple[int, int]] = []
     for term in query.include:
-        at = folded.find(term)
+        at = folded.folded.find(term)
         while at >= 0:
-            stop = at + len(term)
-            if starts is None:
-                spans.append((at, stop))
-            else:
-                spans.append((starts[at], starts[stop - 1] + 1))
-            at = folded.find(term, at + 1)
+            spans.append(folded.span(at, at + len(term)))
+            at = folded.folded.find(term, at + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, stop in spans:
@@ -245,21 +239,16 @@ def snippet(
     At most about `width` characters, starting `before` characters ahead of the first match, with
     `…` where text was cut. When only the title matches, the excerpt is the start of the body.
     """
-    folded = body.casefold()
-    found = [at for at in (folded.find(term) for term in query.include) if at >= 0]
-    first = min(found) if found else 0
-    if first and len(folded) != len(body):  # case folding changed lengths: map back
-        length = 0
-        for index, char in enumerate(body):
-            length += len(char.casefold())
-            if length > first:
-                first = index
-                break
+    folded = Folded(body)
+    found = [at for at in (folded.folded.find(term) for term in query.include) if at >= 0]
+    first = folded.start(min(found)) if found else 0
     start = max(0, first - before)
     stop = min(len(body), start + width)
     start = max(0, min(start, stop - width))
     piece = " ".join(body[start:stop].split())
-    text = ("…" if start > 0 else "") + piece + ("…" if stop < len(body) else "")
     if not piece:
-        text = ""
-    return text, tuple(match_spans(text, query))
+        return "", ()
+    lead = "…" if start > 0 else ""
+    # Spans of the excerpt itself: a search for `...` does not light up the marks of the cuts.
+    spans = tuple((a + len(lead), b + len(lead)) for a, b in match_spans(piece, query))
+    return lead + piece + ("…" if stop < len(body) else ""), spans
