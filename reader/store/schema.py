@@ -216,3 +216,21 @@ def m004_search_index_merges(db: Database) -> None:
         INSERT INTO search_titles (search_titles, rank) VALUES ('automerge', 16);
         """
     )
+
+
+@migrations()
+def m005_search_index_folds_text(db: Database) -> None:
+    """The search index holds folded text (Unicode normal forms, width, case, Traditional and
+    Simplified Chinese: `reader.text.fold`), so an index of case-folded text is emptied and
+    marked for rebuilding, as m002 marks a new one: `Library` builds it on open (a small library)
+    or `reader reindex` does (a large one). Emptied, not kept until then: an article is removed
+    from a contentless index by the terms it was indexed with, which the old terms no longer are."""
+    for statement in (
+        "INSERT INTO search_index (search_index) VALUES ('delete-all')",
+        "INSERT INTO search_titles (search_titles) VALUES ('delete-all')",
+        "DELETE FROM search_docs",
+        "DELETE FROM state WHERE key = 'search.displaced'",
+        "INSERT OR REPLACE INTO state (key, value) SELECT 'search.stale', 'true'"
+        " WHERE EXISTS (SELECT 1 FROM articles)",
+    ):
+        db.execute(statement)

@@ -277,8 +277,9 @@ def rebuild(
 
 
 def index_if_small(conn: sqlite3.Connection) -> None:
-    """Build an index marked stale by an upgrade (migration m002) now if the library is small;
-    a large one keeps the mark until `reader reindex`. Runs inside the caller's write lock."""
+    """Build an index marked stale by an upgrade (migrations m002 and m005) now if the library is
+    small; a large one keeps the mark until `reader reindex`. Runs inside the caller's write
+    lock."""
     if not has_flag(conn, STALE_KEY):
         return
     many = conn.execute(
