@@ -9,8 +9,10 @@ from __future__ import annotations
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -111,12 +113,20 @@ def test_folding_is_the_definition_and_stable(text: str) -> None:
     assert fold(folded) == folded
 
 
+@pytest.mark.parametrize("way", ["regions", "clusters"])
 @settings(max_examples=300, deadline=None)
 @given(text=_TEXT, data=st.data())
 def test_spans_of_the_folded_text_map_back_to_what_folds_to_them(
-    text: str, data: st.DataObject
+    way: str, text: str, data: st.DataObject
 ) -> None:
-    mapped = Folded(text)
+    """Either way of mapping (the second is the fallback of the first) gives each piece of the
+    folded text a part of the text that folds to it; mapping only the start agrees."""
+    with (
+        patch.object(Folded, "_by_regions", return_value=False)
+        if way == "clusters"
+        else nullcontext()
+    ):
+        mapped = Folded(text)
     if not mapped.folded:
         return
     start = data.draw(st.integers(0, len(mapped.folded) - 1))
@@ -124,6 +134,7 @@ def test_spans_of_the_folded_text_map_back_to_what_folds_to_them(
     first, last = mapped.span(start, stop)
     assert 0 <= first < last <= len(text)
     assert mapped.folded[start:stop] in fold(text[first:last])
+    assert Folded(text, upto=start).start(start) == Folded(text).start(start)
 
 
 @pytest.mark.parametrize(
