@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from support.ui import main_screen, make_app, settle
 
-from reader.models import ROOT_SCOPE
+from reader.models import ROOT_SCOPE, ArticleDraft
 from reader.store import Library
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.search_bar import SearchBar
@@ -78,6 +78,30 @@ async def test_opening_a_result_highlights_matches_and_n_jumps(lib_path: Path) -
         after = round(screen.pane.scroll_y)
         await pilot.press("N")
         assert round(screen.pane.scroll_y) < after
+
+
+async def test_a_simplified_search_highlights_the_traditional_text_it_found(
+    lib_path: Path,
+) -> None:
+    with Library(lib_path) as library:
+        library.save(
+            [ArticleDraft(title="繁體文章", body="關於臺灣的ＡＢＣ１報導。", category=("测试",))]
+        )
+    app = make_app(lib_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await type_query(pilot, "台湾 abc1")
+        assert len(shown(screen)) == 1
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        marked = [
+            line.content.plain[span.start : span.end]
+            for line in screen.pane.lines
+            for span in line.content.spans
+            if span.style == "match"
+        ]
+        assert sorted(marked) == sorted(["臺灣", "ＡＢＣ１"])
 
 
 async def test_escape_returns_to_the_category_view_where_it_was(lib_path: Path) -> None:
