@@ -104,11 +104,12 @@ def simplified_characters() -> dict[str, str]:
             if len(source) == 1 and len(target) == 1:
                 table.setdefault(source, target)
     for source, target in table.items():
-        seen = {source}
-        while target in table and target not in seen:
-            seen.add(target)
-            target = table[target]
-        table[source] = target
+        if target in table:  # a chain: follow it to its end (a cycle ends where it began)
+            seen = {source}
+            while target in table and target not in seen:
+                seen.add(target)
+                target = table[target]
+            table[source] = target
     return {source: target for source, target in table.items() if source != target}
 
 
