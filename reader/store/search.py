@@ -293,7 +293,8 @@ def check_ready(conn: sqlite3.Connection) -> None:
     """Raise `SearchIndexStale` if the index is still to be built (see `index_if_small`)."""
     if has_flag(conn, STALE_KEY):
         raise SearchIndexStale(
-            "this library's search index has not been built yet; run `reader reindex` once"
+            "this library's search index is to be built for this version of reader;"
+            " run `reader reindex` once"
         )
 
 

@@ -68,7 +68,7 @@ class _Tables:
     bmp_changed: dict[str, str]
     """The characters of the BMP that the table changes, and what they become."""
     rare: re.Pattern[str]
-    """Any character of `bmp_changed` but the `_FREQUENT` ones."""
+    """Any character of `bmp_changed` but the `_FREQUENT` ones, or beyond the BMP."""
     astral: dict[str, str]
     """Traditional characters beyond the BMP and their Simplified forms."""
 
@@ -131,6 +131,7 @@ def _tables() -> _Tables:
     for char, value in changed.items():
         bmp[ord(char)] = value
     rare = _char_class(sorted(ord(char) for char in changed if char not in _FREQUENT))
+    rare = rare[:-1] + "\U00010000-\U0010ffff]"
     astral = {source: target for source, target in simplified.items() if ord(source) >= _BMP}
     return _Tables(bmp, changed, re.compile(rare), astral)
 
@@ -153,8 +154,9 @@ def _translate(text: str, tables: _Tables) -> str:
         for char in _FREQUENT:
             if char in text:
                 text = text.replace(char, tables.bmp_changed[char])
-        if tables.rare.search(text):
-            text = text.translate(tables.bmp)
+        if not tables.rare.search(text):
+            return text
+        text = text.translate(tables.bmp)
     if tables.astral and _ASTRAL.search(text):
         text = _ASTRAL.sub(tables.astral_match, text)
     return text
@@ -237,27 +239,48 @@ class Folded:
     than one character are looked at); a run of combining characters maps with the character
     before it as a whole. Should those pieces not line up with the folded text, the text is cut
     into clusters (a character and its marks, joined with their neighbours until their folded
-    forms line up). With `upto`, offsets are mapped only up to that offset of the folded text,
-    which is all a caller looking for the first match needs.
+    forms line up). Offsets are mapped when first asked for, and at first only as far as the
+    offset asked for, which is all a caller looking for the first match needs.
     """
 
-    __slots__ = ("_folded_at", "_folded_ends", "_text_at", "_text_ends", "folded", "text")
+    __slots__ = (
+        "_apart",
+        "_folded_at",
+        "_folded_ends",
+        "_mapped",
+        "_text_at",
+        "_text_ends",
+        "folded",
+        "text",
+    )
 
-    def __init__(self, text: str, upto: int | None = None) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.folded, apart = _fold(text)
+        self.folded, self._apart = _fold(text)
         # Segments where the two texts do not run one character to one: their starts in the
         # folded text and in the text, and their ends; between segments, offsets run in step.
         self._folded_at: list[int] = []
         self._text_at: list[int] = []
         self._folded_ends: list[int] = []
         self._text_ends: list[int] = []
-        if apart and len(self.folded) == len(text):
+        self._mapped = len(self.folded) if self._apart and len(self.folded) == len(text) else -1
+        """Offsets of the folded text up to this one are mapped."""
+
+    @property
+    def same_offsets(self) -> bool:
+        """True if each character folded to one: offsets in the two texts are the same."""
+        return self._apart and len(self.folded) == len(self.text)
+
+    def _map(self, offset: int) -> None:
+        if offset <= self._mapped:
             return
-        upto = len(self.folded) if upto is None else upto
-        if not self._by_regions(apart, upto):
+        # The first time as far as `offset`; should more be asked for, all of it.
+        upto = offset if self._mapped < 0 else len(self.folded)
+        del self._text_at[:], self._text_ends[:], self._folded_at[:], self._folded_ends[:]
+        if not self._by_regions(self._apart, upto):
             del self._text_at[:], self._text_ends[:], self._folded_at[:], self._folded_ends[:]
             self._by_clusters(upto)
+        self._mapped = upto
 
     def _add(self, text_at: int, text_end: int, folded_at: int, folded_end: int) -> None:
         self._text_at.append(text_at)
@@ -328,6 +351,7 @@ class Folded:
 
     def start(self, offset: int) -> int:
         """Where the character at `offset` of the folded text starts in the text."""
+        self._map(offset)
         k = bisect_right(self._folded_at, offset) - 1
         if k < 0:
             return offset
@@ -337,6 +361,7 @@ class Folded:
 
     def end(self, offset: int) -> int:
         """Where the character at `offset` of the folded text ends in the text."""
+        self._map(offset)
         k = bisect_right(self._folded_at, offset) - 1
         if k >= 0 and offset < self._folded_ends[k]:
             return self._text_ends[k]

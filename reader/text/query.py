@@ -26,6 +26,11 @@ from reader.text.sanitize import sanitize
 MAX_QUERY = 10_000
 """The longest query accepted, in characters."""
 
+_HEAD = 400
+"""A snippet looks for its first match in this many characters of the body before the rest."""
+_UNSETTLED = 16
+"""How near the end of a folded piece of text a match is not trusted (see `_first_match`)."""
+
 MAX_TERMS_PER_WORD = 12
 """At most this many index terms are looked up per word (the text check does the rest)."""
 
@@ -33,6 +38,10 @@ _SEPARATORS = frozenset(chr(c) for c in range(128) if not chr(c).isalnum())
 _PUNCT_TERM = {chr(c): chr(0xE000 + c) for c in range(33, 127) if not chr(c).isalnum()}
 _PUNCT = re.compile("[" + re.escape("".join(_PUNCT_TERM)) + "]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_INERT = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
+"""Folded words of CJK ideographs only: where such a word is in a text as written, it is in the
+folded text too (an ideograph that folding keeps is never changed or combined by its neighbours),
+so checking for it needs no folding; where it is not, another spelling may be."""
 _CODES = "I" if array("I").itemsize == 4 else "L"
 
 
@@ -49,15 +58,21 @@ class Query:
 
     def matches(self, title: str, body: str) -> bool:
         """True if the article with this title and body is a result of the query."""
-        folded_title = fold(title)
-        folded_body = fold(body)
-        for term in self.include:
-            if term not in folded_title and term not in folded_body:
-                return False
-        return not any(t in folded_title or t in folded_body for t in self.exclude)
+        folded: list[str] = []  # the folded title and body, once a word needs them
+
+        def holds(term: str) -> bool:
+            if _INERT.fullmatch(term) and (term in title or term in body):
+                return True
+            if not folded:
+                folded.extend((fold(title), fold(body)))
+            return term in folded[0] or term in folded[1]
+
+        return all(map(holds, self.include)) and not any(map(holds, self.exclude))
 
     def in_title(self, title: str) -> bool:
         """True if every wanted string occurs in the title itself."""
+        if all(_INERT.fullmatch(term) and term in title for term in self.include):
+            return True
         folded = fold(title)
         return all(term in folded for term in self.include)
 
@@ -216,15 +231,18 @@ def match_spans(text: str, query: Query | str) -> list[tuple[int, int]]:
         except SearchQueryError:
             return []
     folded = Folded(text)
-    spans: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = []
     for term in query.include:
         at = folded.folded.find(term)
         while at >= 0:
-            spans.append(folded.span(at, at + len(term)))
+            found.append((at, at + len(term)))
             at = folded.folded.find(term, at + 1)
-    spans.sort()
+    found.sort()
+    if not folded.same_offsets:
+        # The last first: offsets are then mapped once, as far as they are needed.
+        found = sorted(folded.span(start, stop) for start, stop in reversed(found))
     merged: list[tuple[int, int]] = []
-    for start, stop in spans:
+    for start, stop in found:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
         else:
@@ -240,9 +258,7 @@ def snippet(
     At most about `width` characters, starting `before` characters ahead of the first match, with
     `…` where text was cut. When only the title matches, the excerpt is the start of the body.
     """
-    folded = fold(body)
-    found = [at for at in (folded.find(term) for term in query.include) if at >= 0]
-    first = Folded(body, upto=min(found)).start(min(found)) if found else 0
+    first = _first_match(body, query)
     start = max(0, first - before)
     stop = min(len(body), start + width)
     start = max(0, min(start, stop - width))
@@ -253,3 +269,28 @@ def snippet(
     # Spans of the excerpt itself: a search for `...` does not light up the marks of the cuts.
     spans = tuple((a + len(lead), b + len(lead)) for a, b in match_spans(piece, query))
     return lead + piece + ("…" if stop < len(body) else ""), spans
+
+
+def _first_match(body: str, query: Query) -> int:
+    """Where in `body` the first wanted string starts (0 if none does).
+
+    A start of the body is folded first: as far as a word of ideographs is found as written (see
+    `_INERT`), else `_HEAD` characters; a common word is found there without folding the rest. A
+    match ending within `_UNSETTLED` characters of the cut is not trusted (what follows the cut
+    could still change how its end folds); then more of the body is folded, up to all of it.
+    """
+    longest = max(map(len, query.include))
+    as_written = [
+        at + len(term)
+        for term in query.include
+        if _INERT.fullmatch(term) and (at := body.find(term)) >= 0
+    ]
+    sizes = {_HEAD, min(as_written, default=_HEAD) + longest + _UNSETTLED}
+    for size in [*sorted(size for size in sizes if size < len(body)), len(body)]:
+        folded = Folded(body[:size])
+        found = [at for at in (folded.folded.find(term) for term in query.include) if at >= 0]
+        if size == len(body):
+            return folded.start(min(found)) if found else 0
+        if found and min(found) + longest <= len(folded.folded) - _UNSETTLED:
+            return folded.start(min(found))
+    return 0

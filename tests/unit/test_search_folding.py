@@ -23,7 +23,7 @@ from support.search import VARIANTS, brute_force, corpus, ids
 from reader.models import Article, ArticleDraft
 from reader.store import Library
 from reader.text.fold import Folded, fold, simplified_characters
-from reader.text.query import match_spans, parse_query, snippet
+from reader.text.query import _first_match, match_spans, parse_query, snippet
 from reader.ui.layout import ArticleView, build_page, layout
 
 NFD_CAFE = unicodedata.normalize("NFD", "café")
@@ -120,21 +120,49 @@ def test_spans_of_the_folded_text_map_back_to_what_folds_to_them(
     way: str, text: str, data: st.DataObject
 ) -> None:
     """Either way of mapping (the second is the fallback of the first) gives each piece of the
-    folded text a part of the text that folds to it; mapping only the start agrees."""
-    with (
-        patch.object(Folded, "_by_regions", return_value=False)
-        if way == "clusters"
-        else nullcontext()
-    ):
+    folded text a part of the text that folds to it, whether it maps all of the text or, at
+    first, only as far as it is asked."""
+    forced = patch.object(Folded, "_by_regions", return_value=False)
+    with forced if way == "clusters" else nullcontext():
         mapped = Folded(text)
-    if not mapped.folded:
-        return
-    start = data.draw(st.integers(0, len(mapped.folded) - 1))
-    stop = data.draw(st.integers(start + 1, len(mapped.folded)))
-    first, last = mapped.span(start, stop)
+        if not mapped.folded:
+            return
+        start = data.draw(st.integers(0, len(mapped.folded) - 1))
+        stop = data.draw(st.integers(start + 1, len(mapped.folded)))
+        first, last = mapped.span(start, stop)
+        partly = Folded(text)
+        assert partly.start(start) == first
+        assert partly.span(start, stop) == (first, last)
     assert 0 <= first < last <= len(text)
     assert mapped.folded[start:stop] in fold(text[first:last])
-    assert Folded(text, upto=start).start(start) == Folded(text).start(start)
+
+
+_WORDS = st.text(st.sampled_from([*_TRICKY, *"中国经济的人"]), min_size=1, max_size=3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    title=_TEXT,
+    body=_TEXT,
+    wanted=st.lists(_WORDS, min_size=1, max_size=2),
+    unwanted=st.lists(_WORDS, max_size=2),
+)
+def test_the_text_check_is_containment_in_the_folded_texts(
+    title: str, body: str, wanted: list[str], unwanted: list[str]
+) -> None:
+    """However `Query.matches` saves work (a word of ideographs found as written), it answers
+    what the folded title and body say."""
+    query = " ".join([*(f'"{w}"' for w in wanted), *(f'-"{w}"' for w in unwanted)])
+    try:
+        parsed = parse_query(query)
+    except ValueError:
+        return
+    texts = (fold(title), fold(body))
+    expected = all(any(t in x for x in texts) for t in parsed.include) and not any(
+        t in x for t in parsed.exclude for x in texts
+    )
+    assert parsed.matches(title, body) == expected
+    assert parsed.in_title(title) == all(t in texts[0] for t in parsed.include)
 
 
 @pytest.mark.parametrize(
@@ -159,6 +187,57 @@ def test_highlights_land_on_the_original_characters(
     text: str, query: str, spans: list[tuple[int, int]]
 ) -> None:
     assert match_spans(text, query) == spans
+
+
+_PARTS = st.sampled_from(
+    [
+        *_TRICKY,
+        "经济",
+        "經濟",
+        "中国",
+        "中國",
+        "的",
+        "，",
+        "……",
+        NFD_CAFE,
+        "café",
+        "x" * 150,
+        "文" * 150,
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_PARTS, max_size=40), words=st.lists(_WORDS, min_size=1, max_size=2))
+def test_a_snippet_starts_at_the_first_match_of_the_folded_body(
+    parts: list[str], words: list[str]
+) -> None:
+    """The excerpt is placed by the first match in the whole folded body, although only a start
+    of the body is folded where that settles it."""
+    body = "".join(parts)
+    try:
+        query = parse_query(" ".join(f'"{w}"' for w in words))
+    except ValueError:
+        return
+    whole = Folded(body)
+    found = [at for at in (whole.folded.find(t) for t in query.include) if at >= 0]
+    assert _first_match(body, query) == (whole.start(min(found)) if found else 0)
+
+
+@pytest.mark.parametrize(
+    ("body", "words", "first"),
+    [
+        ("x" * 396 + NFD_CAFE + " cafe", "cafe", 402),  # cut inside `é`: `cafe` is not there
+        ("x" * 398 + "abc", "abc b", 398),  # `abc` crosses the cut, `b` is after its start
+        ("x" * 500 + "經濟 经济", "经济", 500),  # as written later than another spelling
+        ("x" * 500, "y", 0),
+    ],
+    ids=["cut inside a letter", "match across the cut", "another spelling first", "none"],
+)
+def test_a_snippet_is_placed_by_the_whole_body_near_the_cut(
+    body: str, words: str, first: int
+) -> None:
+    assert _first_match(body, parse_query(words)) == first
 
 
 def test_a_snippet_highlights_the_traditional_spelling() -> None:
