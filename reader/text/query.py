@@ -17,6 +17,7 @@ the user typed never reaches it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 
@@ -42,6 +43,10 @@ _INERT = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 """Folded words of CJK ideographs only: where such a word is in a text as written, it is in the
 folded text too (an ideograph that folding keeps is never changed or combined by its neighbours),
 so checking for it needs no folding; where it is not, another spelling may be."""
+_PLAIN = re.compile("[ -~\u3400-\u4dbf\u4e00-\u9fff]+")
+"""Folded words of printable ASCII and ideographs: where such a word is in the case-folded text
+and no combining mark follows it (which NFKC could join to its last letter), it is in the folded
+text too, as no character of it is ever joined to the one before it."""
 _CODES = "I" if array("I").itemsize == 4 else "L"
 
 
@@ -58,23 +63,49 @@ class Query:
 
     def matches(self, title: str, body: str) -> bool:
         """True if the article with this title and body is a result of the query."""
-        folded: list[str] = []  # the folded title and body, once a word needs them
-
-        def holds(term: str) -> bool:
-            if _INERT.fullmatch(term) and (term in title or term in body):
-                return True
-            if not folded:
-                folded.extend((fold(title), fold(body)))
-            return term in folded[0] or term in folded[1]
-
-        return all(map(holds, self.include)) and not any(map(holds, self.exclude))
+        texts = _Texts(title, body)
+        return all(map(texts.hold, self.include)) and not any(map(texts.hold, self.exclude))
 
     def in_title(self, title: str) -> bool:
         """True if every wanted string occurs in the title itself."""
-        if all(_INERT.fullmatch(term) and term in title for term in self.include):
+        return all(map(_Texts(title).hold, self.include))
+
+
+class _Texts:
+    """Texts a query is checked against: a folded word is looked for in them as written when
+    that is sure to agree with their folded form (see `_INERT`, `_PLAIN`), else in the folded
+    texts, which are folded once, when first needed."""
+
+    __slots__ = ("_cased", "_folded", "_texts")
+
+    def __init__(self, *texts: str) -> None:
+        self._texts = texts
+        self._cased: tuple[str, ...] = ()
+        self._folded: tuple[str, ...] = ()
+
+    def hold(self, term: str) -> bool:
+        """True if some folded text holds `term` (a folded word)."""
+        if _INERT.fullmatch(term):
+            if any(term in text for text in self._texts):
+                return True
+        elif _PLAIN.fullmatch(term):
+            self._cased = self._cased or tuple(text.casefold() for text in self._texts)
+            if any(_kept(term, text) for text in self._cased):
+                return True
+        self._folded = self._folded or tuple(map(fold, self._texts))
+        return any(term in text for text in self._folded)
+
+
+def _kept(term: str, cased: str) -> bool:
+    """True if `term` (of `_PLAIN` characters) occurs in the case-folded `cased` followed by no
+    combining mark: nothing else could make the folded text differ there."""
+    at = cased.find(term)
+    while at >= 0:
+        end = at + len(term)
+        if end == len(cased) or not unicodedata.combining(cased[end]):
             return True
-        folded = fold(title)
-        return all(term in folded for term in self.include)
+        at = cased.find(term, at + 1)
+    return False
 
 
 def parse_query(text: str) -> Query:
