@@ -98,12 +98,18 @@ class _Texts:
 
 def _kept(term: str, cased: str) -> bool:
     """True if `term` (of `_PLAIN` characters) occurs in the case-folded `cased` followed by no
-    combining mark: nothing else could make the folded text differ there."""
+    combining mark (nor a character whose normal form starts with one, like `´`): nothing else
+    could make the folded text differ there."""
     at = cased.find(term)
     while at >= 0:
         end = at + len(term)
-        if end == len(cased) or not unicodedata.combining(cased[end]):
+        if end == len(cased):
             return True
+        after = cased[end]
+        if not unicodedata.combining(after):
+            normal = unicodedata.normalize("NFKC", after)
+            if not unicodedata.combining(normal[0]):
+                return True
         at = cased.find(term, at + 1)
     return False
 
