@@ -1,10 +1,11 @@
 """Folding text for search: one form for every spelling a reader takes to be the same text.
 
-`fold` is Unicode NFKC (full-width and half-width forms, ligatures, circled numbers and other
-compatibility characters become their plain forms; the NFC and NFD spellings of `café` become
-one), then case folding, then NFKC again (case folding can leave a text unnormalised), then
-Traditional Chinese characters become Simplified ones by OpenCC's character table (`國` -> `国`,
-`發` and `髮` -> `发`). Index terms, queries, the text check of every result and the brute-force
+`fold` drops the invisible characters Unicode calls default ignorable (zero-width spaces, soft
+hyphens, variation selectors), then applies Unicode NFKC (full-width and half-width forms,
+ligatures, circled numbers and other compatibility characters become their plain forms; the NFC
+and NFD spellings of `café` become one), case folding and NFKC again (case folding can leave a
+text unnormalised), as Unicode's NFKC_Casefold does, and then Traditional Chinese characters
+become Simplified ones by OpenCC's character table (`國` -> `国`, `發` and `髮` -> `发`). Index terms, queries, the text check of every result and the brute-force
 scans of the tests and benchmarks all compare folded text, so each spelling finds the others.
 
 The character table is OpenCC's (its `t2s` conversion's character dictionaries, TSCharactersExt
@@ -47,6 +48,15 @@ compiling a class this wide takes milliseconds)."""
 _STABLE_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xAC00, 0xD7A4), (0xD800, 0xF900))
 """CJK ideographs, Hangul syllables, surrogates and private use: NFKC leaves each of them as it is
 (an ideograph has no decomposition, a syllable recomposes to itself), so the table skips them."""
+_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)  # fmt: skip
+"""Unicode's default ignorable code points (DerivedCoreProperties.txt, as of Unicode 15): soft
+hyphens, zero-width spaces and joiners, variation selectors, fillers. Folding drops them, as
+Unicode's NFKC_Casefold does: `中\u200b国` and `Wiki\u00adpedia` are `中国` and `Wikipedia`."""
 _FREQUENT = "，：；！？（）…\u3000％"
 """The compatibility characters Chinese text holds most (full-width punctuation, the ellipsis, the
 ideographic space): each is replaced by its own scan of the text, after which most Simplified
@@ -65,7 +75,7 @@ class FoldTablesMissing(RuntimeError):
 class _Tables:
     """The tables folding runs on (a plain class: a dataclass costs more to define at import)."""
 
-    __slots__ = ("astral", "beyond", "bmp", "bmp_changed", "rare")
+    __slots__ = ("astral", "beyond", "bmp", "bmp_changed", "dropping", "ignorable", "rare")
 
     def __init__(
         self,
@@ -73,6 +83,7 @@ class _Tables:
         bmp_changed: dict[str, str],
         rare: re.Pattern[str],
         astral: dict[str, str],
+        ignorable: frozenset[str],
     ) -> None:
         self.bmp = bmp
         """The translate table of the BMP: NFKC forms (Simplified) and Simplified characters."""
@@ -84,6 +95,10 @@ class _Tables:
         """Traditional characters beyond the BMP and their Simplified forms."""
         self.beyond = re.compile(f"[{_ASTRAL}]")
         """Any character beyond the BMP."""
+        self.ignorable = ignorable
+        """The characters folding drops."""
+        self.dropping = re.compile(_char_class(sorted(map(ord, ignorable))))
+        """Any character folding drops."""
 
     def astral_match(self, match: re.Match[str]) -> str:
         """The Simplified form of a matched character beyond the BMP."""
@@ -141,13 +156,21 @@ def _tables() -> _Tables:
     changed.update(
         (source, target) for source, target in simplified.items() if source < "\U00010000"
     )
+    ignorable = frozenset(
+        chr(code) for first, last in _IGNORABLE for code in range(first, last + 1)
+    )
+    changed = {
+        char: "".join(c for c in value if c not in ignorable) for char, value in changed.items()
+    }
+    changed.update((char, "") for char in ignorable if char < "\U00010000")
     bmp: list[int | str] = list(range(_BMP))
     for char, value in changed.items():
         bmp[ord(char)] = value
     rare = _char_class(sorted(ord(char) for char in changed if char not in _FREQUENT))
     rare = rare[:-1] + _ASTRAL + "]"
     astral = {source: target for source, target in simplified.items() if ord(source) >= _BMP}
-    return _Tables(bmp, changed, re.compile(rare), astral)
+    astral.update((char, "") for char in ignorable if char >= "\U00010000")
+    return _Tables(bmp, changed, re.compile(rare), astral, ignorable)
 
 
 def _char_class(codes: list[int]) -> str:
@@ -176,8 +199,14 @@ def _translate(text: str, tables: _Tables) -> str:
     return text
 
 
+def dropped(char: str) -> bool:
+    """True if folding drops `char` (a default ignorable code point, see `_IGNORABLE`)."""
+    return char in _tables().ignorable
+
+
 def fold(text: str) -> str:
-    """`text` in the form search compares: NFKC, case-folded, Traditional characters Simplified."""
+    """`text` in the form search compares: no ignorable characters, NFKC, case-folded,
+    Traditional characters Simplified."""
     return _fold(text)[0]
 
 
@@ -185,12 +214,13 @@ def _fold(text: str) -> tuple[str, bool]:
     """The folded text, and whether each character was folded on its own (no composition or
     reordering with its neighbours), which makes offsets easy to map back."""
     tables = _tables()
-    folded = _translate(text, tables)
-    if unicodedata.is_normalized("NFKC", folded):
-        folded = folded.casefold()
+    translated = _translate(text, tables)
+    if unicodedata.is_normalized("NFKC", translated):
+        folded = translated.casefold()
         if unicodedata.is_normalized("NFKC", folded):
             return folded, True
-    normal = unicodedata.normalize("NFKC", text).casefold()
+    # NFKC of the translated text is NFKC of the text without its ignorable characters.
+    normal = unicodedata.normalize("NFKC", translated).casefold()
     return _translate(unicodedata.normalize("NFKC", normal), tables), False
 
 
@@ -277,13 +307,15 @@ class Folded:
         self._text_at: list[int] = []
         self._folded_ends: list[int] = []
         self._text_ends: list[int] = []
-        self._mapped = len(self.folded) if self._apart and len(self.folded) == len(text) else -1
+        # Folded on their own to as many characters, and none to none: each to one.
+        same = self._apart and len(self.folded) == len(text)
+        self._mapped = len(self.folded) if same and not _tables().dropping.search(text) else -1
         """Offsets of the folded text up to this one are mapped."""
 
     @property
     def same_offsets(self) -> bool:
         """True if each character folded to one: offsets in the two texts are the same."""
-        return self._apart and len(self.folded) == len(self.text)
+        return self._mapped == len(self.folded) and not self._folded_at
 
     def _map(self, offset: int) -> None:
         if offset <= self._mapped:

@@ -21,7 +21,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 
-from reader.text.fold import Folded, fold
+from reader.text.fold import Folded, dropped, fold
 from reader.text.sanitize import sanitize
 
 MAX_QUERY = 10_000
@@ -98,11 +98,13 @@ class _Texts:
 
 def _kept(term: str, cased: str) -> bool:
     """True if `term` (of `_PLAIN` characters) occurs in the case-folded `cased` followed by no
-    combining mark (nor a character whose normal form starts with one, like `´`): nothing else
-    could make the folded text differ there."""
+    combining mark (nor a character whose normal form starts with one, like `´`, even after
+    characters folding drops): nothing else could make the folded text differ there."""
     at = cased.find(term)
     while at >= 0:
         end = at + len(term)
+        while end < len(cased) and dropped(cased[end]):
+            end += 1
         if end == len(cased):
             return True
         after = cased[end]

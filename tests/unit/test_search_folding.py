@@ -22,7 +22,7 @@ from support.search import VARIANTS, brute_force, corpus, ids
 
 from reader.models import Article, ArticleDraft
 from reader.store import Library
-from reader.text.fold import Folded, fold, simplified_characters
+from reader.text.fold import Folded, dropped, fold, simplified_characters
 from reader.text.query import _first_match, match_spans, parse_query, snippet
 from reader.ui.layout import ArticleView, build_page, layout
 
@@ -31,10 +31,12 @@ assert NFD_CAFE != "café"
 
 
 def reference(text: str) -> str:
-    """The definition of folding, step by step: NFKC, case folding, NFKC, then OpenCC's table."""
+    """The definition of folding, step by step: ignorable characters dropped, NFKC, case
+    folding, NFKC, then OpenCC's table (and what normalising made ignorable dropped too)."""
     table = simplified_characters()
-    normal = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(table.get(char, char) for char in normal)
+    kept = "".join(char for char in text if not dropped(char))
+    normal = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", kept).casefold())
+    return "".join(table.get(char, char) for char in normal if not dropped(char))
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,10 @@ def reference(text: str) -> str:
         ("strasse", "Straße"),
         ("苎", "薴"),  # a chain in OpenCC's table: 薴 -> 苧 -> 苎
         ("한", "\u1112\u1161\u11ab"),  # conjoining jamo
+        ("中国", "中\u200b国"),  # a zero-width space
+        ("wikipedia", "Wiki\u00adpedia"),  # a soft hyphen
+        ("葛城", "葛\U000e0100城"),  # an ideographic variation selector
+        ("café", "cafe\u200d\u0301"),  # a joiner between a letter and its accent
     ],
 )
 def test_spellings_of_one_text_fold_together(one: str, other: str) -> None:
@@ -98,6 +104,8 @@ _TRICKY = [
     *"\u0301\u0300\u0316\u0327\u0308\u030c\u0345\u0307\u3099\u309a\uff9e\uff9f",
     *"\u1100\u1161\u11a8\u1112\u11ab\uac00\ud55cｶｷﾞﾟ①②ﬁﬂ…ＡＢａｂ１２\u3000㎡℃ΣσςİIǰJßẞᾳ",
     *"國国發髮发經濟经济臺灣台湾薴苧苎ae ",
+    *"\u200b\u00ad\u034f\u200d\ufe0f\u3164\uffa0",  # dropped: zero-width, soft hyphen, fillers
+    "\U000e0100",  # an ideographic variation selector
     "\U0002f800",  # a CJK compatibility ideograph beyond the BMP
     "\U0001d400",  # mathematical bold A
     "\U00020000",
@@ -181,6 +189,9 @@ def test_the_text_check_is_containment_in_the_folded_texts(
         ("ｶﾞｷ", "ガ", [(0, 2)]),
         ("x\u1112\u1161\u11aby", "한", [(1, 4)]),
         ("Straße STRASSE", "strasse", [(0, 6), (7, 14)]),
+        ("中\u200b国", "中国", [(0, 3)]),
+        ("\u00adß", "ss", [(1, 2)]),  # one character folds to none, one to two
+        ("x\u00adß", "x", [(0, 1)]),
     ],
 )
 def test_highlights_land_on_the_original_characters(
