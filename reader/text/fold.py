@@ -5,8 +5,9 @@ hyphens, variation selectors), then applies Unicode NFKC (full-width and half-wi
 ligatures, circled numbers and other compatibility characters become their plain forms; the NFC
 and NFD spellings of `café` become one), case folding and NFKC again (case folding can leave a
 text unnormalised), as Unicode's NFKC_Casefold does, and then Traditional Chinese characters
-become Simplified ones by OpenCC's character table (`國` -> `国`, `發` and `髮` -> `发`). Index terms, queries, the text check of every result and the brute-force
-scans of the tests and benchmarks all compare folded text, so each spelling finds the others.
+become Simplified ones by OpenCC's character table (`國` -> `国`, `發` and `髮` -> `发`).
+Index terms, queries, the text check of every result and the brute-force scans of the tests and
+benchmarks all compare folded text, so each spelling finds the others.
 
 The character table is OpenCC's (its `t2s` conversion's character dictionaries, TSCharactersExt
 before TSCharacters, first candidate of each entry, followed through chains such as 薴 -> 苧 -> 苎
@@ -26,18 +27,15 @@ Simplified) and every Traditional character to its Simplified one, runs only whe
 such character is there. A typical text is then normalised already and is only case-folded;
 one that still is not (decomposed accents, conjoining jamo, half-width sound marks,
 compatibility characters beyond the BMP) takes the passes of the definition one by one. A
-5 KB Simplified article folds in about 20 µs, a Traditional one in about 50 µs.
+5 KB Simplified article folds in about 25 µs, a Traditional one in about 45 µs.
 
-`Folded` keeps a text with its folded form and maps offsets in the folded form back to the text,
-for highlights, even where folding changed lengths (`ﬁ` -> `fi`, `…` -> `...`, NFD -> NFC).
+`reader.text.folded` maps offsets in folded text back to the text, for highlights.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
-from bisect import bisect_right
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -64,8 +62,6 @@ text holds nothing else to translate (a character at a time, `translate` is seve
 slower)."""
 _SHORT = 200
 """A text shorter than this is translated at once: its scans would cost more than they save."""
-_MAX_JOIN = 32
-"""At most this many clusters are joined to line a decomposed sequence up with its folded form."""
 
 
 class FoldTablesMissing(RuntimeError):
@@ -207,10 +203,10 @@ def dropped(char: str) -> bool:
 def fold(text: str) -> str:
     """`text` in the form search compares: no ignorable characters, NFKC, case-folded,
     Traditional characters Simplified."""
-    return _fold(text)[0]
+    return fold_apart(text)[0]
 
 
-def _fold(text: str) -> tuple[str, bool]:
+def fold_apart(text: str) -> tuple[str, bool]:
     """The folded text, and whether each character was folded on its own (no composition or
     reordering with its neighbours), which makes offsets easy to map back."""
     tables = _tables()
@@ -225,18 +221,24 @@ def _fold(text: str) -> tuple[str, bool]:
 
 
 @cache
-def _fold_char(char: str) -> str:
-    return _fold(char)[0]
+def fold_char(char: str) -> str:
+    """`fold` of one character on its own (remembered: the same few recur)."""
+    return fold_apart(char)[0]
 
 
 @lru_cache(maxsize=4096)
-def _fold_run(text: str) -> str:
+def fold_run(text: str) -> str:
     """`fold` of a character and the combining marks after it (the same few recur)."""
-    return _fold(text)[0]
+    return fold_apart(text)[0]
+
+
+def dropping() -> re.Pattern[str]:
+    """Any character that folding drops (see `dropped`)."""
+    return _tables().dropping
 
 
 @cache
-def _expanding() -> re.Pattern[str]:
+def expanding() -> re.Pattern[str]:
     """Characters that fold to more or fewer than one character on their own (beyond the BMP,
     any character: each is looked at)."""
     changed = _tables().bmp_changed
@@ -251,7 +253,7 @@ def _expanding() -> re.Pattern[str]:
 
 
 @cache
-def _combining() -> re.Pattern[str]:
+def joining() -> re.Pattern[str]:
     """Runs of characters that can change the folding of the character before them: combining
     marks, second halves of canonical compositions (Hangul vowel and final jamo, some vowel
     signs), and characters whose normal form starts with one of those (`ﾞ`, compatibility jamo).
@@ -274,153 +276,3 @@ def _combining() -> re.Pattern[str]:
         ord(char) for char in others if ord(unicodedata.normalize("NFKC", char)[0]) in codes
     )
     return re.compile(_char_class(sorted(codes)) + "+")
-
-
-class Folded:
-    """A text, its folded form, and the way back from offsets in the folded form to the text.
-
-    Characters that fold on their own map one by one (only those that fold to more or fewer
-    than one character are looked at); a run of combining characters maps with the character
-    before it as a whole. Should those pieces not line up with the folded text, the text is cut
-    into clusters (a character and its marks, joined with their neighbours until their folded
-    forms line up). Offsets are mapped when first asked for, and at first only as far as the
-    offset asked for, which is all a caller looking for the first match needs.
-    """
-
-    __slots__ = (
-        "_apart",
-        "_folded_at",
-        "_folded_ends",
-        "_mapped",
-        "_text_at",
-        "_text_ends",
-        "folded",
-        "text",
-    )
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.folded, self._apart = _fold(text)
-        # Segments where the two texts do not run one character to one: their starts in the
-        # folded text and in the text, and their ends; between segments, offsets run in step.
-        self._folded_at: list[int] = []
-        self._text_at: list[int] = []
-        self._folded_ends: list[int] = []
-        self._text_ends: list[int] = []
-        # Folded on their own to as many characters, and none to none: each to one.
-        same = self._apart and len(self.folded) == len(text)
-        self._mapped = len(self.folded) if same and not _tables().dropping.search(text) else -1
-        """Offsets of the folded text up to this one are mapped."""
-
-    @property
-    def same_offsets(self) -> bool:
-        """True if each character folded to one: offsets in the two texts are the same."""
-        return self._mapped == len(self.folded) and not self._folded_at
-
-    def _map(self, offset: int) -> None:
-        if offset <= self._mapped:
-            return
-        # The first time as far as `offset`; should more be asked for, all of it.
-        upto = offset if self._mapped < 0 else len(self.folded)
-        del self._text_at[:], self._text_ends[:], self._folded_at[:], self._folded_ends[:]
-        if not self._by_regions(self._apart, upto):
-            del self._text_at[:], self._text_ends[:], self._folded_at[:], self._folded_ends[:]
-            self._by_clusters(upto)
-        self._mapped = upto
-
-    def _add(self, text_at: int, text_end: int, folded_at: int, folded_end: int) -> None:
-        self._text_at.append(text_at)
-        self._text_ends.append(text_end)
-        self._folded_at.append(folded_at)
-        self._folded_ends.append(folded_end)
-
-    def _by_regions(self, apart: bool, upto: int) -> bool:
-        """Map characters that fold on their own one by one, and each run of combining
-        characters together with the character before it as a whole; False if the pieces did
-        not line up with the folded text."""
-        text, folded = self.text, self.folded
-        end = len(text)
-        runs = iter(()) if apart else _combining().finditer(text)
-        regions = ((max(0, m.start() - 1), m.end()) for m in runs)
-        expanding = _expanding()
-        at = pos = 0
-        for region_start, region_end in itertools.chain(regions, [(end, end)]):
-            if at > upto:
-                return True
-            for match in expanding.finditer(text, pos, region_start):
-                at += match.start() - pos
-                pos = match.start()
-                if at > upto:
-                    return True
-                size = len(_fold_char(match.group()))
-                if size != 1:
-                    self._add(pos, pos + 1, at, at + size)
-                at += size
-                pos += 1
-            at += region_start - pos
-            if region_start == region_end:
-                break
-            piece = _fold_run(text[region_start:region_end])
-            if not folded.startswith(piece, at):
-                return False
-            self._add(region_start, region_end, at, at + len(piece))
-            at += len(piece)
-            pos = region_end
-        return at == len(folded)
-
-    def _by_clusters(self, upto: int) -> None:
-        text, folded = self.text, self.folded
-        end = len(text)
-        i = at = 0
-        last = (0, 0)
-        while i < end:
-            if at > upto:
-                return
-            last = (i, at)
-            j = _cluster_end(text, i)
-            for _ in range(_MAX_JOIN):
-                piece = fold(text[i:j])
-                if folded.startswith(piece, at) or j == end:
-                    break
-                j = _cluster_end(text, j)
-            if not folded.startswith(piece, at):  # never lined up: the rest is one segment
-                self._add(i, end, at, len(folded))
-                return
-            if j - i != 1 or len(piece) != 1:
-                self._add(i, j, at, at + len(piece))
-            i, at = j, at + len(piece)
-        if at < len(folded):  # the clusters' pieces fell short: the last one takes the rest
-            if self._text_at and self._text_at[-1] == last[0]:
-                self._folded_ends[-1] = len(folded)
-            else:
-                self._add(last[0], end, last[1], len(folded))
-
-    def start(self, offset: int) -> int:
-        """Where the character at `offset` of the folded text starts in the text."""
-        self._map(offset)
-        k = bisect_right(self._folded_at, offset) - 1
-        if k < 0:
-            return offset
-        if offset < self._folded_ends[k]:
-            return self._text_at[k]
-        return self._text_ends[k] + offset - self._folded_ends[k]
-
-    def end(self, offset: int) -> int:
-        """Where the character at `offset` of the folded text ends in the text."""
-        self._map(offset)
-        k = bisect_right(self._folded_at, offset) - 1
-        if k >= 0 and offset < self._folded_ends[k]:
-            return self._text_ends[k]
-        return self.start(offset) + 1
-
-    def span(self, start: int, stop: int) -> tuple[int, int]:
-        """The part of the text that `folded[start:stop]` (not empty) came from."""
-        return self.start(start), self.end(stop - 1)
-
-
-def _cluster_end(text: str, i: int) -> int:
-    """The end of the cluster starting at `i`: the character and the combining marks after it."""
-    j = i + 1
-    while j < len(text) and unicodedata.combining(text[j]):
-        j += 1
-    return j

@@ -21,7 +21,8 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 
-from reader.text.fold import Folded, dropped, fold
+from reader.text.fold import dropped, fold
+from reader.text.folded import Folded
 from reader.text.sanitize import sanitize
 
 MAX_QUERY = 10_000
