@@ -25,7 +25,7 @@ from sqlite_utils import Database, Migrations
 migrations = Migrations("reader")
 APPLICATION_ID = int.from_bytes(b"Rdr1", "big")
 """`PRAGMA application_id` of a reader library (a signed 32-bit value in the file header)."""
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """`PRAGMA user_version` of a library with every migration of this reader applied: each
 migration from m010 on sets its own number."""
 MARK = "m010_mark_the_library"
@@ -647,6 +647,25 @@ def m010_mark_the_library(db: Database) -> None:
     version number (the number of migrations up to it)."""
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute("PRAGMA user_version = 10")
+
+
+@migrations()
+def m011_search_index_folds_text(db: Database) -> None:
+    """The search index holds folded text (Unicode normal forms, width, case, Traditional and
+    Simplified Chinese: `reader.text.fold`), so an index of case-folded text is emptied and
+    marked for rebuilding, as m002 marks a new one: `Library` builds it on open (a small library)
+    or `reader reindex` does (a large one). Emptied, not kept until then: an article is removed
+    from a contentless index by the terms it was indexed with, which the old terms no longer are."""
+    for statement in (
+        "INSERT INTO search_index (search_index) VALUES ('delete-all')",
+        "INSERT INTO search_titles (search_titles) VALUES ('delete-all')",
+        "DELETE FROM search_docs",
+        "DELETE FROM state WHERE key = 'search.displaced'",
+        "INSERT OR REPLACE INTO state (key, value) SELECT 'search.stale', 'true'"
+        " WHERE EXISTS (SELECT 1 FROM articles)",
+        "PRAGMA user_version = 11",
+    ):
+        db.execute(statement)
 
 
 @cache

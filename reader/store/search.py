@@ -277,8 +277,9 @@ def rebuild(
 
 
 def index_if_small(conn: sqlite3.Connection) -> None:
-    """Build an index marked stale by an upgrade (migration m002) now if the library is small;
-    a large one keeps the mark until `reader reindex`. Runs inside the caller's write lock."""
+    """Build an index marked stale by an upgrade (migrations m002 and m011) now if the library is
+    small; a large one keeps the mark until `reader reindex`. Runs inside the caller's write
+    lock."""
     if not has_flag(conn, STALE_KEY):
         return
     many = conn.execute(
@@ -292,7 +293,8 @@ def check_ready(conn: sqlite3.Connection) -> None:
     """Raise `SearchIndexStale` if the index is still to be built (see `index_if_small`)."""
     if has_flag(conn, STALE_KEY):
         raise SearchIndexStale(
-            "this library's search index has not been built yet; run `reader reindex` once"
+            "this library's search index is to be built for this version of reader;"
+            " run `reader reindex` once"
         )
 
 

@@ -1,10 +1,11 @@
 """What a search means: parsing what the user typed, the index terms of a text, matching, spans.
 
-Search is exact substring search over titles and bodies, case-insensitive (Unicode case folding)
-and the same for every script. The index holds, for each article, every character and every pair
-of adjacent characters of its case-folded text (CJK and Latin alike), so any substring from one
-character up can be looked up; the candidates the index gives are then checked against the text
-itself, which makes the result exactly what a brute-force substring scan would find.
+Search is exact substring search over folded titles and bodies (`reader.text.fold`: Unicode
+normal forms, full-width and half-width forms, case, Traditional and Simplified Chinese) and the
+same for every script. The index holds, for each article, every character and every pair of
+adjacent characters of its folded text (CJK and Latin alike), so any substring from one character
+up can be looked up; the candidates the index gives are then checked against the folded text,
+which makes the result exactly what a brute-force scan of the folded texts would find.
 
 The index terms are fed to FTS5's `ascii` tokenizer, which splits only at ASCII characters that
 are neither letters nor digits: pairs that contain one fall apart into single characters (which are
@@ -16,13 +17,21 @@ the user typed never reaches it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 
+from reader.text.fold import dropped, fold
+from reader.text.folded import Folded
 from reader.text.sanitize import sanitize
 
 MAX_QUERY = 10_000
 """The longest query accepted, in characters."""
+
+_HEAD = 400
+"""A snippet looks for its first match in this many characters of the body before the rest."""
+_UNSETTLED = 16
+"""How near the end of a folded piece of text a match is not trusted (see `_first_match`)."""
 
 MAX_TERMS_PER_WORD = 12
 """At most this many index terms are looked up per word (the text check does the rest)."""
@@ -31,6 +40,14 @@ _SEPARATORS = frozenset(chr(c) for c in range(128) if not chr(c).isalnum())
 _PUNCT_TERM = {chr(c): chr(0xE000 + c) for c in range(33, 127) if not chr(c).isalnum()}
 _PUNCT = re.compile("[" + re.escape("".join(_PUNCT_TERM)) + "]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_INERT = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
+"""Folded words of CJK ideographs only: where such a word is in a text as written, it is in the
+folded text too (an ideograph that folding keeps is never changed or combined by its neighbours),
+so checking for it needs no folding; where it is not, another spelling may be."""
+_PLAIN = re.compile("[ -~\u3400-\u4dbf\u4e00-\u9fff]+")
+"""Folded words of printable ASCII and ideographs: where such a word is in the case-folded text
+and no combining mark follows it (which NFKC could join to its last letter), it is in the folded
+text too, as no character of it is ever joined to the one before it."""
 _CODES = "I" if array("I").itemsize == 4 else "L"
 
 
@@ -40,24 +57,64 @@ class SearchQueryError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A parsed query: case-folded strings that must all occur, and strings that must not."""
+    """A parsed query: folded strings that must all occur, and strings that must not."""
 
     include: tuple[str, ...]
     exclude: tuple[str, ...] = ()
 
     def matches(self, title: str, body: str) -> bool:
         """True if the article with this title and body is a result of the query."""
-        folded_title = title.casefold()
-        folded_body = body.casefold()
-        for term in self.include:
-            if term not in folded_title and term not in folded_body:
-                return False
-        return not any(t in folded_title or t in folded_body for t in self.exclude)
+        texts = _Texts(title, body)
+        return all(map(texts.hold, self.include)) and not any(map(texts.hold, self.exclude))
 
     def in_title(self, title: str) -> bool:
         """True if every wanted string occurs in the title itself."""
-        folded = title.casefold()
-        return all(term in folded for term in self.include)
+        return all(map(_Texts(title).hold, self.include))
+
+
+class _Texts:
+    """Texts a query is checked against: a folded word is looked for in them as written when
+    that is sure to agree with their folded form (see `_INERT`, `_PLAIN`), else in the folded
+    texts, which are folded once, when first needed."""
+
+    __slots__ = ("_cased", "_folded", "_texts")
+
+    def __init__(self, *texts: str) -> None:
+        self._texts = texts
+        self._cased: tuple[str, ...] = ()
+        self._folded: tuple[str, ...] = ()
+
+    def hold(self, term: str) -> bool:
+        """True if some folded text holds `term` (a folded word)."""
+        if _INERT.fullmatch(term):
+            if any(term in text for text in self._texts):
+                return True
+        elif _PLAIN.fullmatch(term):
+            self._cased = self._cased or tuple(text.casefold() for text in self._texts)
+            if any(_kept(term, text) for text in self._cased):
+                return True
+        self._folded = self._folded or tuple(map(fold, self._texts))
+        return any(term in text for text in self._folded)
+
+
+def _kept(term: str, cased: str) -> bool:
+    """True if `term` (of `_PLAIN` characters) occurs in the case-folded `cased` followed by no
+    combining mark (nor a character whose normal form starts with one, like `´`, even after
+    characters folding drops): nothing else could make the folded text differ there."""
+    at = cased.find(term)
+    while at >= 0:
+        end = at + len(term)
+        while end < len(cased) and dropped(cased[end]):
+            end += 1
+        if end == len(cased):
+            return True
+        after = cased[end]
+        if not unicodedata.combining(after):
+            normal = unicodedata.normalize("NFKC", after)
+            if not unicodedata.combining(normal[0]):
+                return True
+        at = cased.find(term, at + 1)
+    return False
 
 
 def parse_query(text: str) -> Query:
@@ -66,7 +123,8 @@ def parse_query(text: str) -> Query:
     Words separated by spaces must all occur (in any order); `"a quoted phrase"` must occur as
     written (an unclosed quote runs to the end); a leading `-` excludes the word or phrase after
     it. Everything else is literal: `AND`, `*`, `(`, `C++`, `2024-01-01` are searched for as typed.
-    Control characters are removed first, as they are from every stored text.
+    Control characters are removed first, as they are from every stored text; each word is
+    then folded (`reader.text.fold`), so `國`, `ＡＢＣ` and a decomposed `é` find `国`, `abc`, `é`.
     """
     if len(text) > MAX_QUERY:
         raise SearchQueryError(f"the search is too long (at most {MAX_QUERY:,} characters)")
@@ -91,7 +149,7 @@ def parse_query(text: str) -> Query:
             while i < end and not cleaned[i].isspace():
                 i += 1
             term = cleaned[start:i]
-        folded = term.casefold()
+        folded = fold(term)
         if folded:
             target = exclude if negate else include
             if folded not in target:
@@ -116,12 +174,13 @@ def article_terms(title: str, body: str) -> tuple[str, str]:
 
 
 def index_terms(text: str) -> str:
-    """The string to index for `text`: its characters and adjacent pairs, case-folded.
+    """The string to index for `text`: the characters and adjacent pairs of its folded form.
 
-    Built with C-speed operations only (an article of 5 KB takes about 0.1 ms): every character
-    separated by spaces, then every pair followed by a space, then stand-ins for ASCII punctuation.
+    Built with C-speed operations only (an article of 5 KB takes about 0.1 ms, folding included):
+    every character separated by spaces, then every pair followed by a space, then stand-ins for
+    ASCII punctuation.
     """
-    folded = text.casefold()
+    folded = fold(text)
     if not folded:
         return ""
     parts = [" ".join(folded)]
@@ -138,7 +197,8 @@ def index_terms(text: str) -> str:
 
 
 def word_terms(word: str) -> list[str]:
-    """The index terms every text containing the case-folded `word` has (at most a dozen).
+    """The index terms every text whose folded form contains the folded `word` has (at most a
+    dozen).
 
     Pairs without an ASCII separator, then single characters no such pair covers (punctuation as
     its stand-in); whitespace alone gives nothing.
@@ -201,35 +261,28 @@ def index_exact(query: Query) -> bool:
 def match_spans(text: str, query: Query | str) -> list[tuple[int, int]]:
     """Where the wanted strings of `query` occur in `text`: sorted, merged (start, end) offsets.
 
-    For highlighting: offsets index `text` itself (case folding that changes lengths, like `ß`,
-    is mapped back). `query` may be a parsed `Query` or what the user typed (an unsearchable
-    query gives no spans).
+    For highlighting: offsets index `text` itself (folding that changes lengths, like `ß`, `ﬁ`
+    or a decomposed `é`, is mapped back). `query` may be a parsed `Query` or what the user typed
+    (an unsearchable query gives no spans).
     """
     if isinstance(query, str):
         try:
             query = parse_query(query)
         except SearchQueryError:
             return []
-    folded = text.casefold()
-    if len(folded) == len(text):
-        starts = None
-    else:
-        starts = []
-        for index, char in enumerate(text):
-            starts.extend([index] * len(char.casefold()))
-    spans: list[tuple[int, int]] = []
+    folded = Folded(text)
+    found: list[tuple[int, int]] = []
     for term in query.include:
-        at = folded.find(term)
+        at = folded.folded.find(term)
         while at >= 0:
-            stop = at + len(term)
-            if starts is None:
-                spans.append((at, stop))
-            else:
-                spans.append((starts[at], starts[stop - 1] + 1))
-            at = folded.find(term, at + 1)
-    spans.sort()
+            found.append((at, at + len(term)))
+            at = folded.folded.find(term, at + 1)
+    found.sort()
+    if not folded.same_offsets:
+        # The last first: offsets are then mapped once, as far as they are needed.
+        found = sorted(folded.span(start, stop) for start, stop in reversed(found))
     merged: list[tuple[int, int]] = []
-    for start, stop in spans:
+    for start, stop in found:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
         else:
@@ -245,24 +298,42 @@ def snippet(
     At most about `width` characters, starting `before` characters ahead of the first match, with
     `…` where text was cut. When only the title matches, the excerpt is the start of the body.
     """
-    folded = body.casefold()
-    found = [at for at in (folded.find(term) for term in query.include) if at >= 0]
-    first = min(found) if found else 0
-    if first and len(folded) != len(body):  # case folding changed lengths: map back
-        length = 0
-        for index, char in enumerate(body):
-            length += len(char.casefold())
-            if length > first:
-                first = index
-                break
+    first = _first_match(body, query)
     start = max(0, first - before)
     stop = min(len(body), start + width)
     start = max(0, min(start, stop - width))
     piece = " ".join(body[start:stop].split())
-    text = ("…" if start > 0 else "") + piece + ("…" if stop < len(body) else "")
     if not piece:
-        text = ""
-    return text, tuple(match_spans(text, query))
+        return "", ()
+    lead = "…" if start > 0 else ""
+    # Spans of the excerpt itself: a search for `...` does not light up the marks of the cuts.
+    spans = tuple((a + len(lead), b + len(lead)) for a, b in match_spans(piece, query))
+    return lead + piece + ("…" if stop < len(body) else ""), spans
+
+
+def _first_match(body: str, query: Query) -> int:
+    """Where in `body` the first wanted string starts (0 if none does).
+
+    A start of the body is folded first: as far as a word of ideographs is found as written (see
+    `_INERT`), else `_HEAD` characters; a common word is found there without folding the rest. A
+    match ending within `_UNSETTLED` characters of the cut is not trusted (what follows the cut
+    could still change how its end folds); then more of the body is folded, up to all of it.
+    """
+    longest = max(map(len, query.include))
+    as_written = [
+        at + len(term)
+        for term in query.include
+        if _INERT.fullmatch(term) and (at := body.find(term)) >= 0
+    ]
+    sizes = {_HEAD, min(as_written, default=_HEAD) + longest + _UNSETTLED}
+    for size in [*sorted(size for size in sizes if size < len(body)), len(body)]:
+        folded = Folded(body[:size])
+        found = [at for at in (folded.folded.find(term) for term in query.include) if at >= 0]
+        if size == len(body):
+            return folded.start(min(found)) if found else 0
+        if found and min(found) + longest <= len(folded.folded) - _UNSETTLED:
+            return folded.start(min(found))
+    return 0
 
 
 def split_tags(text: str) -> tuple[str, tuple[str, ...]]:
@@ -304,7 +375,7 @@ def split_tags(text: str) -> tuple[str, tuple[str, ...]]:
 def pair_terms(text: str, limit: int) -> list[str]:
     """Up to `limit` distinct two-character index terms of `text`, in the order they occur (the
     terms that say most about what a text is about, for finding related articles)."""
-    folded = text.casefold()
+    folded = fold(text)
     found: dict[str, None] = {}
     for i in range(len(folded) - 1):
         a, b = folded[i], folded[i + 1]

@@ -153,11 +153,15 @@ def newer_migration(path: Path) -> None:
     _finish(conn)
 
 
-def unmarked_library(path: Path) -> None:
-    """A library made before reader marked its files: no marks, no record of the marking."""
+def unmarked_library(path: Path, *, later: bool = True) -> None:
+    """A library made before reader marked its files: no marks, no record of the marking (nor,
+    with `later`, of the migrations after it)."""
     _reader_library(path)
     conn = sqlite3.connect(path)
-    conn.execute(f"DELETE FROM _sqlite_migrations WHERE name = '{MARK}'")
+    newer = ">=" if later else "="
+    conn.execute(
+        f"DELETE FROM _sqlite_migrations WHERE name {newer} '{MARK}' AND migration_set = 'reader'"
+    )
     conn.execute("PRAGMA application_id = 0")
     conn.execute("PRAGMA user_version = 0")
     _finish(conn)

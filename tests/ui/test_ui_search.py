@@ -13,7 +13,7 @@ from support.ui import LONG_TITLE, UI, WIDE, AppOpener
 from textual import events
 from textual.widgets import Input
 
-from reader.models import ROOT_SCOPE
+from reader.models import ROOT_SCOPE, ArticleDraft
 from reader.store import Library, SearchQueryError
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.search_bar import DEBOUNCE_S
@@ -144,3 +144,23 @@ async def test_enter_enter_typed_ahead_opens_the_first_result(open_app: AppOpene
         view = ui.screen.pane.view
         assert view is not None and view.article.title == LONG_TITLE
         assert view.terms == ("很长",)
+
+
+async def test_a_simplified_search_highlights_the_traditional_text_it_found(
+    open_app: AppOpener, lib_path: Path
+) -> None:
+    with Library(lib_path) as library:
+        library.save(
+            [ArticleDraft(title="繁體文章", body="關於臺灣的ＡＢＣ１報導。", category=("测试",))]
+        )
+    async with open_app(WIDE) as ui:
+        await ui.press("slash", *"台湾 abc1")
+        assert len(shown(ui)) == 1
+        await ui.press("enter", "enter")
+        marked = [
+            line.content.plain[span.start : span.end]
+            for line in ui.screen.pane.lines
+            for span in line.content.spans
+            if span.style == "match"
+        ]
+        assert sorted(marked) == sorted(["臺灣", "ＡＢＣ１"])

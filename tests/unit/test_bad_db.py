@@ -491,7 +491,7 @@ def test_a_read_only_library_from_before_the_marks_can_be_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "library.db"
-    unmarked_library(db)
+    unmarked_library(db, later=False)
     db.chmod(0o444)
     try:
         before = fingerprint(db)

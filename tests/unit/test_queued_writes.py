@@ -186,7 +186,7 @@ def test_ids_sqlite_cannot_hold_name_no_article(lib: Library, article_id: int) -
 
 def test_a_library_from_before_the_marks_opens_while_busy(db_path: Path) -> None:
     """Marking an older library waits for no one: it is marked on a later open instead."""
-    unmarked_library(db_path)
+    unmarked_library(db_path, later=False)
     app_id = "SELECT application_id FROM pragma_application_id"
     with locked(db_path):
         library, seconds = timed(lambda: Library(db_path, create=False, busy_timeout=BUSY))
