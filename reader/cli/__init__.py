@@ -101,6 +101,12 @@ def run_app(db: str | None) -> None:
     help="OPML lists: record the feeds and their folders without fetching them "
     "(`reader refresh` fetches them later).",
 )
+@click.option(
+    "--with-state",
+    is_flag=True,
+    help="Add the read, starred and position marks the files carry (an export made with "
+    "--with-state) to yours; nothing is ever unmarked.",
+)
 @click.argument("sources", nargs=-1, required=True)
 @click.pass_context
 def import_command(
@@ -109,6 +115,7 @@ def import_command(
     category: str | None,
     as_json: bool,
     no_fetch: bool,
+    with_state: bool,
     sources: tuple[str, ...],
 ) -> None:
     """Import files, folders (recursively), feeds, OPML lists and web pages.
@@ -125,6 +132,7 @@ def import_command(
             split_category(category),
             as_json=as_json,
             fetch_feeds=not no_fetch,
+            with_state=with_state,
         )
     sys.exit(1 if report.failed else 0)
 

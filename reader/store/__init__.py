@@ -4,6 +4,7 @@ This module is the store's facade: the app and the command line import from here
 import-linter contract checks it). Nothing in this package imports Textual.
 """
 
+from reader.store.bulk import ONLY, Only
 from reader.store.errors import (
     LibraryBusy,
     LibraryError,
@@ -15,12 +16,14 @@ from reader.store.library import Library
 from reader.store.listing import SORTS, Sort
 
 __all__ = [
+    "ONLY",
     "SORTS",
     "Library",
     "LibraryBusy",
     "LibraryError",
     "LibraryReadOnly",
     "LibraryUnavailable",
+    "Only",
     "SearchQueryError",
     "Sort",
 ]

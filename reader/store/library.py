@@ -28,6 +28,7 @@ from reader.models import (
 )
 from reader.store import categories as category_tree
 from reader.store import identity, listing, saving, search, shuffle
+from reader.store.bulk import BulkReads, add_marks
 from reader.store.changes import Changes
 from reader.store.connection import (
     Transactions,
@@ -58,7 +59,7 @@ def _default_identity() -> str:
         return "reader"
 
 
-class Library(Changes):
+class Library(Changes, BulkReads):
     """A library of articles in one SQLite file.
 
     Thread-safe: one connection shared by the UI's worker threads under a lock. Reads return
@@ -215,6 +216,7 @@ class Library(Changes):
         source: str = "",
         category: Sequence[str] = (),
         earlier: Container[int] = (),
+        marks: bool = False,
     ) -> SaveResult:
         """Save one source's drafts in a single transaction: all of them, or none.
 
@@ -227,8 +229,11 @@ class Library(Changes):
         the import's previous sources) or earlier in this call is left alone and counted as
         `repeated`: the first source to name an article keeps it, so importing the same sources
         again changes nothing, even when two of them carry the same article.
+
+        With `marks`, the marks drafts carry (`ArticleDraft.marks`) are added to this reader's
+        own, in the same transaction; nothing is ever unmarked (see `bulk.add_marks`).
         """
-        added = updated = unchanged = repeated = 0
+        added = updated = unchanged = repeated = unmarked = 0
         ids: list[int] = []
         mine = IdSet()
 
@@ -248,6 +253,11 @@ class Library(Changes):
                     return cache[path]
 
                 outcome, article_id = saving.save_one(conn, article, category_id, source, now, seen)
+                if article.marks and outcome != "repeated":
+                    if marks:
+                        add_marks(conn, self._writer_id(conn), article_id, article.marks, now)
+                    else:
+                        unmarked += 1
                 ids.append(article_id)
                 mine.add(article_id)
                 if outcome == "added":
@@ -257,7 +267,7 @@ class Library(Changes):
                 else:
                     unchanged += 1
                     repeated += outcome == "repeated"
-        return SaveResult(added, updated, unchanged, tuple(ids), repeated)
+        return SaveResult(added, updated, unchanged, tuple(ids), repeated, unmarked)
 
     # -- search -----------------------------------------------------------------------------
 
