@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Literal
 
 import click
 
 from reader import paths
-from reader.cli import manage
+from reader.cli import manage, streams
 from reader.cli.common import (
     DB_HELP,
     _db,
@@ -20,12 +21,12 @@ from reader.cli.common import (
     db_option,
     fail,
     json_option,
+    jsonl_option,
     open_library,
     resolve_scope,
     split_category,
     user_option,
     warn_once,
-    with_paths,
 )
 from reader.cli.output import (
     article_json,
@@ -33,12 +34,9 @@ from reader.cli.output import (
     category_json,
     category_lines,
     dumps,
-    listing_lines,
-    summary_json,
 )
-from reader.models import ROOT_SCOPE, ArticleSummary
+from reader.models import ROOT_SCOPE
 from reader.store import SORTS, Library, LibraryBusy, LibraryError, LibraryReadOnly, Sort
-from reader.text.sanitize import sanitize_line
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,8 +146,10 @@ def import_command(
     help="Newest first, most viewed first, or A to Z.",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--all", "every", is_flag=True, help="Every article (no --limit), as they come.")
 @click.option("--unread", is_flag=True, help="Only unread articles.")
 @json_option
+@jsonl_option
 @click.pass_context
 def list_command(
     ctx: click.Context,
@@ -157,30 +157,20 @@ def list_command(
     category: str | None,
     sort: Sort,
     limit: int,
+    every: bool,
     unread: bool,
     as_json: bool,
+    as_jsonl: bool,
 ) -> None:
     """List articles, newest first."""
+    how = streams.shape(as_json, as_jsonl)
     with open_library(_db(ctx, db), create=False) as library:
         scope = resolve_scope(library, category)
-        items: list[ArticleSummary] = []
-        page = library.page(scope, sort=sort, limit=min(limit, 500), unread_only=unread)
-        items.extend(page.items)
-        while page.next and len(items) < limit:
-            page = library.page(
-                scope,
-                sort=sort,
-                after=page.next,
-                limit=min(500, limit - len(items)),
-                unread_only=unread,
-            )
-            items.extend(page.items)
-        rows = with_paths(library, items[:limit])
-    if as_json:
-        click.echo(dumps([summary_json(item, cat) for item, cat in rows]))
-    else:
-        for line in listing_lines(rows, width=_width()):
-            click.echo(line)
+        items = streams.listed(
+            library, scope, sort=sort, unread=unread, limit=None if every else limit
+        )
+        with streams.until_the_pipe_closes():
+            streams.print_listing(library, items, how, width=_width())
 
 
 @cli.command("show")
@@ -239,6 +229,7 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
 @user_option
 @category_option
 @click.option("--limit", type=click.IntRange(min=1, max=10_000), default=20, show_default=True)
+@click.option("--all", "every", is_flag=True, help="Every match (no --limit), as they come.")
 @click.option(
     "--order",
     type=click.Choice(["newest", "best"]),
@@ -247,6 +238,7 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
     help="Newest first, or best match (title matches first).",
 )
 @json_option
+@jsonl_option
 @click.argument("query")
 @click.pass_context
 def search_command(
@@ -254,31 +246,22 @@ def search_command(
     db: str | None,
     category: str | None,
     limit: int,
-    order: str,
+    every: bool,
+    order: Literal["newest", "best"],
     as_json: bool,
+    as_jsonl: bool,
     query: str,
 ) -> None:
     """Search titles and bodies: any substring, Chinese words of one character up.
 
     Several words must all match; "quoted words" match as a phrase; -word excludes.
     """
+    how = streams.shape(as_json, as_jsonl)
     with open_library(_db(ctx, db), create=False) as library:
         scope = resolve_scope(library, category)
-        hits = library.search(query, scope, order=order, limit=limit)  # type: ignore[arg-type]
-        rows = with_paths(library, [hit.summary for hit in hits])
-    if as_json:
-        click.echo(
-            dumps(
-                [
-                    summary_json(item, cat, snippet=hit.snippet)
-                    for hit, (item, cat) in zip(hits, rows, strict=True)
-                ]
-            )
-        )
-        return
-    for hit, line in zip(hits, listing_lines(rows, width=_width()), strict=True):
-        click.echo(line)
-        click.echo(f"         {sanitize_line(hit.snippet)}")
+        hits = streams.found(library, query, scope, order=order, limit=None if every else limit)
+        with streams.until_the_pipe_closes():
+            streams.print_hits(library, hits, how, width=_width())
 
 
 @cli.command("categories")
