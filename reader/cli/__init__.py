@@ -13,7 +13,7 @@ from typing import Literal
 import click
 
 from reader import paths
-from reader.cli import manage, streams
+from reader.cli import exporting, manage, streams
 from reader.cli.common import (
     DB_HELP,
     _db,
@@ -347,6 +347,7 @@ def reindex_command(ctx: click.Context, db: str | None) -> None:
 
 
 manage.register(cli)
+exporting.register(cli)
 
 
 def _width() -> int:
