@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -38,9 +37,10 @@ from reader.cli.common import (
     user_option,
 )
 from reader.cli.streams import until_the_pipe_closes
-from reader.export.jsonlines import write_jsonl
-from reader.export.mdtree import ExportError, MarkdownTree
+from reader.export.jsonlines import write_jsonl, write_jsonl_folder
+from reader.export.mdtree import MarkdownTree
 from reader.export.outlines import Subscription, opml_document
+from reader.export.place import ExportError, replacing
 from reader.models import ROOT_SCOPE, Article
 from reader.store import Library, Only
 from reader.text.sanitize import sanitize_line
@@ -131,6 +131,10 @@ def _export(
             assert output is not None
             tree = MarkdownTree(Path(output), library.categories(), with_state=with_state)
             count = tree.write_all(articles, advance)
+        elif output is not None and _is_folder(output):
+            count = write_jsonl_folder(
+                articles, Path(output).expanduser(), with_state=with_state, progress=advance
+            )
         else:
             with _destination(output) as out:
                 count = write_jsonl(articles, out, with_state=with_state, progress=advance)
@@ -180,37 +184,20 @@ def _export_opml(library: Library, category: str | None, output: str | None) -> 
 
 @contextlib.contextmanager
 def _destination(output: str | None) -> Iterator[IO[bytes]]:
-    """Standard output (for none or '-'), or the file `output` written through a temporary file
-    beside it and renamed into place only when everything was written."""
+    """Standard output (for none or '-'), or the file `output` (see `place.replacing`)."""
     if output in (None, "-"):
         stream = sys.stdout.buffer
         yield stream
         stream.flush()
         return
     assert output is not None
-    target = Path(output).expanduser()
-    if target.is_dir():
-        fail(f"{target} is a folder; name a file to write (or use --format markdown)")
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
-    except OSError as error:
-        fail(f"cannot write {target}: {error.strerror or error}")
-    try:
-        with os.fdopen(handle, "wb", buffering=1 << 20) as out:
-            yield out
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with replacing(Path(output).expanduser()) as out:
+        yield out
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _is_folder(output: str) -> bool:
+    """True when `-o` names a folder: one that exists, or a path ending in a separator."""
+    return output.endswith(("/", os.sep)) or Path(output).expanduser().is_dir()
 
 
 @contextlib.contextmanager

@@ -17,7 +17,6 @@ replaces a link of that name rather than writing through it.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -25,20 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from reader.export.filenames import name_key, safe_name
+from reader.export.place import ExportError, claim_folder, replace_file
 from reader.models import Article, Category
 from reader.text.sanitize import sanitize, sanitize_line
-
-MARKER = ".reader-export"
-"""The hidden file that marks a folder as a Markdown export (one may be exported into again)."""
 
 # What `reader import` takes for a first-level heading that repeats the title (and drops).
 _H1 = re.compile(r"^\s{0,3}#[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*$")
 # JSON escapes every control character; YAML also refuses these two noncharacters raw.
 _YAML_UNSAFE = re.compile("[\ufffe\uffff]")
-
-
-class ExportError(Exception):
-    """The export cannot be written where it was asked to be; the message says why."""
 
 
 def folder_names(categories: Sequence[Category]) -> dict[int, Path]:
@@ -111,7 +104,7 @@ class MarkdownTree:
         self.with_state = with_state
         self._folders = folder_names(categories)
         self._made: set[Path] = set()
-        _claim(root)
+        claim_folder(root, "markdown")
 
     def write(self, article: Article) -> Path:
         """Write one article's file (replacing the one an earlier export wrote); return it."""
@@ -120,7 +113,7 @@ class MarkdownTree:
             relative = Path(safe_name(article.category[-1] if article.category else ""))
         folder = self._folder(relative)
         path = folder / file_name(article)
-        _replace(path, document(article, with_state=self.with_state).encode("utf-8", "replace"))
+        replace_file(path, document(article, with_state=self.with_state).encode("utf-8", "replace"))
         return path
 
     def write_all(
@@ -182,36 +175,3 @@ def _starts_with_title(body: str, title: str) -> bool:
             match = _H1.match(text)
             return match is not None and match["text"].strip().casefold() == title.casefold()
     return False
-
-
-def _claim(root: Path) -> None:
-    """Make sure `root` may hold the export: a new or empty folder (then marked as an export)
-    or an earlier export's; anything else raises `ExportError`."""
-    if root.is_symlink():
-        raise ExportError(f"{root} is a symbolic link; give a folder")
-    if root.exists() and not root.is_dir():
-        raise ExportError(f"{root} is a file; a Markdown export needs a folder")
-    marker = root / MARKER
-    if root.is_dir() and not marker.is_file() and any(root.iterdir()):
-        raise ExportError(
-            f"{root} is not empty and holds no earlier export; give a new or empty folder"
-        )
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportError(f"cannot make {root}: {error.strerror or error}") from None
-    _replace(marker, b"A folder of Markdown files written by `reader export`.\n")
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary hidden file renamed into place: a reader of
-    the folder never sees half a file, and a link at `path` is replaced, not followed."""
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.unlink(missing_ok=True)
-    try:
-        with open(temporary, "xb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import pytest
 from support.library import make_drafts, run_cli
+from support.terminal import run_with_terminal_stderr
 
 from reader.models import ArticleDraft
 from reader.store import Library
@@ -287,3 +290,39 @@ def test_opml_lists_the_feeds_in_their_folders_escaped(
     with Library(again) as lib:
         got = {s.location: lib.category_path(s.category_id or 0) for s in lib.sources()}
     assert got == {url: path for url, _, path in feeds}
+
+
+def test_jsonl_into_a_folder_is_split_into_files_an_import_reads_whole(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.export import jsonlines
+
+    monkeypatch.setattr(jsonlines, "PER_FILE", 3)
+    folder = tmp_path / "split"
+    code, _, err = export(db, capsys, "-o", f"{folder}/")
+    assert (code, err) == (0, "")
+    names = sorted(os.listdir(folder))
+    assert names == [".reader-export"] + [f"articles-00000{n}.jsonl" for n in (1, 2, 3)]
+    assert [len((folder / n).read_text().splitlines()) for n in names[1:]] == [3, 3, 2]
+    whole = lines(export(db, capsys)[1])
+    assert [r for n in names[1:] for r in lines((folder / n).read_text())] == whole
+
+    # Again, into the same folder, with fewer articles: no file of the earlier export is left.
+    code, _, _ = export(db, capsys, "-o", str(folder), "--category", "科技")
+    assert code == 0
+    assert sorted(os.listdir(folder)) == [".reader-export", "articles-000001.jsonl"]
+    code, _, err = export(db, capsys, "--format", "markdown", "-o", str(folder))
+    assert code == 1 and "holds an export of another kind" in err
+
+
+def test_a_progress_bar_on_a_terminal_only(db: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "reader", "export", "--db", str(db)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert len(done.stdout.splitlines()) == 8
+    code, out, terminal = run_with_terminal_stderr([*command, "-o", str(tmp_path / "a.jsonl")])
+    assert (code, out) == (0, f"Exported 8 articles to {tmp_path / 'a.jsonl'}\n")
+    assert "exporting" in terminal and "8/8" in terminal and "\x1b[" in terminal
+    code, out, terminal = run_with_terminal_stderr(command)
+    assert code == 0 and len(out.splitlines()) == 8
+    assert "Exported 8 articles" in terminal  # said where it cannot mix with the export
