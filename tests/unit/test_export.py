@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -326,3 +327,36 @@ def test_a_progress_bar_on_a_terminal_only(db: Path, tmp_path: Path) -> None:
     code, out, terminal = run_with_terminal_stderr(command)
     assert code == 0 and len(out.splitlines()) == 8
     assert "Exported 8 articles" in terminal  # said where it cannot mix with the export
+
+
+@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed")
+def test_newsboat_reads_the_opml_list(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another feed reader takes every feed, its folders becoming its tags."""
+    with Library(db_path) as lib:
+        lib.record_source("https://a.example/f?x=1&y=2", "feed", category=("科技", "博客", "A&B"))
+        lib.record_source("https://b.example/rss", "feed", category=("乙",))
+    listing = tmp_path / "feeds.opml"
+    assert (
+        run_cli(["export", "--db", str(db_path), "--format", "opml", "-o", str(listing)], capsys)[0]
+        == 0
+    )
+    home = tmp_path / "home"
+    home.mkdir()
+    urls = home / "urls"
+    urls.touch()
+    files = ["-u", str(urls), "-c", str(home / "cache.db"), "-C", os.devnull]
+    done = subprocess.run(
+        ["newsboat", *files, "-i", str(listing)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(home)},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert urls.read_text(encoding="utf-8").splitlines() == [
+        'https://a.example/f?x=1&y=2 "科技/博客"',
+        "https://b.example/rss",
+    ]
