@@ -89,6 +89,18 @@ def test_a_category_or_a_view(
     assert [str(r["title"]).split()[0] for r in lines(out)] == expected
 
 
+def test_whole_articles_for_any_stream_of_ids(db: Path) -> None:
+    """What a saved search's view exports: its ids, in their order, gone ones skipped."""
+    with Library(db, user="alice") as lib:
+        ids = [s.id for s in lib.page().items]
+        wanted = [ids[3], 999_999, ids[0], ids[5]]
+        found = list(lib.export_by_ids(iter(wanted), batch=2))
+        assert [a.id for a in found] == [ids[3], ids[0], ids[5]]
+        assert found[1] == lib.get(ids[0])
+        searched = [i for i, _ in lib.search_ids("第1篇")]
+        assert [a.title for a in lib.export_by_ids(searched)] == ["第1篇 文章 number 1"]
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
