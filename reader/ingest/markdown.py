@@ -36,6 +36,8 @@ _SETEXT_H1 = re.compile(r"^\s{0,3}=+[ \t]*$")
 _YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 _DATED_STEM = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[-_ ](?P<rest>.+)$")
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
+_WHOLE = re.compile(r"(?!)")
+"""Splits nothing: one related title written as text is one title, `/` and commas included."""
 _MARKUP = re.compile(r"^[#>*_`\s]+|[*_`\s]+$")
 
 
@@ -76,7 +78,7 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> list[Articl
             url=meta.text("url", "link", "permalink", "canonical_url"),
             guid=meta.text("guid", "uuid"),
             tags=meta.names("tags", "tag", "keywords", split=_LIST_SPLIT),
-            related=meta.names("related", unique=False),
+            related=meta.names("related", split=_WHOLE, unique=False),
             marks=meta.marks(),
         )
     ]

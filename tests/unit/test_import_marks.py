@@ -124,6 +124,8 @@ def test_front_matter_marks_and_a_path_naming_one_category_twice() -> None:
     assert draft.marks == Marks(read=True, progress=0.75)
     assert draft.category == ("新闻", "新闻")
     assert draft.related == ("甲", "甲")
+    (one,) = parse_markdown(b"---\ntitle: t\nrelated: A/B testing, again\n---\n", "b.md")
+    assert one.related == ("A/B testing, again",)
 
 
 def test_markdown_marks_are_saved_with_the_flag(
