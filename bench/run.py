@@ -1,7 +1,7 @@
 """Every benchmark in one run (what `make bench` calls), then a summary.
 
-Runs the store benchmark and, when present, `bench.search_bench` and `bench.ui_bench`, each
-through its `main(argv)` with the same `--quick` / `--sizes` options.
+Runs the store benchmark and, when present, `bench.search_bench`, `bench.ui_bench` and
+`bench.export_bench`, each through its `main(argv)` with the same `--quick` / `--sizes` options.
 
     python -m bench.run [--quick] [--sizes 10000,100000,1000000]
 """
@@ -18,7 +18,7 @@ import traceback
 
 from bench.store_library import RESULTS, label
 
-BENCHES = ("bench.store_bench", "bench.search_bench", "bench.ui_bench")
+BENCHES = ("bench.store_bench", "bench.search_bench", "bench.ui_bench", "bench.export_bench")
 
 
 def _store_summary(sizes: list[int]) -> list[str]:
@@ -37,6 +37,24 @@ def _store_summary(sizes: list[int]) -> list[str]:
             f" next {ops['next page']:.2f} ms, tree {ops['category tree']:.2f} ms,"
             f" random {ops['random']:.2f} / {ops['random in largest']:.2f} ms"
             + (f"; MISSED: {', '.join(missed)}" if missed else "")
+        )
+    return lines
+
+
+def _export_summary(sizes: list[int]) -> list[str]:
+    """One line per size from the export result files written by this run."""
+    lines = []
+    for size in sizes:
+        path = RESULTS / f"export-{label(size)}.json"
+        if not path.exists():
+            continue
+        result = json.loads(path.read_text(encoding="utf-8"))
+        lines.append(
+            f"  export {result['label']:>4}: "
+            + ", ".join(
+                f"{c['name']} {c['seconds']:,.0f} s / {c['peak_mb']:,.0f} MB"
+                for c in result["commands"]
+            )
         )
     return lines
 
@@ -65,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nbenchmark summary")
     for name, status, took in outcomes:
         print(f"  {name}: {status}" + (f" ({took:,.0f} s)" if status != "absent" else ""))
-    print("\n".join(_store_summary(sizes)))
+    print("\n".join(_store_summary(sizes) + _export_summary(sizes)))
     return 0 if all(s in ("ok", "absent") for _, s, _ in outcomes) else 1
 
 

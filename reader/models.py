@@ -61,6 +61,9 @@ class Article:
     body: str
     source: str
     related: tuple[str, ...] = ()
+    guid: str = ""
+    """The GUID the article is known by, when its source gave one (filled by the bulk reads of
+    `Library.export_articles`; empty elsewhere)."""
 
     @property
     def headings(self) -> list[str]:
@@ -68,6 +71,19 @@ class Article:
         from reader.text.outline import headings
 
         return [h.text for h in headings(self.body)]
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """A reader's marks on one article as an export carries them: read, starred, and how far
+    through it they got (0.0 to 1.0). Importing them only ever adds marks (see `Library.save`)."""
+
+    read: bool = False
+    starred: bool = False
+    progress: float = 0.0
+
+    def __bool__(self) -> bool:
+        return self.read or self.starred or self.progress > 0
 
 
 @dataclass(slots=True)
@@ -89,6 +105,9 @@ class ArticleDraft:
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     """Titles from the page's own "random articles" block, kept for reference."""
+    marks: Marks | None = None
+    """A reader's marks, when the source carries them (an export made `--with-state`); saved
+    only when the import asks for them (`reader import --with-state`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +137,9 @@ class SaveResult:
     repeated: int = 0
     """Drafts left alone because an earlier draft of the same import was the same article
     (counted in `unchanged` too)."""
+    unmarked: int = 0
+    """Drafts whose marks (`ArticleDraft.marks`) were not saved: the import did not ask for
+    them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,12 @@ import contextlib
 import os
 import sys
 from dataclasses import replace
+from typing import Literal
 
 import click
 
 from reader import paths
-from reader.cli import manage, views
+from reader.cli import exporting, manage, streams, views
 from reader.cli.common import (
     ARTICLE_ID,
     DB_HELP,
@@ -23,12 +24,12 @@ from reader.cli.common import (
     db_option,
     fail,
     json_option,
+    jsonl_option,
     open_library,
     resolve_scope,
     split_category,
     user_option,
     warn_once,
-    with_paths,
 )
 from reader.cli.output import (
     article_json,
@@ -36,12 +37,10 @@ from reader.cli.output import (
     category_json,
     category_lines,
     dumps,
-    listing_lines,
-    summary_json,
 )
 from reader.cli.stopping import Stopped
 from reader.cli.terminal import fit_output_to_charset
-from reader.models import ROOT_SCOPE, ArticleSummary
+from reader.models import ROOT_SCOPE
 from reader.store import SORTS, Library, LibraryError, Sort
 from reader.text.sanitize import sanitize_line
 
@@ -117,6 +116,12 @@ def run_app(db: str | None) -> None:
     help="OPML lists: record the feeds and their folders without fetching them "
     "(`reader refresh` fetches them later).",
 )
+@click.option(
+    "--with-state",
+    is_flag=True,
+    help="Add the read, starred and position marks the files carry (an export made with "
+    "--with-state) to yours; nothing is ever unmarked.",
+)
 @click.argument("sources", nargs=-1, required=True)
 @click.pass_context
 def import_command(
@@ -125,6 +130,7 @@ def import_command(
     category: str | None,
     as_json: bool,
     no_fetch: bool,
+    with_state: bool,
     sources: tuple[str, ...],
 ) -> None:
     """Import files, folders (recursively), feeds, OPML lists and web pages.
@@ -141,6 +147,7 @@ def import_command(
             split_category(category),
             as_json=as_json,
             fetch_feeds=not no_fetch,
+            with_state=with_state,
         )
     sys.exit(1 if report.failed else 0)
 
@@ -156,8 +163,10 @@ def import_command(
     help="Newest first, most viewed first, or A to Z.",
 )
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--all", "every", is_flag=True, help="Every article (no --limit), as they come.")
 @click.option("--unread", is_flag=True, help="Only unread articles.")
 @json_option
+@jsonl_option
 @click.pass_context
 def list_command(
     ctx: click.Context,
@@ -165,30 +174,20 @@ def list_command(
     category: str | None,
     sort: Sort,
     limit: int,
+    every: bool,
     unread: bool,
     as_json: bool,
+    as_jsonl: bool,
 ) -> None:
     """List articles, newest first."""
+    how = streams.shape(as_json, as_jsonl)
     with open_library(_db(ctx, db), create=False) as library:
         scope = resolve_scope(library, category)
-        items: list[ArticleSummary] = []
-        page = library.page(scope, sort=sort, limit=min(limit, 500), unread_only=unread)
-        items.extend(page.items)
-        while page.next and len(items) < limit:
-            page = library.page(
-                scope,
-                sort=sort,
-                after=page.next,
-                limit=min(500, limit - len(items)),
-                unread_only=unread,
-            )
-            items.extend(page.items)
-        rows = with_paths(library, items[:limit])
-    if as_json:
-        click.echo(dumps([summary_json(item, cat) for item, cat in rows]))
-    else:
-        for line in listing_lines(rows, width=_width()):
-            click.echo(line)
+        items = streams.listed(
+            library, scope, sort=sort, unread=unread, limit=None if every else limit
+        )
+        with streams.until_the_pipe_closes():
+            streams.print_listing(library, items, how, width=_width())
 
 
 @cli.command("show")
@@ -242,6 +241,7 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
 @user_option
 @category_option
 @click.option("--limit", type=click.IntRange(min=1, max=10_000), default=20, show_default=True)
+@click.option("--all", "every", is_flag=True, help="Every match (no --limit), as they come.")
 @click.option(
     "--order",
     type=click.Choice(["newest", "best"]),
@@ -253,6 +253,7 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
 @click.option(
     "--save", "save_as", metavar="NAME", default=None, help="Save the search as a view instead."
 )
+@jsonl_option
 @click.argument("query")
 @click.pass_context
 def search_command(
@@ -260,8 +261,10 @@ def search_command(
     db: str | None,
     category: str | None,
     limit: int,
-    order: str,
+    every: bool,
+    order: Literal["newest", "best"],
     as_json: bool,
+    as_jsonl: bool,
     save_as: str | None,
     query: str,
 ) -> None:
@@ -270,6 +273,7 @@ def search_command(
     Several words must all match; "quoted words" match as a phrase; -word excludes; tag:NAME
     keeps articles with that tag.
     """
+    how = streams.shape(as_json, as_jsonl)
     with open_library(_db(ctx, db), create=False) as library:
         if save_as is not None:
             library.save_search(save_as, query)
@@ -278,22 +282,9 @@ def search_command(
             click.echo(sanitize_line(f"Saved the search {save_as!r}: {query} ({found} found)"))
             return
         scope = resolve_scope(library, category)
-        hits = library.search(query, scope, order=order, limit=limit)  # type: ignore[arg-type]
-        rows = with_paths(library, [hit.summary for hit in hits])
-    if as_json:
-        click.echo(
-            dumps(
-                [
-                    summary_json(item, cat, snippet=hit.snippet)
-                    for hit, (item, cat) in zip(hits, rows, strict=True)
-                ]
-            )
-        )
-        return
-    for hit, line in zip(hits, listing_lines(rows, width=_width()), strict=True):
-        click.echo(line)
-        if hit.snippet:
-            click.echo(f"         {sanitize_line(hit.snippet)}")
+        hits = streams.found(library, query, scope, order=order, limit=None if every else limit)
+        with streams.until_the_pipe_closes():
+            streams.print_hits(library, hits, how, width=_width())
 
 
 @cli.command("categories")
@@ -412,6 +403,7 @@ def serve_command(ctx: click.Context, db: str | None, host: str, port: int) -> N
 
 manage.register(cli)
 views.register(cli)
+exporting.register(cli)
 
 
 def _width() -> int:

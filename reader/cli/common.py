@@ -166,6 +166,9 @@ user_option = click.option(
     help=USER_HELP,
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+jsonl_option = click.option(
+    "--jsonl", "as_jsonl", is_flag=True, help="Print JSON Lines: one object a line, as they come."
+)
 category_option = click.option(
     "--category", metavar="PATH", default=None, help="Category path, e.g. 国际/亚洲."
 )

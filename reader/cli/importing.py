@@ -73,8 +73,10 @@ def run_import(
     *,
     as_json: bool,
     fetch_feeds: bool = True,
+    with_state: bool = False,
 ) -> ImportReport:
-    """Import with a progress bar on a terminal, then print the summary."""
+    """Import with a progress bar on a terminal, then print the summary (`with_state`: add the
+    marks the files carry to the reader's own)."""
     total = sum(1 for _ in expand(sources)) if sys.stderr.isatty() else None
     bar = _Bar(total, "importing")
     with (
@@ -89,6 +91,7 @@ def run_import(
             on_source=bar.advance,
             on_more=bar.more,
             fetch_feeds=fetch_feeds,
+            with_state=with_state,
         )
     print_report(report, as_json=as_json)
     return report

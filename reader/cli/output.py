@@ -80,6 +80,11 @@ def dumps(data: Any) -> str:
     return json.dumps(_sanitized(data), ensure_ascii=not writes_utf8(sys.stdout), indent=2)
 
 
+def dumps_line(data: Any) -> str:
+    """JSON on one line (a line of JSON Lines), every string sanitised as `dumps` does."""
+    return json.dumps(_sanitized(data), ensure_ascii=False)
+
+
 def _sanitized(value: Any) -> Any:
     """`value` with every string in it, at any depth, sanitised (dictionary keys too)."""
     if isinstance(value, str):

@@ -24,7 +24,8 @@ class Job:
 
     `category` is the path prefix (the `--category` option and an OPML list's folders); `name` is
     the feed's own category name when already known (from an OPML list or an earlier import);
-    `root` is the file or folder named on the command line that the source was found in.
+    `root` is the file or folder named on the command line that the source was found in;
+    `with_state` says whether the reader's marks the source carries are to be saved.
     """
 
     location: str
@@ -34,6 +35,7 @@ class Job:
     etag: str | None = None
     last_modified: str | None = None
     root: str | None = None
+    with_state: bool = False
 
     @property
     def remote(self) -> bool:

@@ -1,9 +1,10 @@
 """JSON Lines: one article object a line, with the fields `reader list/show --json` print.
 
 Read: title, category (a list of names or an `a/b` string), published (ISO 8601), views, url,
-author, tags, body, related, guid. Ignored: id, headings, snippet, read, starred and anything
-else. Lines are read one at a time and drafts handed out as they are made, so a large file never
-holds all its articles in memory.
+author, tags, body, related, guid, and a reader's marks: read, starred, progress (saved only by
+`reader import --with-state`). Ignored: id, headings, snippet and anything else. Lines are read
+one at a time and drafts handed out as they are made, so a large file never holds all its
+articles in memory.
 
 What the command line prints is read too: a JSON array of articles (`reader list --json`), one
 object spread over several lines (`reader show --json`), or several such documents one after
@@ -29,7 +30,7 @@ from reader.ingest.jsonstream import CHUNK, DECODER, Oversized, is_utf8, pieces,
 from reader.ingest.limits import MAX_BODY_BYTES, MAX_RECORD_BYTES
 from reader.ingest.notes import warn
 from reader.ingest.pagetext import parse_count
-from reader.models import ArticleDraft
+from reader.models import ArticleDraft, Marks
 from reader.text.sanitize import sanitize
 
 MAX_VIEWS = 2**63 - 1
@@ -177,6 +178,7 @@ def draft_from_json(item: Any, where: str) -> ArticleDraft:
         guid=fields.text("guid").strip(),
         tags=fields.names("tags", split=","),
         related=fields.names("related"),
+        marks=fields.marks(),
     )
 
 
@@ -250,6 +252,29 @@ class _Fields:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return ", ".join(v.strip() for v in value if v.strip())
         return self.text("author").strip()
+
+    def marks(self) -> Marks | None:
+        """`read`, `starred` and `progress` as `reader export --with-state` writes them; None
+        when they mark nothing. A value of another type is ignored with a warning: marks are
+        never a reason to refuse an article."""
+        found = Marks(self._flag("read"), self._flag("starred"), self._fraction("progress"))
+        return found or None
+
+    def _flag(self, key: str) -> bool:
+        value = self._item.get(key)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        warn(f"'{key}' must be true or false; ignored where it was not")
+        return False
+
+    def _fraction(self, key: str) -> float:
+        value = self._item.get(key)
+        if value is None:
+            return 0.0
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+            return float(value)
+        warn(f"'{key}' must be a number from 0 to 1; ignored where it was not")
+        return 0.0
 
 
 def _lines(data: bytes | bytearray, start: int) -> Iterator[tuple[int, int]]:

@@ -1,7 +1,9 @@
 """Markdown files (and MDX), with or without YAML (`---`) or TOML (`+++`) front matter.
 
 Front matter keys read: title, date/published, updated, categories/category (a list, outermost
-first, or an `a/b` string), tags (a list or a comma-separated string), author, url/link, views.
+first, or an `a/b` string), tags (a list or a comma-separated string), author, url/link, views,
+guid, related, and a reader's marks: read, starred, progress (saved only by
+`reader import --with-state`).
 Without a title there, the first `# ` heading is the title (and leaves the body); without a
 heading, a short first line standing alone; else the file name. Without a category there, the
 folders between the import root and the file are the category path.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
@@ -23,7 +25,7 @@ from reader.ingest.dates import parse_datetime
 from reader.ingest.errors import ParseError
 from reader.ingest.notes import warn
 from reader.ingest.pagetext import parse_count, read_text
-from reader.models import ArticleDraft
+from reader.models import ArticleDraft, Marks
 
 MAX_FIRST_LINE_TITLE = 80
 MAX_FRONT_MATTER = 256 * 1024
@@ -37,6 +39,8 @@ _SETEXT_H1 = re.compile(r"^\s{0,3}=+[ \t]*$")
 _YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 _DATED_STEM = re.compile(r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[-_ ](?P<rest>.+)$")
 _LIST_SPLIT = re.compile(r"\s*[,，、]\s*")
+_WHOLE = re.compile(r"(?!)")
+"""Splits nothing: one related title written as text is one title, `/` and commas included."""
 _MARKUP = re.compile(r"^[#>*_`\s]+|[*_`\s]+$")
 
 
@@ -64,7 +68,8 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> list[Articl
     )
     if published is None:
         published = _stem_date(location)
-    category = meta.names("categories", "category") or folder_category(location, root)
+    # A path may name one category twice (新闻/新闻): its names are kept as they are.
+    category = meta.names("categories", "category", unique=False) or folder_category(location, root)
     return [
         ArticleDraft(
             title=title,
@@ -76,6 +81,8 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> list[Articl
             url=meta.text("url", "link", "permalink", "canonical_url"),
             guid=meta.text("guid", "uuid"),
             tags=meta.names("tags", "tag", "keywords", split=_LIST_SPLIT),
+            related=meta.names("related", split=_WHOLE, unique=False),
+            marks=meta.marks(),
         )
     ]
 
@@ -231,8 +238,11 @@ class _Fields:
             warn(f"front matter '{key}' is not a count; ignored")
         return found
 
-    def names(self, *keys: str, split: re.Pattern[str] | None = None) -> tuple[str, ...]:
-        """A list of names, or one string split on `/` (categories) or commas (tags)."""
+    def names(
+        self, *keys: str, split: re.Pattern[str] | None = None, unique: bool = True
+    ) -> tuple[str, ...]:
+        """A list of names, or one string split on `/` (categories) or commas (tags); with
+        `unique`, each name once."""
         key, value = self._first(keys)
         if value is None:
             return ()
@@ -241,13 +251,35 @@ class _Fields:
             if value and isinstance(value[0], list):
                 value = value[0]
             names = [_scalar(item) for item in value]
-            return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+            return _kept((n.strip() for n in names if n and n.strip()), unique)
         scalar = _scalar(value)
         if scalar is None:
             warn(f"front matter '{key}' is neither a list nor text; ignored")
             return ()
         parts = (split or re.compile(r"\s*/\s*")).split(scalar)
-        return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
+        return _kept((p.strip() for p in parts if p.strip()), unique)
+
+    def marks(self) -> Marks | None:
+        """`read`, `starred` and `progress` as `reader export --with-state` writes them; None
+        when they mark nothing (a value of another type is ignored with a warning)."""
+        found = Marks(self._flag("read"), self._flag("starred"), self._fraction("progress"))
+        return found or None
+
+    def _flag(self, key: str) -> bool:
+        value = self._values.get(key)
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        warn(f"front matter '{key}' is not true or false; ignored")
+        return False
+
+    def _fraction(self, key: str) -> float:
+        value = self._values.get(key)
+        if value is None:
+            return 0.0
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+            return float(value)
+        warn(f"front matter '{key}' is not a number from 0 to 1; ignored")
+        return 0.0
 
     def author(self) -> str:
         """The author: text, a list of names, or a mapping with a name."""
@@ -258,6 +290,10 @@ class _Fields:
             names = [_scalar(v.get("name") if isinstance(v, Mapping) else v) for v in value]
             return ", ".join(n for n in names if n)
         return (_scalar(value) or "") if value is not None else ""
+
+
+def _kept(names: Iterable[str], unique: bool) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names)) if unique else tuple(names)
 
 
 def _scalar(value: Any) -> str | None:

@@ -91,12 +91,15 @@ def import_sources(
     on_more: Callable[[int], None] | None = None,
     fetcher: Fetcher | None = None,
     fetch_feeds: bool = True,
+    with_state: bool = False,
 ) -> ImportReport:
     """Import every source; call `on_source` after each one and `on_more` when an OPML list
     adds sources (for progress). `fetch_feeds=False` records an OPML list's feeds and creates
-    their categories without fetching them (`reader refresh` fetches them later)."""
+    their categories without fetching them (`reader refresh` fetches them later).
+    `with_state` adds the read, starred and position marks the files carry (an export made
+    `--with-state`) to the importing reader's own."""
     jobs = [
-        Job(location, kind, tuple(category), root=source)
+        Job(location, kind, tuple(category), root=source, with_state=with_state)
         for source in sources
         for location, kind in expand([source])
     ]
@@ -338,7 +341,11 @@ def _save(
     path = job.category + loaded.category
     # The drafts may still be parsed as they are saved: a large file is never held whole.
     result = library.save(
-        source.drafts, source=source_name(job.location), category=path, earlier=written
+        source.drafts,
+        source=source_name(job.location),
+        category=path,
+        earlier=written,
+        marks=job.with_state,
     )
     saved = result.article_ids
     outcome.added, outcome.updated, outcome.unchanged = (
@@ -365,6 +372,11 @@ def _save(
         )
     if result.repeated:  # after the record: repeats are no reason to keep the source's bytes
         notes.warn(_repeated(result.repeated))
+    if result.unmarked:
+        notes.warn(
+            f"{result.unmarked} of its articles carry a reader's marks (read, starred, position),"
+            " not added to yours (import with --with-state to add them)"
+        )
     return saved
 
 

@@ -4,6 +4,7 @@ This module is the store's facade: the app and the command line import from here
 import-linter contract checks it). Nothing in this package imports Textual.
 """
 
+from reader.store.bulk import ONLY, Only
 from reader.store.errors import (
     LibraryBusy,
     LibraryError,
@@ -17,12 +18,14 @@ from reader.store.reading import MAX_ID
 
 __all__ = [
     "MAX_ID",
+    "ONLY",
     "SORTS",
     "Library",
     "LibraryBusy",
     "LibraryError",
     "LibraryReadOnly",
     "LibraryUnavailable",
+    "Only",
     "SearchQueryError",
     "Sort",
 ]

@@ -30,6 +30,7 @@ from reader.models import (
 )
 from reader.store import categories as category_tree
 from reader.store import identity, listing, saving, search
+from reader.store.bulk import BulkReads, add_marks
 from reader.store.changes import Changes
 from reader.store.connection import busy_timeout as busy_timeout_seconds
 from reader.store.connection import connect, has_wal_reset_bug, sqlite_warnings
@@ -61,7 +62,7 @@ def _default_identity() -> str:
         return "reader"
 
 
-class Library(ReadingState, Changes, ViewsMixin):
+class Library(ReadingState, Changes, ViewsMixin, BulkReads):
     """A library of articles in one SQLite file.
 
     Thread-safe: shared by the UI's worker threads. Reads return frozen dataclasses in pages and
@@ -269,6 +270,7 @@ class Library(ReadingState, Changes, ViewsMixin):
         source: str = "",
         category: Sequence[str] = (),
         earlier: Container[int] = (),
+        marks: bool = False,
     ) -> SaveResult:
         """Save one source's drafts in a single transaction: all of them, or none.
 
@@ -281,8 +283,11 @@ class Library(ReadingState, Changes, ViewsMixin):
         the import's previous sources) or earlier in this call is left alone and counted as
         `repeated`: the first source to name an article keeps it, so importing the same sources
         again changes nothing, even when two of them carry the same article.
+
+        With `marks`, the marks drafts carry (`ArticleDraft.marks`) are added to this reader's
+        own, in the same transaction; nothing is ever unmarked (see `bulk.add_marks`).
         """
-        added = updated = unchanged = repeated = 0
+        added = updated = unchanged = repeated = unmarked = 0
         ids: list[int] = []
         mine = IdSet()
 
@@ -304,6 +309,11 @@ class Library(ReadingState, Changes, ViewsMixin):
                 outcome, article_id = saving.save_one(
                     conn, article, category_id, source, saved_at, seen
                 )
+                if article.marks and outcome != "repeated":
+                    if marks:
+                        add_marks(conn, self._writer_id(conn), article_id, article.marks, saved_at)
+                    else:
+                        unmarked += 1
                 ids.append(article_id)
                 mine.add(article_id)
                 if outcome == "added":
@@ -313,7 +323,7 @@ class Library(ReadingState, Changes, ViewsMixin):
                 else:
                     unchanged += 1
                     repeated += outcome == "repeated"
-        return SaveResult(added, updated, unchanged, tuple(ids), repeated)
+        return SaveResult(added, updated, unchanged, tuple(ids), repeated, unmarked)
 
     # -- search -----------------------------------------------------------------------------
 

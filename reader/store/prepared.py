@@ -7,10 +7,11 @@ while the writer is busy in SQLite; `Library.save` takes drafts and prepared art
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from reader.models import ArticleDraft
+from reader.models import ArticleDraft, Marks
 from reader.store.errors import LibraryError
 from reader.store.keys import article_key, content_hash
 from reader.text.query import article_terms
@@ -59,6 +60,7 @@ class PreparedArticle:
     related: str
     terms: str | None = None
     title_terms: str | None = None
+    marks: Marks | None = None
 
     def index_terms(self) -> tuple[str, str]:
         """The search index terms of the whole article and of its title."""
@@ -91,6 +93,7 @@ def prepare(draft: ArticleDraft, *, terms: bool = False) -> PreparedArticle:
         digest=digest,
         tags=_json_list(draft.tags),
         related=_json_list(draft.related),
+        marks=_marks(draft.marks),
     )
     if terms:
         article.index_terms()
@@ -99,3 +102,12 @@ def prepare(draft: ArticleDraft, *, terms: bool = False) -> PreparedArticle:
 
 def _json_list(items: tuple[str, ...]) -> str:
     return json.dumps([t for t in map(sanitize_line, items) if t], ensure_ascii=False)
+
+
+def _marks(marks: Marks | None) -> Marks | None:
+    """The marks worth saving, a reading position held between 0 and 1; None when there are
+    none."""
+    if not marks:
+        return None
+    progress = marks.progress if math.isfinite(marks.progress) else 0.0
+    return Marks(marks.read, marks.starred, min(1.0, max(0.0, progress)))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import reader.export
 import reader.ingest
 import reader.store
 
@@ -47,9 +48,12 @@ def test_store_and_ingest_modules_do_not_import_textual() -> None:
     names = [
         *modules_of(reader.store),
         *modules_of(reader.ingest),
+        *modules_of(reader.export),
         "reader.cli",
         "reader.cli.importing",
         "reader.cli.output",
+        "reader.cli.exporting",
+        "reader.cli.streams",
         "reader.models",
         "reader.paths",
         "reader.text.sanitize",
