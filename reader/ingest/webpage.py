@@ -19,6 +19,7 @@ from reader.ingest.dates import parse_datetime
 from reader.ingest.decode import decode_document
 from reader.ingest.errors import ParseError
 from reader.ingest.htmlmd import drop_control_references, html_to_markdown, html_to_text, safe_link
+from reader.ingest.titles import page_title
 from reader.models import ArticleDraft
 from reader.text.sanitize import sanitize, sanitize_line
 
@@ -78,6 +79,7 @@ def read_page(
         return Page(_whole_page(text, location, base), decoded.encoding, decoded.warning)
     from trafilatura.htmlprocessing import build_html_output
     from trafilatura.settings import Document
+    from trafilatura.utils import load_html
 
     def extract(precise: bool) -> tuple[Document, str] | None:
         found = trafilatura.bare_extraction(
@@ -109,7 +111,8 @@ def read_page(
         raise ParseError("no article text found in the page")
     document, body = extracted
     url = safe_link(getattr(document, "url", None) or "", base) or safe_link(base)
-    title = sanitize_line(getattr(document, "title", None) or "") or _title_tag(text)
+    title = page_title(load_html(text), url, getattr(document, "title", None) or "")
+    title = title or _title_tag(text)
     body = _without_title_heading(body, title)
     body = _with_lead(body, getattr(document, "description", None), text)
     if not body.strip():
