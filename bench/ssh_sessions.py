@@ -321,11 +321,11 @@ def measure(sessions_wanted: int, rounds: int, size: int, work: Path) -> dict[st
         if not all(opened):
             raise RuntimeError(f"{opened.count(False)} of {len(sessions)} sessions never opened")
         ready_s = time.monotonic() - began
-        readers = {}
-        for pid in reader_processes(str(db)):
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        readers: dict[str, int] = {}
+        for found in reader_processes(str(db)):
+            cmdline = Path(f"/proc/{found}/cmdline").read_bytes().split(b"\0")
             if b"--restrict" in cmdline:
-                readers[cmdline[cmdline.index(b"--user") + 1].decode()] = pid
+                readers[cmdline[cmdline.index(b"--user") + 1].decode()] = found
         position = [1] * len(sessions)
         load_before = os.getloadavg()[0]
         writer.start()
@@ -334,7 +334,7 @@ def measure(sessions_wanted: int, rounds: int, size: int, work: Path) -> dict[st
         writer.stop.set()
         writer.join()
         load = (round(load_before, 1), round(os.getloadavg()[0], 1))
-        per_session = []
+        per_session: list[dict[str, Any]] = []
         for index, user in enumerate(users):
             pid = readers.get(user)
             chain = sshd_chain(pid) if pid else []
@@ -355,7 +355,7 @@ def measure(sessions_wanted: int, rounds: int, size: int, work: Path) -> dict[st
         server.stop()
     every_alone = [t for times in alone for t in times]
     every_together = [t for times in together for t in times]
-    rss = [s["rss_mb"] for s in per_session if s["rss_mb"]]
+    rss: list[float] = [s["rss_mb"] for s in per_session if s["rss_mb"]]
     return {
         "date": datetime.now().isoformat(timespec="seconds"),
         "commit": reader_commit(),
