@@ -13,9 +13,11 @@ The server allows every forwarding, SFTP and the client variables `READER_*` and
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -138,10 +140,28 @@ class Team:
         self.terminals.append(terminal)
         return terminal
 
+    def readers(self) -> list[int]:
+        """The reader processes this team's keys started (running with its server home)."""
+        found = []
+        for pid in reader_processes("--restrict"):
+            try:
+                if environment_of(pid).get("HOME") == str(self.home):
+                    found.append(pid)
+            except OSError:  # ended meanwhile
+                pass
+        return found
+
     def close(self) -> None:
+        """Close every client; their readers end with the connections (ended here if not, so
+        that no test leaves one behind; `test_a_reader_ends_with_its_connection` checks it)."""
         for terminal in self.terminals:
             terminal.close()
         self.server.stop()
+        end = time.monotonic() + DEADLINE
+        while (left := self.readers()) and time.monotonic() < end:
+            time.sleep(0.05)
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
 
 
 @pytest.fixture
@@ -383,7 +403,7 @@ def test_restricted_app_ignores_the_clients_variables_and_starts_nothing(team: T
         )
         terminal.wait_for(lambda s: "Welcome to reader" in s, "the demo library")
         default_db = team.home / "data" / "reader" / "library.db"
-        [pid] = reader_processes("--restrict")
+        [pid] = team.readers()
         seen = environment_of(pid)
         assert seen.get("READER_USER") == "mallory"  # the server passed it on...
         assert "SSH_AUTH_SOCK" not in seen and "DISPLAY" not in seen  # ...but no forwarding
@@ -435,6 +455,6 @@ def test_a_reader_ends_with_its_connection(team: Team) -> None:
     start(team)
     terminal = team.open(key)
     ready(terminal)
-    [pid] = reader_processes(str(team.db))
+    [pid] = team.readers()
     terminal.close()
     wait_until(lambda: not Path(f"/proc/{pid}").exists(), "the reader to end")
