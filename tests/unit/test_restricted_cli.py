@@ -11,9 +11,8 @@ import pytest
 from support.library import run_cli
 
 import reader.cli.terminal
-import reader.ui.app
 from reader.cli.restricted import account_name
-from reader.store import Library
+from reader.ui.app import ReaderApp
 
 
 class Opened:
@@ -25,24 +24,20 @@ class Opened:
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[Opened]:
-    """Replace the app by a recorder; keep the environment the command changes restorable."""
+    """Record the app instead of running it."""
     seen = Opened()
 
-    class FakeApp:
-        def __init__(self, library: Library, *, notices: list[str], restricted: bool) -> None:
-            seen.runs.append(
-                {
-                    "user": library.user,
-                    "path": library.path,
-                    "restricted": restricted,
-                    "environment": dict(os.environ),
-                }
-            )
+    def run(app: ReaderApp) -> None:
+        seen.runs.append(
+            {
+                "user": app.library.user,
+                "path": app.library.path,
+                "restricted": app.restricted,
+                "environment": dict(os.environ),
+            }
+        )
 
-        def run(self) -> None:
-            pass
-
-    monkeypatch.setattr(reader.ui.app, "ReaderApp", FakeApp)
+    monkeypatch.setattr(ReaderApp, "run", run)
     monkeypatch.setattr(reader.cli.terminal, "not_a_terminal", lambda: None)
     yield seen
 
