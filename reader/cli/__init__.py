@@ -100,17 +100,21 @@ def run_app(db: str | None, *, restricted: bool = False) -> None:
     """Open the app on the library (seeding a brand-new default library with the demo);
     `restricted`: as an SSH forced command (see `reader.cli.restricted`)."""
     from reader.cli.served import follow_server, served_by
+    from reader.cli.terminal import not_a_terminal, terminal_problem
 
     server = served_by()
     if server is None:
-        from reader.cli.terminal import not_a_terminal, terminal_problem
-
-        problem = terminal_problem() or not_a_terminal()
+        problem = terminal_problem()
         if problem:
             fail(problem)
     elif not follow_server(server):
         fail("the `reader serve` that started this session has stopped")
     library = prepare_default_library(db)
+    # After the library is open, so that what is wrong with the file named is said first.
+    missing = not_a_terminal() if server is None else None
+    if missing:
+        library.close()
+        fail(missing)
     # Printed before the app starts (and seen again after it ends), and shown inside it too.
     notices = warn_once(library.warnings)
     from reader.ui.app import ReaderApp

@@ -133,4 +133,3 @@ def test_the_app_needs_a_terminal(
     code, _, err = run_cli(["--restrict", "--db", str(tmp_path / "x.db")], capsys)
     assert code == 1
     assert err.startswith("reader: the app needs a terminal, and this is not one (over SSH: ")
-    assert not (tmp_path / "x.db").exists()
