@@ -1,7 +1,9 @@
 """Every benchmark in one run (what `make bench` calls), then a summary.
 
 Runs the store benchmark and, when present, `bench.search_bench`, `bench.ui_bench` and
-`bench.export_bench`, each through its `main(argv)` with the same `--quick` / `--sizes` options.
+`bench.export_bench` and `bench.ssh_sessions` (ten SSH sessions on one library; a line saying why
+when no sshd can be started), each through its `main(argv)` with the same `--quick` / `--sizes`
+options.
 
     python -m bench.run [--quick] [--sizes 10000,100000,1000000]
 """
@@ -18,7 +20,13 @@ import traceback
 
 from bench.store_library import RESULTS, label
 
-BENCHES = ("bench.store_bench", "bench.search_bench", "bench.ui_bench", "bench.export_bench")
+BENCHES = (
+    "bench.store_bench",
+    "bench.search_bench",
+    "bench.ui_bench",
+    "bench.export_bench",
+    "bench.ssh_sessions",
+)
 
 
 def _store_summary(sizes: list[int]) -> list[str]:

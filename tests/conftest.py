@@ -32,6 +32,7 @@ TIMED_MODULES = {
     "test_read_ahead.py",
     "test_serve.py",
     "test_size_limits.py",
+    "test_ssh.py",
     "test_terminals.py",
     "test_ui_busy.py",
 }

@@ -38,6 +38,7 @@ from reader.cli.output import (
     category_lines,
     dumps,
 )
+from reader.cli.restricted import account_name, restrict_environment, restricted_by_environment
 from reader.cli.stopping import Stopped
 from reader.cli.terminal import fit_output_to_charset
 from reader.models import ROOT_SCOPE
@@ -48,14 +49,27 @@ from reader.text.sanitize import sanitize_line
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
 @user_option
+@click.option(
+    "--restrict",
+    is_flag=True,
+    help="Open the app only, as an SSH forced command gives it: no other command, nothing "
+    "started or written by the app, identity and library from --user and --db alone "
+    "(also $READER_RESTRICT=1).",
+)
 @click.version_option(package_name="reader", prog_name="reader")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, restrict: bool) -> None:
     """A terminal reader for libraries of articles. Without a command, open the app."""
     ctx.ensure_object(dict)
+    restricted = restrict or restricted_by_environment()
+    if restricted:
+        restrict_environment()
+        if ctx.invoked_subcommand is not None:
+            fail(f"`{ctx.invoked_subcommand}` is not available in restricted mode", 2)
+        ctx.obj.setdefault("user", account_name())
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
-        run_app(db)
+        run_app(db, restricted=restricted)
 
 
 def prepare_default_library(db: str | None) -> Library:
@@ -81,26 +95,31 @@ def prepare_default_library(db: str | None) -> Library:
     return library
 
 
-def run_app(db: str | None) -> None:
-    """Open the app on the library (seeding a brand-new default library with the demo)."""
+def run_app(db: str | None, *, restricted: bool = False) -> None:
+    """Open the app on the library (seeding a brand-new default library with the demo);
+    `restricted`: as an SSH forced command (see `reader.cli.restricted`)."""
     from reader.cli.served import follow_server, served_by
+    from reader.cli.terminal import not_a_terminal, terminal_problem
 
     server = served_by()
     if server is None:
-        from reader.cli.terminal import terminal_problem
-
         problem = terminal_problem()
         if problem:
             fail(problem)
     elif not follow_server(server):
         fail("the `reader serve` that started this session has stopped")
     library = prepare_default_library(db)
+    # After the library is open, so that what is wrong with the file named is said first.
+    missing = not_a_terminal() if server is None else None
+    if missing:
+        library.close()
+        fail(missing)
     # Printed before the app starts (and seen again after it ends), and shown inside it too.
     notices = warn_once(library.warnings)
     from reader.ui.app import ReaderApp
 
     try:
-        ReaderApp(library, notices=notices).run()
+        ReaderApp(library, notices=notices, restricted=restricted).run()
     finally:
         library.close()
 

@@ -48,6 +48,25 @@ def terminal_problem(
     return None
 
 
+def not_a_terminal(streams: tuple[TextIO | None, ...] | None = None) -> str | None:
+    """Why the app cannot run here if its input or its screen is not a terminal (one line), else
+    None: without one it would draw into a pipe and wait for keys that never come (`ssh HOST`
+    with a command and no `-t`, an SFTP request to a forced command, a cron job)."""
+    checked = (sys.__stdin__, sys.__stderr__) if streams is None else streams
+    for stream in checked:
+        try:
+            if stream is None or not stream.isatty():
+                break
+        except (OSError, ValueError):  # closed
+            break
+    else:
+        return None
+    return (
+        "the app needs a terminal, and this is not one (over SSH: ssh -t HOST); "
+        "the command line works anywhere: reader list, reader show ID"
+    )
+
+
 def writes_utf8(stream: TextIO | None) -> bool:
     """Whether `stream` writes UTF-8 (so it can hold any text)."""
     return _codec_name(getattr(stream, "encoding", None) or "utf-8") == "utf-8"

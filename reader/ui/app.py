@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
@@ -19,6 +19,9 @@ from reader.ui.widgets.search_bar import DEBOUNCE_S
 
 if TYPE_CHECKING:
     from reader.store import Library
+
+WRITES_FILES = frozenset({"Screenshot"})
+"""Textual's palette commands that write a file on the machine running the app."""
 
 
 class ReaderApp(App[None]):
@@ -37,10 +40,13 @@ class ReaderApp(App[None]):
         keymap: dict[str, str] | None = None,
         notices: Sequence[str] = (),
         search_debounce: float = DEBOUNCE_S,
+        restricted: bool = False,
     ) -> None:
         """Open `library`; `seed` makes random picks repeatable; `keymap` remaps binding ids;
         `notices` are warnings to show once the app is up (about the SQLite in use);
-        `search_debounce` is how long typing pauses before a search starts (tests use 0).
+        `search_debounce` is how long typing pauses before a search starts (tests use 0);
+        `restricted`: started by an SSH forced command, so nothing in the app may start a
+        program or write a file on the server (links are copied, not opened).
 
         Without `keymap`, the user's `keymap.toml` (see `reader.ui.keymap`) is read.
         """
@@ -48,6 +54,7 @@ class ReaderApp(App[None]):
         self.library = library
         self.notices = tuple(notices)
         self.search_debounce = search_debounce
+        self.restricted = restricted
         self.keymap_problem: str | None = None
         if keymap is None:
             keymap, self.keymap_problem = load_keymap(keymap_file())
@@ -85,11 +92,54 @@ class ReaderApp(App[None]):
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists every action of every pane, then Textual's own (theme, keys...)."""
+        """The palette lists every action of every pane, then Textual's own (theme, keys...);
+        restricted, without the ones that write files."""
         target = screen if screen_sections(screen) else self._main_screen()
         if target is not None:
             yield from palette_commands(self, screen_sections(target))
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if not (self.restricted and command.title in WRITES_FILES):
+                yield command
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open a (checked) link in the browser; restricted, copy it instead (OSC 52 reaches
+        the client's terminal through SSH, where starting a browser would run it on the server)."""
+        if self.restricted:
+            self.copy_to_clipboard(url)
+            self.notify(f"Copied {url} (this server does not open browsers)", markup=False)
+            return
+        super().open_url(url, new_tab=new_tab)
+        self.notify(f"Opening {url}", markup=False, timeout=3)
+
+    def deliver_text(self, path_or_file: Any, **options: Any) -> str | None:
+        """Save text for the user (a screenshot); refused when restricted."""
+        if self._refused("Saving files"):
+            return None
+        return super().deliver_text(path_or_file, **options)
+
+    def deliver_binary(self, path_or_file: Any, **options: Any) -> str | None:
+        """Save a file for the user; refused when restricted."""
+        if self._refused("Saving files"):
+            return None
+        return super().deliver_binary(path_or_file, **options)
+
+    def save_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str:
+        """Write a screenshot file; refused when restricted (returns an empty name)."""
+        if self._refused("Saving screenshots"):
+            return ""
+        return super().save_screenshot(filename, path, time_format)
+
+    def action_suspend_process(self) -> None:
+        """Suspend to the shell; refused when restricted (there is no shell to return to)."""
+        if not self._refused("Suspending"):
+            super().action_suspend_process()
+
+    def _refused(self, what: str) -> bool:
+        if self.restricted:
+            self.notify(f"{what} is not available on this server.", severity="warning")
+        return self.restricted
 
     def _main_screen(self) -> MainScreen | None:
         for screen in reversed(self.screen_stack):

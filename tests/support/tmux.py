@@ -11,7 +11,7 @@ import re
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 DEADLINE = 30.0
@@ -22,10 +22,19 @@ _EXITED = re.compile(re.escape(_REPORT) + r" (\d+)")
 class Tmux:
     """One tmux session running one command at a fixed size."""
 
-    def __init__(self, command: str, size: tuple[int, int], config: Path) -> None:
+    def __init__(
+        self,
+        command: str,
+        size: tuple[int, int],
+        config: Path,
+        settings: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        """Run `command` at `size`; `settings` are more lines for tmux's configuration file,
+        `env` more variables for tmux (and so for the command)."""
         self.socket = f"reader-tmux-{uuid.uuid4().hex[:8]}"
-        self.env = client_environment()
-        config.write_text("set -g remain-on-exit on\n", encoding="utf-8")
+        self.env = {**client_environment(), **(env or {})}
+        config.write_text("\n".join(["set -g remain-on-exit on", *settings, ""]), encoding="utf-8")
         width, height = size
         # The shell reports the exit status on the screen: tmux itself may be slow to reap it.
         reported = f'{command}; echo "{_REPORT} $?"'
@@ -82,6 +91,10 @@ class Tmux:
         text = self.screen(history=True)
         found = _EXITED.search(text)
         return text[: found.start()] if found else ""
+
+    def pasted(self) -> str:
+        """tmux's newest paste buffer: what a program copied with OSC 52 (`set-clipboard on`)."""
+        return self._tmux("show-buffer").stdout
 
     def close(self) -> None:
         """End the tmux server (and whatever still runs in it)."""

@@ -186,18 +186,16 @@ def test_first_start_leaves_other_libraries_alone(
 def test_bare_reader_opens_the_app_on_the_prepared_library(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import reader.ui.app
+    import reader.cli.terminal
+    from reader.ui.app import ReaderApp
 
     shown: list[tuple[int, int]] = []
 
-    class FakeApp:
-        def __init__(self, library: Library, *, notices: list[str]) -> None:
-            assert notices == []  # READER_SQLITE_WARNING=0 in the tests
-            shown.append(library.counts())
+    def run(app: ReaderApp) -> None:
+        assert app.notices == ()  # READER_SQLITE_WARNING=0 in the tests
+        shown.append(app.library.counts())
 
-        def run(self) -> None:
-            pass
-
-    monkeypatch.setattr(reader.ui.app, "ReaderApp", FakeApp)
+    monkeypatch.setattr(ReaderApp, "run", run)
+    monkeypatch.setattr(reader.cli.terminal, "not_a_terminal", lambda: None)  # CI has no tty
     main([])
     assert len(shown) == 1 and shown[0][0] >= 30

@@ -97,4 +97,3 @@ class MarkingScreen(BrowsingScreen):
             self.notify("This article has no web link to open.", severity="warning")
             return
         self.app.open_url(url)
-        self.notify(f"Opening {url}", markup=False, timeout=3)
