@@ -37,7 +37,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import BLOCK, ArticleList, Query
 
 TIMEOUT_S = 30.0
-_CHARS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " "}
+_CHARS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " ", "slash": "/"}
 
 
 def stats(times: list[float]) -> dict[str, Any]:
