@@ -17,11 +17,15 @@ be, the benchmark says so in one line and is skipped. Nothing of newsboat's goes
 `bench/data/peer-<size>/` (ignored by git).
 
     python -m bench.peer [--quick] [--sizes 10000,100000] [--sessions 5] [--import-runs N]
+
+`--import-runs 0` times the sessions again on the library and cache of the last run (whose
+import figures the report then repeats, with their date).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -206,12 +210,18 @@ def measure(size: int, seed: int, sessions: int, import_runs: int, version: str)
 
     progress("feeds")
     peer = Peer(size, seed)
-    imports: dict[str, list[dict[str, float]]] = {"reader": [], "newsboat": []}
-    for run in range(1, import_runs + 1):
-        progress(f"import {run}/{import_runs}: reader import")
-        imports["reader"].append(peer.import_reader())
-        progress(f"import {run}/{import_runs}: newsboat -x reload")
-        imports["newsboat"].append(peer.import_newsboat())
+    saved = peer.work / "imports.json"
+    if import_runs == 0 and saved.exists() and peer.db.exists():
+        progress(f"imports kept from an earlier run ({saved})")
+        imports = json.loads(saved.read_text(encoding="utf-8"))
+    else:
+        imports = {"reader": [], "newsboat": [], "date": datetime.now().isoformat()[:19]}
+        for run in range(1, max(1, import_runs) + 1):
+            progress(f"import {run}/{max(1, import_runs)}: reader import")
+            imports["reader"].append(peer.import_reader())
+            progress(f"import {run}/{max(1, import_runs)}: newsboat -x reload")
+            imports["newsboat"].append(peer.import_newsboat())
+        saved.write_text(json.dumps(imports), encoding="utf-8")
     found: dict[str, dict[str, list[float | None]]] = {"reader": {}, "newsboat": {}}
     with Tmux() as tmux:
         drivers: dict[str, Callable[[int], Driver]] = {
@@ -251,7 +261,7 @@ def measure(size: int, seed: int, sessions: int, import_runs: int, version: str)
         "query": QUERY,
         "terminal": "120x40",
         "sessions": sessions,
-        "imports": {name: runs for name, runs in imports.items()},
+        "imports": imports,
         "steps": summarise(found),
     }
 
@@ -275,7 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--quick", action="store_true", help="10k, two sessions, one import")
     parser.add_argument("--sessions", type=int, default=5, help="timed sessions per program")
-    parser.add_argument("--import-runs", type=int, default=0, help="imports per program")
+    parser.add_argument(
+        "--import-runs", type=int, default=-1,
+        help="imports per program (default 3 at 10k, 2 at 100k, 1 above; 0 keeps the last"
+        " run's library, cache and figures when there are some)",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if shutil.which("tmux") is None:
@@ -288,7 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [10_000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     sessions = 2 if args.quick else args.sessions
     for size in sorted(sizes):
-        runs = args.import_runs or (1 if args.quick or size >= 1_000_000 else 3 - (size > 10_000))
+        runs = args.import_runs
+        if runs < 0:
+            runs = 1 if args.quick or size >= 1_000_000 else 3 - (size > 10_000)
         result = measure(size, args.seed, sessions, runs, version)
         write_results(f"peer-{label(size)}", result, markdown(result))
         print(table(result), flush=True)

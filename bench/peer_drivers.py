@@ -29,7 +29,9 @@ WIDTH, HEIGHT = 120, 40
 
 Screen = list[str]
 _COUNTS = re.compile(r"\d[\d,]*/\d[\d,]*|\s\d[\d,]*\s*$")
-_FEED_ROW = re.compile(r"^\s*\d+\s+\S?\s*\(\s*\d+/\d+\)\s")
+_FEED_ROW = re.compile(r"^\s*\d+\s+\S?\s*\(\s*\d+/\d*")
+"""A row of newsboat's feed list: `   1 N (3776/3776) 国际`; the counts are cut to 11 columns
+(`(37932/3795`) once they have ten digits."""
 
 
 @dataclass(frozen=True, slots=True)

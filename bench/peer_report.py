@@ -96,7 +96,7 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             _ratio(memory.get("reader"), memory.get("newsboat")),
         )
     )
-    imports = {name: import_stats(runs) for name, runs in result["imports"].items()}
+    imports = {name: import_stats(result["imports"][name]) for name in ("reader", "newsboat")}
     reader, newsboat = imports["reader"], imports["newsboat"]
     found.append(
         (
@@ -142,7 +142,8 @@ def markdown(result: dict[str, Any]) -> str:
         f" ({f['bytes'] / 1e6:,.0f} MB of RSS in {f['parts']} parts); the biggest feed,"
         f" {f['biggest']['title']}, has {f['biggest']['items']:,}. Terminal {result['terminal']};"
         f" {result['sessions']} sessions each, taken in turn;"
-        f" {len(result['imports']['reader'])} import(s) each.",
+        f" {len(result['imports']['reader'])} import(s) each"
+        f" ({result['imports'].get('date', result['date'])}).",
         "",
         "Each figure: median (min-max). The ratio is newsboat / reader (for items/s, reader /"
         " newsboat): above 1, reader is faster (or smaller).",
