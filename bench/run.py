@@ -1,9 +1,10 @@
 """Every benchmark in one run (what `make bench` calls), then a summary.
 
-Runs the store benchmark and, when present, `bench.search_bench`, `bench.ui_bench` and
-`bench.export_bench` and `bench.ssh_sessions` (ten SSH sessions on one library; a line saying why
-when no sshd can be started), each through its `main(argv)` with the same `--quick` / `--sizes`
-options.
+Runs the store benchmark and, when present, `bench.search_bench`, `bench.ui_bench`,
+`bench.export_bench`, `bench.ssh_sessions` (ten SSH sessions on one library; a line saying why
+when no sshd can be started), `bench.peer` (reader against newsboat) and `bench.wire` (bytes
+written to the terminal per action), each through its `main(argv)` with the same `--quick` /
+`--sizes` options.
 
     python -m bench.run [--quick] [--sizes 10000,100000,1000000]
 """
@@ -26,6 +27,8 @@ BENCHES = (
     "bench.ui_bench",
     "bench.export_bench",
     "bench.ssh_sessions",
+    "bench.peer",
+    "bench.wire",
 )
 
 
@@ -67,6 +70,35 @@ def _export_summary(sizes: list[int]) -> list[str]:
     return lines
 
 
+def _peer_summary(sizes: list[int]) -> list[str]:
+    """One line per size from the peer and wire result files: reader's time, newsboat's."""
+    lines = []
+    for size in sizes:
+        path = RESULTS / f"peer-{label(size)}.json"
+        if not path.exists():
+            continue
+        steps = json.loads(path.read_text(encoding="utf-8"))["steps"]
+        shown = []
+        for key in ("start", "open", "slash", "search"):
+            pair = steps.get(key, {})
+            if pair.get("reader", {}).get("runs") and pair.get("newsboat", {}).get("runs"):
+                shown.append(
+                    f"{key} {pair['reader']['median']:,.0f}/{pair['newsboat']['median']:,.0f}"
+                )
+        lines.append(f"  peer  {label(size):>4} (reader/newsboat ms): " + ", ".join(shown))
+    for path in sorted(RESULTS.glob("wire-*.json")):
+        result = json.loads(path.read_text(encoding="utf-8"))
+        cells = []
+        for program in result["programs"]:
+            move, page = program.get("cursor move"), program.get("page down")
+            if move and page:
+                cells.append(f"{program['program']} {move['median']:,}/{page['median']:,}")
+        lines.append(
+            f"  wire  {result['label']:>4} (bytes, cursor move/page down): " + "; ".join(cells)
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run each benchmark that exists; return non-zero if any of them failed."""
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
@@ -91,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nbenchmark summary")
     for name, status, took in outcomes:
         print(f"  {name}: {status}" + (f" ({took:,.0f} s)" if status != "absent" else ""))
-    print("\n".join(_store_summary(sizes) + _export_summary(sizes)))
+    print("\n".join(_store_summary(sizes) + _export_summary(sizes) + _peer_summary(sizes)))
     return 0 if all(s in ("ok", "absent") for _, s, _ in outcomes) else 1
 
 

@@ -38,7 +38,7 @@ from reader.ui.state import BLOCK, Listing
 from reader.ui.widgets.article_list import ArticleList
 
 TIMEOUT_S = 30.0
-_CHARS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " "}
+_CHARS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " ", "slash": "/"}
 
 
 def stats(times: list[float]) -> dict[str, Any]:
