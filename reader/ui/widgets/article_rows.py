@@ -20,8 +20,11 @@ StyleOf = Callable[[str], Style]
 """The style of a row part by role (`base`, `article-list--dim`, ...), for the row drawn."""
 
 
-def row_strip(row: ArticleSummary, category: str, width: int, style_of: StyleOf) -> Strip:
-    """Draw `row` at `width` cells; `category` is the name of its category."""
+def row_strip(
+    row: ArticleSummary, category: str, width: int, style_of: StyleOf, *, selected: bool = False
+) -> Strip:
+    """Draw `row` at `width` cells; `category` is the name of its category; a `selected` row is
+    marked (and styled by `style_of`)."""
     base = style_of("base")
     title_style = style_of("article-list--read" if row.read else "article-list--unread")
     dim = style_of("article-list--dim")
@@ -38,7 +41,7 @@ def row_strip(row: ArticleSummary, category: str, width: int, style_of: StyleOf)
     segments = [
         Segment("●" if not row.read else " ", style_of("article-list--mark")),
         Segment("★" if row.starred else " ", style_of("article-list--star")),
-        Segment(" ", base),
+        Segment("✓" if selected else " ", style_of("article-list--mark") if selected else base),
         Segment(title, title_style),
     ]
     for text, text_style in right:

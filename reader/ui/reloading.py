@@ -1,0 +1,75 @@
+"""Reading the library again after it changed, for the UI's thread workers.
+
+Another program (an import, a refresh, a second app, the command line) or the app itself changed
+the library: the tree is read again, and the list's rows around the cursor, with the cursor's
+article found again wherever it went. Plain functions over a `Library`, like `reader.ui.workers`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reader.models import ROOT_SCOPE, Category
+from reader.ui.state import BLOCK, Reload, Reloaded, Rows, RowsRequest
+from reader.ui.workers import read_rows
+
+if TYPE_CHECKING:
+    from reader.store import Library
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """The category tree with its counts, as read at one moment."""
+
+    categories: tuple[Category, ...]
+    totals: tuple[int, int]
+    """(articles, unread) of the whole library."""
+
+
+def load_tree(library: Library) -> Tree:
+    """The category tree and the library's counts."""
+    return Tree(tuple(library.categories()), library.counts(ROOT_SCOPE))
+
+
+def reload_rows(library: Library, request: Reload) -> Reloaded:
+    """The listing of `request` as the library is now: its size, the index of the article that
+    was under the cursor (or, if it is gone from the listing, the same index), and the blocks
+    around it."""
+    listing = request.listing
+    first = read_rows(library, RowsRequest(request.generation, listing, 0))
+    blocks = {0: first}
+    index = _index_in(first, 0, request.article_id)
+    if listing.search:
+        # Results are learnt page by page: read the cursor's block where it was, and look there.
+        block = request.cursor // BLOCK
+        if block:
+            blocks[block] = read_rows(library, RowsRequest(request.generation, listing, block))
+            if index is None:
+                index = _index_in(blocks[block], block, request.article_id)
+        total = max((rows.total or 0) for rows in blocks.values())
+    else:
+        total = first.total if first.total is not None else request.known
+        if index is None and request.article_id is not None:
+            index = library.position(
+                listing.scope,
+                request.article_id,
+                sort=listing.sort,  # type: ignore[arg-type]
+                unread_only=listing.unread_only,
+            )
+    if index is None:
+        index = request.cursor
+    index = max(0, min(index, total - 1))
+    block = index // BLOCK
+    if block not in blocks:
+        blocks[block] = read_rows(
+            library, RowsRequest(request.generation, listing, block, known=total)
+        )
+    return Reloaded(total, index, blocks)
+
+
+def _index_in(rows: Rows, block: int, article_id: int | None) -> int | None:
+    for at, row in enumerate(rows.rows):
+        if row.id == article_id:
+            return block * BLOCK + at
+    return None
