@@ -311,6 +311,8 @@ FEEDS_BINDINGS = _ids(
         _bind("r", "refresh", "Refresh", "Fetch every feed again."),
         _bind("j", "next", "Down", "Next feed.", show=False),
         _bind("k", "previous", "Up", "Previous feed.", show=False),
+        _bind("g", "first", "First", "First feed.", show=False),
+        _bind("G", "last", "Last", "Last feed.", show=False),
         _bind("enter", "show", "Show", "Show the feed's articles."),
         _bind("escape,q,f", "close", "Close", "Back to the articles."),
     ],

@@ -33,30 +33,42 @@ def load_tree(library: Library) -> Tree:
 
 
 def reload_rows(library: Library, request: Reload) -> Reloaded:
-    """The listing of `request` as the library is now: its size, the index of the article that
-    was under the cursor (or, if it is gone from the listing, the same index), and the blocks
-    around it."""
+    """The listing of `request` as the library is now: its size, where the cursor goes, and the
+    blocks around it. The cursor stays on its article; if the listing no longer holds it, on the
+    first of the articles after it that it still holds; failing that, at the same index."""
     listing = request.listing
     first = read_rows(library, RowsRequest(request.generation, listing, 0))
     blocks = {0: first}
-    index = _index_in(first, 0, request.article_id)
+    wanted = [request.article_id, *request.following] if request.article_id is not None else []
     if listing.search:
         # Results are learnt page by page: read the cursor's block where it was, and look there.
         block = request.cursor // BLOCK
         if block:
             blocks[block] = read_rows(library, RowsRequest(request.generation, listing, block))
-            if index is None:
-                index = _index_in(blocks[block], block, request.article_id)
         total = max((rows.total or 0) for rows in blocks.values())
+        index = next(
+            (
+                found
+                for article_id in wanted
+                for number, rows in blocks.items()
+                if (found := _index_in(rows, number, article_id)) is not None
+            ),
+            None,
+        )
     else:
         total = first.total if first.total is not None else request.known
-        if index is None and request.article_id is not None:
-            index = library.position(
-                listing.scope,
-                request.article_id,
-                sort=listing.sort,  # type: ignore[arg-type]
-                unread_only=listing.unread_only,
-            )
+        index = None
+        for article_id in wanted:
+            index = _index_in(first, 0, article_id)
+            if index is None:
+                index = library.position(
+                    listing.scope,
+                    article_id,
+                    sort=listing.sort,  # type: ignore[arg-type]
+                    unread_only=listing.unread_only,
+                )
+            if index is not None:
+                break
     if index is None:
         index = request.cursor
     index = max(0, min(index, total - 1))

@@ -79,6 +79,8 @@ class Reload:
     cursor: int
     article_id: int | None
     """The article under the cursor, which the cursor stays on if the listing still holds it."""
+    following: tuple[int, ...]
+    """The articles after it (a few), the first still listed taking the cursor if it is gone."""
     known: int
     """How many rows the list knows of (search results: at least as many as it has loaded)."""
 

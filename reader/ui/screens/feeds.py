@@ -294,6 +294,14 @@ class FeedsScreen(Screen[int | None]):
         """The previous feed."""
         self.query_one(DataTable).action_cursor_up()
 
+    def action_first(self) -> None:
+        """The first feed."""
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_last(self) -> None:
+        """The last feed."""
+        self.query_one(DataTable).move_cursor(row=max(0, len(self.feeds) - 1))
+
     def action_refresh(self) -> None:
         """Fetch every feed again."""
         self.refresh_all()

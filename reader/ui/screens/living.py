@@ -35,19 +35,21 @@ LIVE_INTERVAL_S = 1.0
 
 def empty_library(path: Path) -> Content:
     """What the list says in a library with no articles: how to bring some in."""
-    db = "" if _same(path, default_db()) else f" --db {sanitize_line(str(path))}"
     lines = [
         Content.styled("This library is empty. To fill it, from a shell:", "bold"),
         Content(""),
-        Content.assemble((f"reader import{db} FILE|FOLDER|URL", "bold")),
+        Content.styled("reader import FILE|FOLDER|URL", "bold"),
         Content("    files, folders, feeds, OPML lists, web pages"),
-        Content.assemble((f"reader feeds add{db} URL", "bold")),
+        Content.styled("reader feeds add URL", "bold"),
         Content("    subscribe to a feed (or press f here, then a)"),
-        Content.assemble((f"reader demo{db}", "bold")),
+        Content.styled("reader demo", "bold"),
         Content("    a few dozen articles to try the reader on"),
         Content(""),
-        Content("What is imported shows up here at once."),
     ]
+    if not _same(path, default_db()):
+        shown = sanitize_line(str(path))
+        lines.append(Content(f"This is not the default library: add --db {shown} to each."))
+    lines.append(Content("What is imported shows up here at once."))
     return Content("\n").join(lines)
 
 

@@ -168,12 +168,16 @@ class ManagingScreen(LiveScreen, MarkingScreen):
             self._run(delete)
             return
         name = sanitize_line(message.name)
-        parts = [f" and its {_plural(message.articles, 'article')}"]
+        articles = _plural(message.articles, "article")
         if message.subcategories:
-            parts.append(f" (in {_plural(message.subcategories, 'subcategory', 'subcategories')})")
+            subcategories = _plural(message.subcategories, "subcategory", "subcategories")
+            what = f", its {subcategories} and their {articles}"
+        else:
+            what = f" and its {articles}"
+        feeds = ""
         if message.feeds:
-            parts.append(f", unsubscribing from {_plural(message.feeds, 'feed')},")
-        question = Content.assemble("Delete ", (name, "bold"), *parts, " for everyone?")
+            feeds = f" (unsubscribing from the {_plural(message.feeds, 'feed')} filed there)"
+        question = Content.assemble("Delete ", (name, "bold"), what, feeds, " for everyone?")
         self._ask(question, delete)
 
     # -- renaming, moving, merging -----------------------------------------------------------------

@@ -29,6 +29,11 @@ from reader.ui.commands import LIST_BINDINGS
 from reader.ui.state import BLOCK, Listing, Reload, Reloaded, Rows, RowsRequest
 from reader.ui.widgets.article_rows import row_strip
 
+FOLLOWING = 5
+"""How many articles after the cursor's are remembered for a reload: when the cursor's article
+leaves the list (deleted, moved, read under the unread filter), the next one still there takes
+its place."""
+
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """Titles of a category's articles with their category, date and views and read/star marks."""
@@ -196,12 +201,19 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if self._new is not None:
             return None
         row = self.row(self.cursor) if self.total else None
+        following = []
+        for index in range(self.cursor + 1, min(self.total, self.cursor + 1 + FOLLOWING)):
+            block, at = divmod(index, BLOCK)
+            rows = self._blocks.get(block)
+            if rows is not None and at < len(rows):
+                following.append(rows[at].id)
         loaded = self.listing.search and max(self._blocks, default=0) * BLOCK + BLOCK
         return Reload(
             self._generation,
             self.listing,
             self.cursor,
             row.id if row is not None else None,
+            tuple(following),
             known=max(self.total, loaded or 0),
         )
 
