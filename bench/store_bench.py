@@ -24,7 +24,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench import store_changes
 from bench.store_library import (
+    DATA,
     IMPORT_PATHS,
     RESULTS,
     build_library,
@@ -271,6 +273,8 @@ def measure(size: int, built: dict[str, Any], runs: int) -> dict[str, Any]:
         largest = bench.largest
     finally:
         bench.close()
+    looking = store_changes.looking(db)
+    changes = store_changes.changes(db, DATA)
     db_bytes = db.stat().st_size
     return {
         "size": size,
@@ -290,6 +294,8 @@ def measure(size: int, built: dict[str, Any], runs: int) -> dict[str, Any]:
         "operations": bench.operations,
         "plans": plans,
         "mostly_read": mostly_read,
+        "looking": looking,
+        "changes": changes,
         "goals": goals(bench.operations, built),
     }
 

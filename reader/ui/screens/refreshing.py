@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 
-from textual import on, work
+from textual import on
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -105,6 +105,12 @@ class RefreshingScreen(LiveScreen):
         line: Content
 
     @dataclass
+    class FetchBroke(Message):
+        """The fetch stopped on an unexpected error."""
+
+        error: Exception
+
+    @dataclass
     class FetchDone(Message):
         """A fetch ended; `quiet` fetches (the timed ones) say nothing when nothing came."""
 
@@ -185,10 +191,16 @@ class RefreshingScreen(LiveScreen):
             self._cannot_fetch()
             return
         self._show_progress(tally.progress())
-        self._fetch(tally, path, url, quiet)
+        # A thread of its own, not a Textual worker: the app's event loop waits for its workers'
+        # threads when it ends, and a fetch may wait on the network until its deadline.
+        threading.Thread(
+            target=self._fetch,
+            args=(tally, path, url, quiet),
+            name="reader-app-fetch",
+            daemon=True,
+        ).start()
         self.refresh_bindings()
 
-    @work(thread=True, group="fetch")
     def _fetch(self, tally: Tally, path: tuple[str, ...], url: str | None, quiet: bool) -> None:
         fetching, stop = self.fetching, self.gate.stop
         assert fetching is not None
@@ -203,13 +215,19 @@ class RefreshingScreen(LiveScreen):
             return
         except LibraryError as error:
             problem = str(error)
-        except Exception:
-            if stop.is_set():
-                return  # the app ended and its library is closing: nothing left to tell
-            raise
+        except Exception as error:
+            if not stop.is_set():  # else the app ended and its library is closing
+                self.post_message(self.FetchBroke(error))
+            return
         finally:
             self.gate.end()
         self.post_message(self.FetchDone(tally, quiet, problem))
+
+    @on(FetchBroke)
+    def _fetch_broke(self, message: FetchBroke) -> None:
+        # A bug, not a bad feed (those are counted as failures): raised here, where the app
+        # reports it as it reports any other error.
+        raise message.error
 
     @on(FetchProgress)
     def _fetch_progress(self, message: FetchProgress) -> None:

@@ -219,11 +219,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def take_reload(self, request: Reload, found: Reloaded) -> None:
         """Show the rows read again for `request`: the cursor stays on its article (moved as
-        far as the reader moved it meanwhile) and on the same line of the pane."""
+        far as the reader moved it meanwhile), on the same line of the pane; a list scrolled to
+        its top stays there while the cursor's row is still in sight, so what came in above it
+        is seen."""
         if request.generation != self._generation or self._new is not None:
             return  # another listing was asked for meanwhile
         moved = self.cursor - request.cursor
         line = self.cursor - round(self.scroll_y)
+        at_top = round(self.scroll_y) == 0
         self._generation += 1  # blocks still on their way hold the rows as they were
         self._blocks = {block: list(rows.rows) for block, rows in found.blocks.items()}
         self._cursors = {block: rows.after for block, rows in found.blocks.items()}
@@ -231,6 +234,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.total = found.total
         self.virtual_size = Size(self.size.width, self.total)
         self.cursor = max(0, min(self.total - 1, found.cursor + moved))
+        if at_top and self.cursor < self.scrollable_content_region.height:
+            line = self.cursor
         self.scroll_to(y=max(0, self.cursor - line), animate=False, force=True)
         self.refresh()
         self.post_message(self.Filled(self.listing, self.total))
