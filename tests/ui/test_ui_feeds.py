@@ -160,8 +160,11 @@ async def test_the_feeds_screen_lists_adds_and_removes(
         assert isinstance(feeds, FeedsScreen)
         table = feeds.query_one(DataTable)
         await ui.wait_until(lambda: table.row_count == 2, "the feeds")
+        with Library(lib_path) as library:
+            second = library.subscription(urls[1])
+        assert second is not None
         row = [str(cell) for cell in table.get_row_at(1)]
-        assert row[0] == "乙" and row[1] == "乙" and row[2] == "1" and row[4] == "failed"
+        assert row[:4] == [str(second.id), "乙", "乙", "1"] and row[5] == "failed"
         await ui.press("j")
         detail = str(feeds.query_one("#feeds-detail", Static).render())
         assert detail.startswith(f"{urls[1]} · last error: HTTP 500")
@@ -172,7 +175,7 @@ async def test_the_feeds_screen_lists_adds_and_removes(
         prompt.query_one(Input).value = new
         await ui.press("enter")
         await ui.wait_until(lambda: table.row_count == 3, "the new feed")
-        assert [str(c) for c in table.get_row_at(2)][:3] == ["丙", "丙", "3"]
+        assert [str(c) for c in table.get_row_at(2)][1:4] == ["丙", "丙", "3"]
         assert told(ui)[-1] == f"Subscribed to {new}: 1 feed, 3 new articles"
         # A bad address is one line, and nothing else happens.
         await ui.press("a")

@@ -133,6 +133,7 @@ class FeedsScreen(Screen[int | None]):
         """Read the subscriptions."""
         table = self.query_one(DataTable)
         for label, key in (
+            ("ID", "id"),
             ("Feed", "feed"),
             ("Category", "category"),
             ("Articles", "articles"),
@@ -168,6 +169,7 @@ class FeedsScreen(Screen[int | None]):
         for feed in self.feeds:
             when = (feed.checked_at or "never").replace("T", " ")[:16]
             table.add_row(
+                Text(str(feed.id), justify="right"),
                 _text(feed.title or feed.location),
                 _text("/".join(feed.category) or "-"),
                 Text(f"{feed.articles:,}", justify="right"),

@@ -96,7 +96,9 @@ class ManagingScreen(LiveScreen, MarkingScreen):
                 return False
             return True if action == "select" or self.selection else None
         if action == "undo":
-            return bool(getattr(self, "changes", None))
+            # Not while typing a search: taking back a change there would surprise.
+            typing = self.focused is self.search_bar.input
+            return bool(getattr(self, "changes", None)) and not typing
         writable = None if self.library.readonly else True
         if action == "delete":
             if self._tree_category() is not None:
