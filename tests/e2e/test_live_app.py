@@ -90,8 +90,10 @@ async def test_the_open_app_follows_other_processes(
         ended = reader("category", "move", "--db", db, "生活/旅行", "/")
         travel = ids[("生活", "旅行")]
         await ui.wait_until(
-            lambda: screen.categories.has_scope(travel)
-            and any(n.data == travel for n in screen.categories.root.children),
+            lambda: (
+                screen.categories.has_scope(travel)
+                and any(n.data == travel for n in screen.categories.root.children)
+            ),
             "the move",
             10,
         )

@@ -72,6 +72,7 @@ async def test_refresh_shows_progress_and_the_app_answers_meanwhile(
         server.add(FILES[name], rss(name, f"{name} 旧闻", f"{name} 新闻"))
     server.add(FILES["乙"], b"not a feed at all")
     held = threading.Event()
+
     def hold_the_third(path: str) -> None:
         if path == FILES["丙"]:
             held.wait(10)
@@ -211,6 +212,7 @@ async def test_quitting_stops_a_fetch_under_way(
     with Library(lib_path) as library:
         before = {s.location: s.checked_at for s in library.sources(kinds=("feed",))}
     held = threading.Event()
+
     def hold(path: str) -> None:
         held.wait(10)
 

@@ -79,6 +79,18 @@ async def test_one_article_goes_without_a_question(open_app: AppOpener, lib_path
         await ui.wait_until(lambda: counts(lib_path)[0] == total, "the article to come back")
 
 
+async def test_delete_in_the_tree_is_for_categories_only(
+    open_app: AppOpener, lib_path: Path
+) -> None:
+    total, _ = counts(lib_path)
+    async with open_app(WIDE) as ui:
+        await ui.open_titled(ui.titles()[0])
+        await ui.focus(ui.screen.categories)
+        await ui.press("g", "d")  # All articles: not a category to delete
+        assert ui.app.screen is ui.screen and counts(lib_path)[0] == total
+        assert ui.article() is not None
+
+
 async def test_delete_a_category_says_what_goes(open_app: AppOpener, lib_path: Path) -> None:
     ids = tree_ids(lib_path)
     with Library(lib_path) as library:

@@ -82,7 +82,10 @@ class ManagingScreen(LiveScreen, MarkingScreen):
         return scope if scope is not None and scope in self.names else None
 
     def _delete_targets(self) -> list[int]:
-        """The articles `d` deletes: the selection in the list, else the target article."""
+        """The articles `d` deletes: the selection in the list, else the target article (none
+        from the tree: there `d` deletes categories)."""
+        if self.focused is self.categories:
+            return []
         if self.focused is self.articles and self.selection:
             return sorted(self.selection)
         target = self._target()
