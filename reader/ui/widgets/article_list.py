@@ -22,12 +22,11 @@ from textual.message import Message
 from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.style import Style as VisualStyle
 
 from reader.models import ArticleSummary, Cursor, SearchCursor
 from reader.ui.commands import LIST_BINDINGS
 from reader.ui.state import BLOCK, Listing, Reload, Reloaded, Rows, RowsRequest
-from reader.ui.widgets.article_rows import row_strip
+from reader.ui.widgets.article_rows import row_strip, text_strip
 
 FOLLOWING = 5
 """How many articles after the cursor's are remembered for a reload: when the cursor's article
@@ -372,7 +371,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         base = self._style("base")
         if not self.total and self._new is None and self.empty_text:
-            return self._empty_line(y, width)
+            return text_strip(
+                self.empty_text, y - 1, width, base, self._style("article-list--empty")
+            )
         if index >= self.total:
             return Strip.blank(width, base)
         summary = self.row(index)
@@ -394,16 +395,3 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             style_of,
             selected=selected,
         )
-
-    def _empty_line(self, y: int, width: int) -> Strip:
-        """A line of what the empty list says, wrapped to the pane (one line in from the top)."""
-        lines = self.empty_text.wrap(max(8, width - 2))
-        base = self._style("base")
-        if not 1 <= y <= len(lines):
-            return Strip.blank(width, base)
-        style = self._style("article-list--empty")
-        segments = [
-            Segment(" ", base),
-            *lines[y - 1].render_segments(VisualStyle.from_rich_style(style)),
-        ]
-        return Strip(segments).crop_extend(0, width, base)
