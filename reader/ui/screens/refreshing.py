@@ -75,12 +75,14 @@ class _Reporter:
         self.stop = stop
 
     def expect(self, count: int) -> None:
+        """`count` more sources to fetch."""
         if self.stop.is_set():
             raise FetchStopped
         self.tally.expected += count
         self.screen.post_message(RefreshingScreen.FetchProgress(self.tally.progress()))
 
     def fetched(self, outcome: Fetched) -> None:
+        """One more source fetched (or failed)."""
         self.tally.fetched += 1
         self.tally.added += outcome.added
         self.tally.updated += outcome.updated
