@@ -49,6 +49,14 @@ def _store_summary(sizes: list[int]) -> list[str]:
             f" random {ops['random']:.2f} / {ops['random in largest']:.2f} ms"
             + (f"; MISSED: {', '.join(missed)}" if missed else "")
         )
+        if "changes" in result:
+            changes, looking = result["changes"], result["looking"]
+            lines.append(
+                f"  store {result['label']:>4}: {changes['articles']:,} articles marked read in"
+                f" {changes['mark_read']['median_ms']:,.0f} ms, deleted in"
+                f" {changes['delete']['median_ms']:,.0f} ms; the look for changes"
+                f" {looking['check']['median_ms'] * 1000:,.0f} µs"
+            )
     return lines
 
 

@@ -24,7 +24,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench import store_changes
 from bench.store_library import (
+    DATA,
     IMPORT_PATHS,
     RESULTS,
     build_library,
@@ -68,11 +70,15 @@ def stats(times: list[float]) -> dict[str, float]:
 def traced_selects(lib: Library, call: Callable[[], object]) -> list[str]:
     """The SELECT statements `call` runs on the library's connection, parameters inlined."""
     seen: list[str] = []
-    lib.db.conn.set_trace_callback(seen.append)
+    # Reads run on the library's read connection, writes (and reads inside them) on the other.
+    connections = (lib.db.conn, lib._tx.reader)
+    for conn in connections:
+        conn.set_trace_callback(seen.append)
     try:
         call()
     finally:
-        lib.db.conn.set_trace_callback(None)
+        for conn in connections:
+            conn.set_trace_callback(None)
     return [s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
@@ -166,8 +172,9 @@ class Bench:
         return [
             "SELECT total FROM scope_counts WHERE scope_id = ?",
             "SELECT article_id FROM article_scopes WHERE scope_id = ? AND seq = ?",
-            "SELECT id, title, category_id, published, views, read_at, starred"
-            " FROM articles WHERE id = ?",
+            "SELECT a.id, a.title, a.category_id, a.published, a.views, m.read_at,"
+            " m.starred_at FROM articles a"
+            " LEFT JOIN marks m ON m.reader_id = 1 AND m.article_id = a.id WHERE a.id = ?",
         ]
 
     def _random_floor(self, scope: int) -> Callable[[], None]:
@@ -245,11 +252,13 @@ class Bench:
         with lib._tx.lock:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                # Read marks are each reader's own (the `marks` table).
+                reader = lib._writer_id(conn)
                 conn.execute(
-                    "UPDATE articles SET read_at = '2025-01-01T00:00:00' WHERE id IN ("
-                    " SELECT article_id FROM article_scopes WHERE scope_id = ?"
-                    " ORDER BY published DESC, article_id DESC LIMIT ?)",
-                    (scope, marked),
+                    "INSERT INTO marks (reader_id, article_id, read_at)"
+                    " SELECT ?, article_id, '2025-01-01T00:00:00' FROM article_scopes"
+                    " WHERE scope_id = ? ORDER BY published DESC, article_id DESC LIMIT ?",
+                    (reader, scope, marked),
                 )
                 sql = traced_selects(lib, call)
                 runs = max(5, self.runs // 5)
@@ -271,6 +280,8 @@ def measure(size: int, built: dict[str, Any], runs: int) -> dict[str, Any]:
         largest = bench.largest
     finally:
         bench.close()
+    looking = store_changes.looking(db)
+    changes = store_changes.changes(db, DATA)
     db_bytes = db.stat().st_size
     return {
         "size": size,
@@ -290,6 +301,8 @@ def measure(size: int, built: dict[str, Any], runs: int) -> dict[str, Any]:
         "operations": bench.operations,
         "plans": plans,
         "mostly_read": mostly_read,
+        "looking": looking,
+        "changes": changes,
         "goals": goals(bench.operations, built),
     }
 

@@ -40,6 +40,7 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"First unread page of the largest category when its {read['read_articles']:,} newest"
         f" articles are read: {_ms(read)} ms (raw SQL {_ms(read['floor'])} ms).",
+        *_changes(result),
         "",
         "## Goals",
         "",
@@ -59,6 +60,37 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {entry['query']} | {_ms(entry)} | {shown} | {'; '.join(entry['warnings'])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _changes(result: dict[str, Any]) -> list[str]:
+    """The app's changes and its look for changes made elsewhere (absent in older results)."""
+    looking, changes = result.get("looking"), result.get("changes")
+    if looking is None or changes is None:
+        return []
+    return [
+        "",
+        "## Changing the library, and seeing it changed",
+        "",
+        f"On a copy of the library, for {changes['scope']} ({changes['articles']:,} articles);"
+        f" the look for changes on the library itself.",
+        "",
+        "| operation | ms: median (min-max) | runs |",
+        "|---|---|---|",
+        f"| mark read (all of it) | {_ms(changes['mark_read'])} | {changes['mark_read']['runs']} |",
+        f"| undo that | {_ms(changes['undo_mark_read'])} | {changes['undo_mark_read']['runs']} |",
+        f"| mark unread (all of it) | {_ms(changes['mark_unread'])} |"
+        f" {changes['mark_unread']['runs']} |",
+        f"| delete its articles | {_ms(changes['delete'])} | 1 |",
+        f"| undo the delete | {_ms(changes['undo_delete'])} | 1 |",
+        f"| look for changes (every second) | {_ms(looking['check'])} |"
+        f" {looking['check']['runs']:,} |",
+        f"| when changed: the tree again | {_ms(looking['tree'])} | {looking['tree']['runs']} |",
+        f"| when changed: the list's rows again (cursor at 1,000) | {_ms(looking['rows'])} |"
+        f" {looking['rows']['runs']} |",
+        "",
+        f"The library passed its consistency check after the undo: "
+        f"{'yes' if changes['consistent_after'] else 'NO'}.",
+    ]
 
 
 def table(result: dict[str, Any]) -> str:

@@ -40,3 +40,8 @@ def styles_dir() -> Path:
 def keymap_file() -> Path:
     """The user's key remapping file (TOML: binding id = "keys")."""
     return config_dir() / "keymap.toml"
+
+
+def config_file() -> Path:
+    """The user's settings file (TOML: `refresh_minutes`, `theme`)."""
+    return config_dir() / "config.toml"

@@ -22,6 +22,7 @@ TIMED_MODULES = {
     "test_crash.py",
     "test_disk_full.py",
     "test_e2e.py",
+    "test_live_app.py",
     "test_fetch_deadline.py",
     "test_helper_process.py",
     "test_linear_parsers.py",

@@ -95,6 +95,10 @@ def prepare_default_library(db: str | None) -> Library:
     return library
 
 
+FETCH_GRACE_S = 2.0
+"""How long quitting the app waits for a fetch under way to reach the end of a source."""
+
+
 def run_app(db: str | None, *, restricted: bool = False) -> None:
     """Open the app on the library (seeding a brand-new default library with the demo);
     `restricted`: as an SSH forced command (see `reader.cli.restricted`)."""
@@ -116,12 +120,22 @@ def run_app(db: str | None, *, restricted: bool = False) -> None:
         fail(missing)
     # Printed before the app starts (and seen again after it ends), and shown inside it too.
     notices = warn_once(library.warnings)
+    from reader.cli.fetching import app_fetching
     from reader.ui.app import ReaderApp
 
+    app = ReaderApp(library, notices=notices, fetching=app_fetching(), restricted=restricted)
     try:
-        ReaderApp(library, notices=notices, restricted=restricted).run()
+        app.run()
     finally:
+        # A fetch under way stops after its current source; one still waiting on the network
+        # would hold the exit back until its deadline, so go without it.
+        app.fetch_gate.stop.set()
+        fetching_done = app.fetch_gate.wait(FETCH_GRACE_S)
         library.close()
+    if not fetching_done:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @cli.command("import")

@@ -517,6 +517,38 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
             return Page(tuple(reversed(found.items)), None)
         return found
 
+    def position(
+        self,
+        scope: int,
+        article_id: int,
+        *,
+        sort: Sort = "published",
+        unread_only: bool = False,
+    ) -> int | None:
+        """The index of an article in `page`'s listing of a scope (how many articles come
+        before it), or None when that listing does not hold it. Costs O(the index)."""
+        if not is_id(article_id):
+            return None
+        with self._tx.read() as conn:
+            how = listing.how_to_list(scope, sort, lambda: self.counts(scope)[0])
+            return listing.position(
+                conn,
+                self._reader_id(conn),
+                scope,
+                sort,
+                how,
+                article_id,
+                unread_only=unread_only,
+            )
+
+    def change_marker(self) -> int:
+        """A number that changes whenever the library changes, by this program or another
+        (SQLite's `data_version` of the read connection, which this program's own writes reach
+        like anyone's): compare two markers to know whether anything needs reading again. Costs
+        a few microseconds and never waits for a writer."""
+        with self._tx.read() as conn:
+            return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for the given ids, in the order given (missing ids are skipped)."""
         with self._tx.read() as conn:

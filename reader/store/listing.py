@@ -96,6 +96,50 @@ def page(
     return Page(items, cursor)
 
 
+def position(
+    conn: sqlite3.Connection,
+    reader: int,
+    scope: int,
+    sort: Sort,
+    how: Listing,
+    article_id: int,
+    *,
+    unread_only: bool,
+) -> int | None:
+    """How many articles come before `article_id` in a scope listed in `sort` order (its index
+    in the listing), or None when the listing does not hold it. Costs O(that index): a count
+    along the same index a page walks."""
+    column, _, compare = _ORDER[sort]
+    row = conn.execute(
+        f"SELECT o.{column} FROM article_scopes o {MARKS_JOIN.replace('a.id', 'o.article_id')}"
+        " WHERE o.scope_id = ? AND o.article_id = ?"
+        + (" AND m.read_at IS NULL" if unread_only else ""),
+        (reader, scope, article_id),
+    ).fetchone()
+    if row is None:
+        return None
+    before = ">" if compare == "<" else "<"
+    whole = how == "walked" or scope == ROOT_SCOPE
+    where = ["o.scope_id = 0" if whole else "o.scope_id = ?"]
+    params: list[Any] = [] if whole else [scope]
+    joins = "article_scopes o"
+    if whole and sort != "published":
+        joins += f" INDEXED BY scopes_{column}"
+    if how == "walked":
+        joins += " CROSS JOIN article_scopes s"
+        where.append("s.scope_id = ? AND s.article_id = o.article_id")
+        params.append(scope)
+    where.append(f"(o.{column}, o.article_id) {before} (?, ?)")
+    params += [row[0], article_id]
+    marks = ""
+    if unread_only:
+        marks = f" {MARKS_JOIN.replace('a.id', 'o.article_id')}"
+        where.append("m.read_at IS NULL")
+        params = [reader, *params]
+    sql = f"SELECT count(*) FROM {joins}{marks} WHERE {' AND '.join(where)}"
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
 def summaries(
     conn: sqlite3.Connection, reader: int, article_ids: Sequence[int]
 ) -> list[ArticleSummary]:

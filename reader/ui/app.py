@@ -10,11 +10,15 @@ from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from reader.paths import keymap_file, styles_dir
+from reader.paths import config_file, keymap_file, styles_dir
 from reader.text.sanitize import sanitize, sanitize_line
 from reader.ui.commands import APP_BINDINGS, palette_commands, screen_sections
+from reader.ui.config import Config, load_config
+from reader.ui.fetching import FetchGate, Fetching
 from reader.ui.keymap import load_keymap
+from reader.ui.screens.living import LIVE_INTERVAL_S
 from reader.ui.screens.main import MainScreen
+from reader.ui.themes import ThemeMemory
 from reader.ui.widgets.search_bar import DEBOUNCE_S
 
 if TYPE_CHECKING:
@@ -41,14 +45,20 @@ class ReaderApp(App[None]):
         notices: Sequence[str] = (),
         search_debounce: float = DEBOUNCE_S,
         restricted: bool = False,
+        fetching: Fetching | None = None,
+        config: Config | None = None,
+        live_interval: float = LIVE_INTERVAL_S,
     ) -> None:
         """Open `library`; `seed` makes random picks repeatable; `keymap` remaps binding ids;
         `notices` are warnings to show once the app is up (about the SQLite in use);
         `search_debounce` is how long typing pauses before a search starts (tests use 0);
         `restricted`: started by an SSH forced command, so nothing in the app may start a
         program or write a file on the server (links are copied, not opened).
+        `fetching` refreshes feeds and subscribes to new ones (None: the app cannot fetch);
+        `live_interval` is how often to look for changes made elsewhere (seconds, 0: never).
 
-        Without `keymap`, the user's `keymap.toml` (see `reader.ui.keymap`) is read.
+        Without `keymap` and `config`, the user's `keymap.toml` and `config.toml` (see
+        `reader.ui.keymap` and `reader.ui.config`) are read.
         """
         super().__init__()
         self.library = library
@@ -59,6 +69,15 @@ class ReaderApp(App[None]):
         if keymap is None:
             keymap, self.keymap_problem = load_keymap(keymap_file())
         self.keymap_overrides: dict[str, str] = dict(keymap)
+        self.config_problem: str | None = None
+        if config is None:
+            config, self.config_problem = load_config(config_file())
+        self.config = config
+        self.fetching = fetching
+        self.live_interval = live_interval
+        self.fetch_gate = FetchGate()
+        """A fetch under way, told to stop when the app ends (see `reader.cli.run_app`)."""
+        self.themes = ThemeMemory(self, library)
         if seed is not None:
             library.seed_random(seed)
 
@@ -66,9 +85,20 @@ class ReaderApp(App[None]):
         """Apply the user's keymap and show the main screen."""
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
-        self.push_screen(MainScreen(self.library, debounce=self.search_debounce))
-        if self.keymap_problem:
-            self.notify(self.keymap_problem, severity="warning", markup=False, timeout=8)
+        self.themes.restore(self.config.theme)
+        self.push_screen(
+            MainScreen(
+                self.library,
+                debounce=self.search_debounce,
+                live_interval=self.live_interval,
+                fetching=self.fetching,
+                refresh_minutes=self.config.refresh_minutes,
+                gate=self.fetch_gate,
+            )
+        )
+        for problem in (self.keymap_problem, self.config_problem, self.themes.problem):
+            if problem:
+                self.notify(problem, severity="warning", markup=False, timeout=8)
         for notice in self.notices:
             self.notify(notice, title="SQLite", severity="warning", markup=False, timeout=20)
 
@@ -162,6 +192,7 @@ class ReaderApp(App[None]):
     def on_exit_app(self) -> None:
         """However the app ends (`q`, a browser tab closed under `reader serve`, SIGTERM),
         remember the reading position."""
+        self.fetch_gate.stop.set()
         main = self._main_screen()
         if main is not None:
             main.remember_now()

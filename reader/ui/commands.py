@@ -74,6 +74,14 @@ MAIN_BINDINGS = _ids(
         _bind("L,alt+right", "forward", "Forward", "Go forward again in the history.", show=False),
         _bind("s", "star", "Star", "Star or unstar the article."),
         _bind("m", "toggle_read", "Read", "Mark the article read or unread.", show=False),
+        _bind(
+            "A",
+            "mark_many",
+            "Mark all",
+            "Mark read (or unread) in bulk: the category, the search results, or what is older "
+            "than a date.",
+            show=False,
+        ),
         _bind("u", "unread_only", "Unread", "Show only unread articles, or all again."),
         _bind("S", "sort", "Sort", "Sort the list by date, views or title (cycles)."),
         _bind(
@@ -107,6 +115,52 @@ MAIN_BINDINGS = _ids(
             "search_order",
             "Order",
             "Search results newest first or best match first (toggles).",
+        ),
+        _bind(
+            "v",
+            "select",
+            "Select",
+            "Select the article under the cursor, or unselect it (d deletes the selected).",
+            show=False,
+        ),
+        _bind("V", "clear_selection", "Unselect", "Unselect every article.", show=False),
+        _bind(
+            "d,delete",
+            "delete",
+            "Delete",
+            "Delete the article, the selected articles, or the category under the cursor, for "
+            "everyone (asks first when more than one article goes).",
+            show=False,
+        ),
+        _bind("e", "rename", "Rename", "Rename the category under the cursor.", show=False),
+        _bind(
+            "M",
+            "move",
+            "Move",
+            "Move the category under the cursor into another one (or to the top level).",
+            show=False,
+        ),
+        _bind(
+            "I",
+            "merge",
+            "Merge",
+            "Merge the category under the cursor into another one.",
+            show=False,
+        ),
+        _bind("ctrl+z,U", "undo", "Undo", "Take back the last change made in this session."),
+        _bind(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            "Fetch the feeds of the category again (every feed, from All articles).",
+            show=False,
+        ),
+        _bind(
+            "f",
+            "feeds",
+            "Feeds",
+            "The feeds the library follows: add, remove, refresh.",
+            show=False,
         ),
         # Priority, like `/`: a quick Esc Esc walks back two steps, not one.
         replace(
@@ -217,6 +271,53 @@ OUTLINE_BINDINGS = _ids(
     [_bind("escape,o,q", "close", "Close", "Close the outline without jumping.")],
 )
 
+PROMPT_BINDINGS = _ids(
+    "prompt",
+    [_bind("escape", "cancel", "Cancel", "Close the prompt without changing anything.")],
+)
+
+CONFIRM_BINDINGS = _ids(
+    "confirm",
+    [
+        _bind("y,enter", "yes", "Yes", "Yes, go ahead."),
+        _bind("n,escape", "no", "No", "No, leave it as it is."),
+    ],
+)
+
+CHOOSE_BINDINGS = _ids(
+    "choose",
+    [_bind("escape", "cancel", "Cancel", "Close the menu without choosing.")],
+)
+
+PICKER_BINDINGS = _ids(
+    "picker",
+    [
+        _bind("escape", "cancel", "Cancel", "Close the list without choosing."),
+        _bind("down", "down", "Down", "Next category.", show=False),
+        _bind("up", "up", "Up", "Previous category.", show=False),
+    ],
+)
+
+FEEDS_BINDINGS = _ids(
+    "feeds",
+    [
+        _bind("a", "add", "Add", "Subscribe to a feed by its address, and fetch it."),
+        _bind(
+            "d,delete",
+            "remove",
+            "Remove",
+            "Unsubscribe from the feed under the cursor (its articles kept, or deleted too).",
+        ),
+        _bind("r", "refresh", "Refresh", "Fetch every feed again."),
+        _bind("j", "next", "Down", "Next feed.", show=False),
+        _bind("k", "previous", "Up", "Previous feed.", show=False),
+        _bind("g", "first", "First", "First feed.", show=False),
+        _bind("G", "last", "Last", "Last feed.", show=False),
+        _bind("enter", "show", "Show", "Show the feed's articles."),
+        _bind("escape,q,f", "close", "Close", "Back to the articles."),
+    ],
+)
+
 HELP_BINDINGS = _ids(
     "help",
     [_bind("escape,q,question_mark", "close", "Close", "Close the help.")],
@@ -308,6 +409,11 @@ def all_binding_ids() -> set[str]:
         LIST_BINDINGS,
         READING_BINDINGS,
         OUTLINE_BINDINGS,
+        PROMPT_BINDINGS,
+        CONFIRM_BINDINGS,
+        CHOOSE_BINDINGS,
+        PICKER_BINDINGS,
+        FEEDS_BINDINGS,
         HELP_BINDINGS,
     )
     return {binding.id for table in tables for binding in table if binding.id}

@@ -68,3 +68,27 @@ class Rows:
     """Where the next block starts, or None at the end."""
     total: int | None
     """How many rows the listing has (search: at least), when this read told."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reload:
+    """The list as it stands, to be read again after the library changed."""
+
+    generation: int
+    listing: Listing
+    cursor: int
+    article_id: int | None
+    """The article under the cursor, which the cursor stays on if the listing still holds it."""
+    following: tuple[int, ...]
+    """The articles after it (a few), the first still listed taking the cursor if it is gone."""
+    known: int
+    """How many rows the list knows of (search results: at least as many as it has loaded)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reloaded:
+    """A listing read again: its size, the cursor's new index and the blocks around it."""
+
+    total: int
+    cursor: int
+    blocks: dict[int, Rows]

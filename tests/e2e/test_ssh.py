@@ -254,10 +254,6 @@ def test_two_readers_at_once_keep_their_own_state(team: Team) -> None:
     assert marks(alice.screen(), TITLES[0]) == (" ", "★")
 
 
-@pytest.mark.skip(
-    reason="needs the app to follow changes made by other processes (issue 14 item 2, "
-    "live update with PRAGMA data_version), not in this branch yet"
-)
 def test_an_import_shows_in_both_sessions_without_a_key(team: Team) -> None:
     alice_key, bob_key = team.reader_key("alice"), team.reader_key("bob")
     start(team)

@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store import LibraryError
@@ -27,9 +27,12 @@ from reader.text.sanitize import sanitize_line
 from reader.text.urls import web_link
 from reader.ui import workers
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
+from reader.ui.fetching import FetchGate, Fetching
 from reader.ui.history import History
 from reader.ui.layout import ArticlePage, ArticleView, build_page
-from reader.ui.screens.marking import MarkingScreen
+from reader.ui.screens.living import LIVE_INTERVAL_S
+from reader.ui.screens.managing import ManagingScreen
+from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.screens.searching import SearchingScreen
 from reader.ui.state import Listing
 from reader.ui.widgets.article_list import ArticleList
@@ -40,11 +43,12 @@ from reader.ui.widgets.search_bar import DEBOUNCE_S, SearchBar
 if TYPE_CHECKING:
     from reader.store import Library
 
+MANAGING = ("select", "clear_selection", "undo", "delete", "rename", "move", "merge")
 NARROW_BELOW = 120
 TINY_BELOW = 60
 
 
-class MainScreen(MarkingScreen, SearchingScreen):
+class MainScreen(ManagingScreen, RefreshingScreen, SearchingScreen):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
@@ -82,12 +86,26 @@ class MainScreen(MarkingScreen, SearchingScreen):
         summary: ArticleSummary
         was_read: bool
 
-    def __init__(self, library: Library, *, debounce: float = DEBOUNCE_S) -> None:
-        """`debounce`: how long typing in the search box pauses before a search starts."""
+    def __init__(
+        self,
+        library: Library,
+        *,
+        debounce: float = DEBOUNCE_S,
+        live_interval: float = LIVE_INTERVAL_S,
+        fetching: Fetching | None = None,
+        refresh_minutes: float | None = None,
+        gate: FetchGate | None = None,
+    ) -> None:
+        """`debounce`: how long typing in the search box pauses before a search starts;
+        `live_interval`: how often to look for changes made elsewhere (seconds, 0: never);
+        `fetching`: how to fetch feeds (None: the app cannot), every `refresh_minutes` if set,
+        one fetch at a time through `gate`."""
         super().__init__(library)
         self.history = History()
         self.started = False
         self.debounce = debounce
+        self.follow_changes(live_interval)
+        self.set_fetching(fetching, refresh_minutes, gate or FetchGate())
 
     def compose(self) -> ComposeResult:
         """The three panes side by side, and the footer with the keys that matter now."""
@@ -96,8 +114,11 @@ class MainScreen(MarkingScreen, SearchingScreen):
         )
         with Horizontal(id="panes"):
             yield CategoryTree(id="tree")
-            yield ArticleList(id="list").data_bind(MainScreen.category_names)
+            yield ArticleList(id="list").data_bind(
+                MainScreen.category_names, MainScreen.selection, MainScreen.empty_text
+            )
             yield ReadingPane(id="reading")
+        yield Static(Content(), id="fetch-progress")
         yield Footer(compact=True)
 
     def sections(self) -> list[Section]:
@@ -133,6 +154,7 @@ class MainScreen(MarkingScreen, SearchingScreen):
         self.category_names = {c.id: c.name for c in start.categories}
         self.categories.fill(start.categories, start.totals)
         self.categories.show_scope(start.scope)
+        self.library_total = start.totals[0]
         self.started = True
         self.listing = Listing(start.scope, start.sort, start.unread_only)
         if start.article is not None:
@@ -299,6 +321,12 @@ class MainScreen(MarkingScreen, SearchingScreen):
         Sorting and filtering belong to the list: while reading they are hidden from the footer
         (which at 80 columns has no room for them) and their keys do nothing.
         """
+        if action in MANAGING:
+            return self.check_managing(action)
+        if action == "refresh":
+            return self.check_fetching(action)
+        if action == "mark_many":
+            return None if self.library.readonly else True
         if action in ("sort", "unread_only"):
             return self.focused is not self.pane and not self.searching
         if action in ("search_scope", "search_order"):

@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import BindingType
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive, var
@@ -24,8 +25,13 @@ from textual.strip import Strip
 
 from reader.models import ArticleSummary, Cursor, SearchCursor
 from reader.ui.commands import LIST_BINDINGS
-from reader.ui.state import BLOCK, Listing, Rows, RowsRequest
-from reader.ui.widgets.article_rows import row_strip
+from reader.ui.state import BLOCK, Listing, Reload, Reloaded, Rows, RowsRequest
+from reader.ui.widgets.article_rows import row_strip, text_strip
+
+FOLLOWING = 5
+"""How many articles after the cursor's are remembered for a reload: when the cursor's article
+leaves the list (deleted, moved, read under the unread filter), the next one still there takes
+its place."""
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -41,12 +47,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--star",
         "article-list--dim",
         "article-list--loading",
+        "article-list--selected",
+        "article-list--empty",
     }
 
     # No repaint of the whole list on a move: `watch_cursor` redraws the two rows that changed.
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
     category_names: var[dict[int, str]] = var(dict)
     """Category names by id, for the category column (bound to the screen's)."""
+    selection: var[frozenset[int]] = var(frozenset)
+    """The ids of the rows the reader marked (bound to the screen's)."""
+    empty_text: var[Content] = var(Content)
+    """What an empty list says instead (bound to the screen's)."""
 
     @dataclass
     class Opened(Message):
@@ -182,9 +194,63 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.open_index(index)
         self._prefetch(self.cursor, self.scrollable_content_region.height)
 
+    def reload_request(self) -> Reload | None:
+        """What to read again to show the listing as the library is now, keeping the cursor on
+        its article (None while a new listing is on its way: it will be read fresh anyway)."""
+        if self._new is not None:
+            return None
+        row = self.row(self.cursor) if self.total else None
+        following = []
+        for index in range(self.cursor + 1, min(self.total, self.cursor + 1 + FOLLOWING)):
+            block, at = divmod(index, BLOCK)
+            rows = self._blocks.get(block)
+            if rows is not None and at < len(rows):
+                following.append(rows[at].id)
+        loaded = self.listing.search and max(self._blocks, default=0) * BLOCK + BLOCK
+        return Reload(
+            self._generation,
+            self.listing,
+            self.cursor,
+            row.id if row is not None else None,
+            tuple(following),
+            known=max(self.total, loaded or 0),
+        )
+
+    def take_reload(self, request: Reload, found: Reloaded) -> None:
+        """Show the rows read again for `request`: the cursor stays on its article (moved as
+        far as the reader moved it meanwhile), on the same line of the pane; a list scrolled to
+        its top stays there while the cursor's row is still in sight, so what came in above it
+        is seen."""
+        if request.generation != self._generation or self._new is not None:
+            return  # another listing was asked for meanwhile
+        moved = self.cursor - request.cursor
+        line = self.cursor - round(self.scroll_y)
+        at_top = round(self.scroll_y) == 0
+        self._generation += 1  # blocks still on their way hold the rows as they were
+        self._blocks = {block: list(rows.rows) for block, rows in found.blocks.items()}
+        self._cursors = {block: rows.after for block, rows in found.blocks.items()}
+        self._pending = set()
+        self.total = found.total
+        self.virtual_size = Size(self.size.width, self.total)
+        self.cursor = max(0, min(self.total - 1, found.cursor + moved))
+        if at_top and self.cursor < self.scrollable_content_region.height:
+            line = self.cursor
+        self.scroll_to(y=max(0, self.cursor - line), animate=False, force=True)
+        self.refresh()
+        self.post_message(self.Filled(self.listing, self.total))
+
     def watch_category_names(self) -> None:
         """Draw the category column again with the new names."""
         self.refresh()
+
+    def watch_selection(self) -> None:
+        """Draw the marks of the selected rows."""
+        self.refresh()
+
+    def watch_empty_text(self) -> None:
+        """Draw what an empty list says."""
+        if not self.total:
+            self.refresh()
 
     # -- cursor ------------------------------------------------------------------------------
 
@@ -304,6 +370,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         index = y + round(self.scroll_y)
         width = self.scrollable_content_region.width
         base = self._style("base")
+        if not self.total and self._new is None and self.empty_text:
+            return text_strip(
+                self.empty_text, y - 1, width, base, self._style("article-list--empty")
+            )
         if index >= self.total:
             return Strip.blank(width, base)
         summary = self.row(index)
@@ -311,9 +381,17 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             style = self._style("article-list--loading")
             return Strip([Segment("  …", style)]).crop_extend(0, width, base)
         is_cursor = index == self.cursor
+        selected = summary.id in self.selection
+
+        def style_of(role: str) -> Style:
+            if selected and role in ("base", "article-list--read", "article-list--unread"):
+                return self._style(role, is_cursor) + self._style("article-list--selected")
+            return self._style(role, is_cursor)
+
         return row_strip(
             summary,
             self.category_names.get(summary.category_id, ""),
             width,
-            lambda role: self._style(role, is_cursor),
+            style_of,
+            selected=selected,
         )

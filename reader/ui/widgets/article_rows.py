@@ -1,4 +1,5 @@
-"""One row of the article list: read and star marks, the title, then category, date and views.
+"""One row of the article list: read and star marks, the title, then category, date and views;
+or a line of what an empty list says instead.
 
 The columns on the right give way, narrowest pane first, so the title keeps its room.
 """
@@ -12,6 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 
 from reader.models import ArticleSummary
 from reader.text.sanitize import sanitize_line
@@ -20,8 +22,11 @@ StyleOf = Callable[[str], Style]
 """The style of a row part by role (`base`, `article-list--dim`, ...), for the row drawn."""
 
 
-def row_strip(row: ArticleSummary, category: str, width: int, style_of: StyleOf) -> Strip:
-    """Draw `row` at `width` cells; `category` is the name of its category."""
+def row_strip(
+    row: ArticleSummary, category: str, width: int, style_of: StyleOf, *, selected: bool = False
+) -> Strip:
+    """Draw `row` at `width` cells; `category` is the name of its category; a `selected` row is
+    marked (and styled by `style_of`)."""
     base = style_of("base")
     title_style = style_of("article-list--read" if row.read else "article-list--unread")
     dim = style_of("article-list--dim")
@@ -38,7 +43,7 @@ def row_strip(row: ArticleSummary, category: str, width: int, style_of: StyleOf)
     segments = [
         Segment("●" if not row.read else " ", style_of("article-list--mark")),
         Segment("★" if row.starred else " ", style_of("article-list--star")),
-        Segment(" ", base),
+        Segment("✓" if selected else " ", style_of("article-list--mark") if selected else base),
         Segment(title, title_style),
     ]
     for text, text_style in right:
@@ -53,3 +58,12 @@ def fit(text: str, width: int) -> str:
         return text + " " * (width - cell_len(text))
     content = Content(text).truncate(width, ellipsis=True)
     return content.plain + " " * (width - content.cell_length)
+
+
+def text_strip(text: Content, line: int, width: int, base: Style, style: Style) -> Strip:
+    """Line `line` of `text` wrapped to `width` cells, one cell in (blank past its end)."""
+    lines = text.wrap(max(8, width - 2))
+    if not 0 <= line < len(lines):
+        return Strip.blank(width, base)
+    drawn = lines[line].render_segments(VisualStyle.from_rich_style(style))
+    return Strip([Segment(" ", base), *drawn]).crop_extend(0, width, base)

@@ -50,12 +50,17 @@ class CategoryTree(Tree[int], inherit_bindings=False):
         self.show_root = True
         self._category_nodes: dict[int, TreeNode[int]] = {ROOT_SCOPE: self.root}
         self._announced: int | None = None
+        self._shape: list[tuple[int, int | None, str]] = []
+        """(id, parent id, name) of each category shown, in order."""
+        self._quiet = False
+        """The cursor moves because the tree is being built again: nothing to announce."""
 
     def fill(self, categories: Sequence[Category], totals: tuple[int, int]) -> None:
         """Build the tree from the store's depth-first list (expanding the top level)."""
         self.clear()
         self.root.set_label(count_label(ALL_ARTICLES, *totals))
         self._category_nodes = {ROOT_SCOPE: self.root}
+        self._shape = [(c.id, c.parent_id, c.name) for c in categories]
         for category in categories:
             parent = self._category_nodes.get(category.parent_id or ROOT_SCOPE, self.root)
             node = parent.add(
@@ -77,6 +82,54 @@ class CategoryTree(Tree[int], inherit_bindings=False):
             if node is not None:
                 node.set_label(count_label(category.name, category.total, category.unread))
 
+    def update(self, categories: Sequence[Category], totals: tuple[int, int]) -> None:
+        """Show the tree as it is now: new counts on the same lines, or, when categories came,
+        went, moved or were renamed, the tree built again with the same lines expanded and the
+        cursor on the same category (or its nearest ancestor still there), without announcing
+        the moves this makes."""
+        if [(c.id, c.parent_id, c.name) for c in categories] == self._shape:
+            self.recount(categories, totals)
+            return
+        expanded = {scope for scope, node in self._category_nodes.items() if node.is_expanded}
+        here = self.cursor_node.data if self.cursor_node is not None else None
+        lineage = self.lineage(here) if here is not None else []
+        line = self.cursor_line - round(self.scroll_y)
+        self._quiet = True
+        self.fill(categories, totals)
+        for scope in expanded:
+            node = self._category_nodes.get(scope)
+            if node is not None and node.allow_expand:
+                node.expand()
+        keep = next(
+            (s for s in (here, *lineage) if s is not None and s in self._category_nodes),
+            ROOT_SCOPE,
+        )
+        self._announced = keep
+        parent = self._category_nodes[keep].parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+
+        def put_back() -> None:
+            self.move_cursor(self._category_nodes[keep])
+            self.scroll_to(y=max(0, self.cursor_line - line), animate=False)
+            # After the highlights the rebuild caused, which are in the queue before this.
+            self.call_later(self._speak)
+
+        self.call_after_refresh(put_back)
+
+    def _speak(self) -> None:
+        self._quiet = False
+
+    def lineage(self, scope: int) -> list[int]:
+        """The categories above `scope`, nearest first, down to All articles."""
+        node = self._category_nodes.get(scope)
+        found: list[int] = []
+        while node is not None and node.parent is not None:
+            node = node.parent
+            found.append(node.data if node.data is not None else ROOT_SCOPE)
+        return found
+
     def has_scope(self, scope: int) -> bool:
         """Whether the tree shows this category."""
         return scope in self._category_nodes
@@ -97,6 +150,8 @@ class CategoryTree(Tree[int], inherit_bindings=False):
         """Announce the category under the cursor (once per change)."""
         event.stop()
         scope = event.node.data if event.node.data is not None else ROOT_SCOPE
+        if self._quiet:
+            return
         if scope != self._announced:
             self._announced = scope
             self.post_message(self.Chosen(scope, enter=False))
