@@ -120,6 +120,7 @@ class ViewsMixin:
         *,
         limit: int = 50,
         after: SearchCursor | None = None,
+        offset: int = 0,
         snippets: bool = True,
     ) -> SearchPage:
         raise NotImplementedError  # provided by Library
@@ -243,10 +244,13 @@ class ViewsMixin:
                 return view
         return None
 
-    def view_page(self, view: View, *, after: Cursor | None = None, limit: int = 50) -> Page:
-        """One page of a view's articles, newest first; `next` walks on."""
+    def view_page(
+        self, view: View, *, after: Cursor | None = None, limit: int = 50, offset: int = 0
+    ) -> Page:
+        """One page of a view's articles, newest first; `next` walks on. `offset` skips
+        articles (O(offset): for a jump, when no `after` is known)."""
         if view.kind == "unread":
-            return self.page(ROOT_SCOPE, after=after, limit=limit, unread_only=True)
+            return self.page(ROOT_SCOPE, after=after, offset=offset, limit=limit, unread_only=True)
         if view.kind == "starred":
             with self._tx.read() as conn:
                 rows = starred_page(
@@ -254,12 +258,15 @@ class ViewsMixin:
                     self._reader_id(conn),
                     (str(after.key), after.id) if after else None,
                     limit,
+                    0 if after else offset,
                 )
             items = tuple(self.summaries([r[0] for r in rows]))
             last = rows[-1] if len(rows) == limit else None
             return Page(items, Cursor(last[1], last[0]) if last else None)
         cursor = SearchCursor(1, str(after.key), after.id) if after is not None else None
-        found = self.search_page(view.query, after=cursor, limit=limit, snippets=False)
+        found = self.search_page(
+            view.query, after=cursor, limit=limit, offset=0 if after else offset, snippets=False
+        )
         nxt = found.next
         return Page(
             tuple(hit.summary for hit in found.hits),

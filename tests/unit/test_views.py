@@ -50,6 +50,20 @@ def test_builtin_views_count_and_list_the_readers_own(lib: Library, db_path: Pat
         assert {v.name: v.total for v in bob.views()} == {"Unread": 120, "Starred": 0}
 
 
+def test_a_view_page_can_start_at_an_offset(lib: Library) -> None:
+    """A jump into a view (End in the app's list) reads from an offset when no cursor is known."""
+    newest = [s.id for s in lib.page(limit=30).items]
+    for article_id in newest[:20]:
+        lib.set_starred(article_id)
+    lib.save_search("中国新闻", "中国")
+    for name in ("Starred", "Unread", "中国新闻"):
+        whole = every(lib, name)
+        view = lib.find_view(name)
+        assert view is not None
+        jumped = lib.view_page(view, offset=len(whole) - 4, limit=10)
+        assert [s.id for s in jumped.items] == whole[-4:], name
+
+
 def test_saved_searches_count_list_rename_and_delete(
     lib: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
