@@ -74,6 +74,13 @@ MAIN_BINDINGS = _ids(
         _bind("L,alt+right", "forward", "Forward", "Go forward again in the history.", show=False),
         _bind("s", "star", "Star", "Star or unstar the article."),
         _bind("m", "toggle_read", "Read", "Mark the article read or unread.", show=False),
+        _bind(
+            "t",
+            "edit_tags",
+            "Tags",
+            "Add or remove the article's tags (+tag -tag, or the whole list).",
+            show=False,
+        ),
         _bind("u", "unread_only", "Unread", "Show only unread articles, or all again."),
         _bind("S", "sort", "Sort", "Sort the list by date, views or title (cycles)."),
         _bind(
@@ -108,6 +115,12 @@ MAIN_BINDINGS = _ids(
             "Order",
             "Search results newest first or best match first (toggles).",
         ),
+        _bind(
+            "ctrl+s",
+            "save_search",
+            "Save",
+            "Save this search under a name: it is listed with the views, above the categories.",
+        ),
         # Priority, like `/`: a quick Esc Esc walks back two steps, not one.
         replace(
             _bind(
@@ -135,7 +148,7 @@ TREE_BINDINGS = _ids(
     [
         _bind("down,j", "cursor_down", "Down", "Next category.", show=False),
         _bind("up,k", "cursor_up", "Up", "Previous category.", show=False),
-        _bind("home,g", "scroll_home", "First", "First category (All articles).", show=False),
+        _bind("home,g", "scroll_home", "First", "First line (Unread).", show=False),
         _bind("end,G", "scroll_end", "Last", "Last category.", show=False),
         _bind("pagedown,ctrl+d", "page_down", "Page down", "Down a page.", show=False),
         _bind("pageup,ctrl+u", "page_up", "Page up", "Up a page.", show=False),
@@ -149,6 +162,8 @@ TREE_BINDINGS = _ids(
         ),
         _bind("space", "toggle_node", "Toggle", "Expand or collapse the category.", show=False),
         _bind("enter", "select_cursor", "Open", "Show this category's articles in the list."),
+        _bind("e", "rename", "Rename", "Rename the saved search under the cursor."),
+        _bind("d,delete", "delete", "Delete", "Delete the saved search under the cursor."),
     ],
 )
 
@@ -209,12 +224,35 @@ READING_BINDINGS = _ids(
             )
             for n in range(1, 6)
         ),
+        *(
+            _bind(
+                key,
+                f"open_similar({n})",
+                f"Related {n + 1}",
+                f"Open related article {n + 1} from the list under the article.",
+                show=False,
+            )
+            for n, key in enumerate("67890")
+        ),
     ],
 )
 
 OUTLINE_BINDINGS = _ids(
     "outline",
     [_bind("escape,o,q", "close", "Close", "Close the outline without jumping.")],
+)
+
+PROMPT_BINDINGS = _ids(
+    "prompt",
+    [_bind("escape", "cancel", "Cancel", "Close the prompt without changing anything.")],
+)
+
+CONFIRM_BINDINGS = _ids(
+    "confirm",
+    [
+        _bind("y,enter", "yes", "Yes", "Yes, go ahead."),
+        _bind("n,escape", "no", "No", "No, leave it as it is."),
+    ],
 )
 
 HELP_BINDINGS = _ids(
@@ -308,6 +346,8 @@ def all_binding_ids() -> set[str]:
         LIST_BINDINGS,
         READING_BINDINGS,
         OUTLINE_BINDINGS,
+        PROMPT_BINDINGS,
+        CONFIRM_BINDINGS,
         HELP_BINDINGS,
     )
     return {binding.id for table in tables for binding in table if binding.id}
