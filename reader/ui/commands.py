@@ -244,7 +244,10 @@ OUTLINE_BINDINGS = _ids(
 
 PROMPT_BINDINGS = _ids(
     "prompt",
-    [_bind("escape", "cancel", "Cancel", "Close the prompt without changing anything.")],
+    [
+        _bind("enter", "submit", "OK", "Answer with what is typed."),
+        _bind("escape", "cancel", "Cancel", "Close the prompt without changing anything."),
+    ],
 )
 
 CONFIRM_BINDINGS = _ids(
