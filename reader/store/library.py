@@ -92,7 +92,10 @@ class Library(ReadingState, Changes, ViewsMixin):
         self.user = identity.clean_user(user if user is not None else identity.default_user())
         self._reader = identity.NOBODY
         self._undone: set[int] = set()
-        self._view_counts: dict[str, tuple[tuple[int, int], tuple[int, int, bool]]] = {}
+        self._view_counts: dict[str, tuple[tuple[int, int], tuple[tuple[int, ...], bool]]] = {}
+        self._content_version = 0
+        """Bumped by every write of this library that may change articles (saving, changing,
+        reindexing): kept search results depend on it (`ViewsMixin.search_counts`)."""
         timeout = busy_timeout_seconds(busy_timeout)
         opened = connect(self.path, create=create, timeout=timeout)
         conn = opened.conn
@@ -290,7 +293,7 @@ class Library(ReadingState, Changes, ViewsMixin):
             return article_id in mine or article_id in earlier
 
         saved_at = now()
-        with self._tx.write() as conn, search.deferred(conn):
+        with self._articles_changing(), self._tx.write() as conn, search.deferred(conn):
             cache: dict[tuple[str, ...], int] = {}
             for draft in drafts:
                 article = draft if isinstance(draft, PreparedArticle) else prepare(draft)
@@ -398,7 +401,7 @@ class Library(ReadingState, Changes, ViewsMixin):
 
     def reindex(self) -> int:
         """Rebuild the search index from the stored articles; return how many were indexed."""
-        with self._tx.write() as conn:
+        with self._articles_changing(), self._tx.write() as conn:
             return search.rebuild(conn)
 
     # -- sources ----------------------------------------------------------------------------
@@ -557,7 +560,7 @@ class Library(ReadingState, Changes, ViewsMixin):
         if self.readonly:
             yield
             return
-        with self._tx.write():
+        with self._articles_changing(), self._tx.write():
             yield
 
     def related(self, article_id: int, limit: int = 5) -> list[ArticleSummary]:

@@ -87,6 +87,37 @@ def test_saved_searches_count_list_rename_and_delete(
         lib.delete_search("无")
 
 
+def test_a_saved_searchs_results_are_kept_while_only_marks_change(
+    lib: Library, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading articles recounts a saved search's unread without searching again; new articles,
+    from this library or another program, search again."""
+    expected = brute_force(lib, "中国")
+    assert lib.search_counts("中国") == (len(expected), len(expected), True)
+    searches: list[str] = []
+    search_page = lib.search_page
+
+    def counting(query: str, *args: object, **kwargs: object) -> object:
+        searches.append(query)
+        return search_page(query, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lib, "search_page", counting)
+    for article_id in expected[:3]:
+        lib.set_read(article_id)
+    lib.set_starred(expected[0])
+    lib.set_state("ui.scope", 3)
+    assert lib.search_counts("中国") == (len(expected), len(expected) - 3, True)
+    assert searches == []
+    new = replace(corpus(1)[0], title="中国 新的一篇", url="https://example.org/new")
+    lib.save([new])
+    assert lib.search_counts("中国")[0] == len(expected) + 1
+    assert searches == ["中国"]
+    with Library(db_path, user="alice") as other:
+        other.save([replace(new, title="中国 另一篇", url="https://example.org/other")])
+    assert lib.search_counts("中国")[0] == len(expected) + 2
+    assert searches == ["中国", "中国"]
+
+
 def test_random_reading_in_a_view_walks_it_without_repeats(lib: Library) -> None:
     lib.save_search("朝", "朝")
     view = lib.find_view("朝")
