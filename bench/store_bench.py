@@ -75,13 +75,17 @@ def stats(times: list[float]) -> dict[str, float]:
 
 
 def traced_selects(lib: Library, call: Callable[[], object]) -> list[str]:
-    """The SELECT statements `call` runs on the library's connection, parameters inlined."""
+    """The SELECT statements `call` runs on the library's connections (reads go through its
+    read connection, `Transactions.reader`), parameters inlined."""
     seen: list[str] = []
-    lib.db.conn.set_trace_callback(seen.append)
+    conns = {id(c): c for c in (lib.db.conn, lib._tx.reader)}.values()
+    for conn in conns:
+        conn.set_trace_callback(seen.append)
     try:
         call()
     finally:
-        lib.db.conn.set_trace_callback(None)
+        for conn in conns:
+            conn.set_trace_callback(None)
     return [s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
 
 
