@@ -1,4 +1,5 @@
-"""Store benchmark: import rate, size, paging, the category tree and random reading by size.
+"""Store benchmark: import rate, size, paging, the category tree, random reading, and the views,
+tags and related articles (`bench.store_views`) by size.
 
 For each size a synthetic library (`bench.generate`) is imported through the real import path
 and cached under `bench/data/` (see `bench.store_library`). Every read is timed through `Library`
@@ -24,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import store_changes
+from bench import store_changes, store_views
 from bench.store_library import (
     DATA,
     IMPORT_PATHS,
@@ -41,7 +42,14 @@ from reader.store.listing import SORT_IN_PLACE, SORTS
 
 SIZES = (10_000, 100_000, 1_000_000)
 PAGE = 50
-GOALS_MS = {"first page": 10.0, "next page": 10.0, "category tree": 50.0, "random": 5.0}
+GOALS_MS = {
+    "first page": 10.0,
+    "next page": 10.0,
+    "category tree": 50.0,
+    "random": 5.0,
+    "tree with views and tags": 50.0,
+    "related articles (5)": 50.0,
+}
 GOAL_IMPORT_RATE = 1_000.0
 _WATCHED_TABLES = ("articles", "article_scopes", "bodies", "a ", "s ", "b ")
 
@@ -68,7 +76,8 @@ def stats(times: list[float]) -> dict[str, float]:
 
 
 def traced_selects(lib: Library, call: Callable[[], object]) -> list[str]:
-    """The SELECT statements `call` runs on the library's connection, parameters inlined."""
+    """The SELECT statements `call` runs on the library's connections (reads go through its
+    read connection, `Transactions.reader`), parameters inlined."""
     seen: list[str] = []
     # Reads run on the library's read connection, writes (and reads inside them) on the other.
     connections = (lib.db.conn, lib._tx.reader)
@@ -144,6 +153,12 @@ class Bench:
         self.operations.append(entry)
         return entry
 
+    def record_times(self, name: str, times: list[float], sql: list[str]) -> dict[str, Any]:
+        """Keep figures timed elsewhere (a step with untimed work between runs)."""
+        entry: dict[str, Any] = {"name": name, "runs": len(times), **stats(times), "sql": sql}
+        self.operations.append(entry)
+        return entry
+
     def run_all(self) -> None:
         """The operations of the report's main table."""
         lib, scope = self.lib, self.largest.id
@@ -167,14 +182,15 @@ class Bench:
         ]
         sql = traced_selects(lib, lambda: lib.get(ids[0]))
         self.record("open an article (get)", lambda: lib.get(ids[0]), replay(self.plain, sql), sql)
+        store_views.run(self)
 
     def _pick_sql(self) -> list[str]:
         return [
             "SELECT total FROM scope_counts WHERE scope_id = ?",
             "SELECT article_id FROM article_scopes WHERE scope_id = ? AND seq = ?",
-            "SELECT a.id, a.title, a.category_id, a.published, a.views, m.read_at,"
-            " m.starred_at FROM articles a"
-            " LEFT JOIN marks m ON m.reader_id = 1 AND m.article_id = a.id WHERE a.id = ?",
+            "SELECT a.id, a.title, a.category_id, a.published, a.views, m.read_at, m.starred_at"
+            " FROM articles a LEFT JOIN marks m ON m.reader_id = 1 AND m.article_id = a.id"
+            " WHERE a.id = ?",
         ]
 
     def _random_floor(self, scope: int) -> Callable[[], None]:
@@ -252,13 +268,13 @@ class Bench:
         with lib._tx.lock:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                # Read marks are each reader's own (the `marks` table).
-                reader = lib._writer_id(conn)
+                # Read marks are the reader's own (`marks`); their triggers keep the counts.
                 conn.execute(
                     "INSERT INTO marks (reader_id, article_id, read_at)"
                     " SELECT ?, article_id, '2025-01-01T00:00:00' FROM article_scopes"
-                    " WHERE scope_id = ? ORDER BY published DESC, article_id DESC LIMIT ?",
-                    (reader, scope, marked),
+                    " WHERE scope_id = ? ORDER BY published DESC, article_id DESC LIMIT ?"
+                    " ON CONFLICT (reader_id, article_id) DO UPDATE SET read_at = excluded.read_at",
+                    (lib._writer_id(conn), scope, marked),
                 )
                 sql = traced_selects(lib, call)
                 runs = max(5, self.runs // 5)

@@ -22,7 +22,7 @@ from typing import Any
 
 from reader.models import ROOT_SCOPE
 from reader.store import Library
-from reader.ui import reloading
+from reader.ui import workers
 from reader.ui.state import Listing, Reload
 
 CATEGORY_SIZE = 100_000
@@ -129,7 +129,7 @@ def looking(db: Path) -> dict[str, Any]:
         request = Reload(1, Listing(), 1_000, cursor, (), known=library.counts()[0])
         trees, rows = [], []
         for _ in range(20):
-            took, _ = _seconds(lambda: reloading.load_tree(library))
+            took, _ = _seconds(lambda: workers.load_shelves(library))
             trees.append(took)
             took, found = _seconds(lambda: reloading.reload_rows(library, request))
             rows.append(took)

@@ -1,5 +1,5 @@
-"""UI benchmark (issue 3): start-up, category switch, cursor, paging, opening articles, random,
-memory, on the synthetic libraries of the store benchmark.
+"""UI benchmark (issues 3 and 15): start-up, category and view switch, the tree's recount, cursor,
+paging, opening articles, random, memory, on the synthetic libraries of the store benchmark.
 
 For each size the cached library (`bench.store_library.build_library`) gets two fixed-size
 articles in `bench/sizes` (5 KB and 50 KB, saved once through `Library.save`), then:
@@ -28,17 +28,20 @@ from typing import Any
 
 import textual
 
-from bench import ui_inproc, ui_terminal
+from bench import store_views, ui_inproc, ui_terminal
 from bench.generate import GENERATOR_VERSION
 from bench.store_library import DATA, RESULTS, build_library, label, reader_commit, write_results
 from bench.ui_articles import ensure_sized_articles, sizes_scope
 from bench.ui_report import markdown, table
+from reader.store.library import Library
 
 SIZES = (10_000, 100_000, 1_000_000)
 GOAL_START_MS = 1_000.0
 GOAL_START_RATIO = 1.2
 GOALS_MS = {
     "category switch": 50.0,
+    "view switch": 50.0,
+    "tree recount after a read mark": 50.0,
     "cursor move": 16.0,
     "page down": 16.0,
     "open 5 KB article": 100.0,
@@ -62,6 +65,8 @@ METHOD = [
     " the frame's layout, rendering and encoding. 'Drawing' is the last part alone.",
     "Category switch: the tree's cursor moves down, then up, over the top-level categories;"
     " the clock stops when the list shows the new category with its visible rows loaded."
+    " View switch: the same over the views (Unread, Starred and ten saved searches of common"
+    " words, `bench.store_views`). Tree recount: `m` on a row, until the tree's counts change."
     " Page down: until the visible rows of the new page are loaded and drawn (a page that"
     " needs a new block of rows takes two frames: placeholders, then rows).",
     "Opening an article: Enter on its row in `bench/sizes` (it counts a view and marks it"
@@ -143,6 +148,8 @@ def measure(size: int, seed: int, runs: int, start_runs: int) -> dict[str, Any]:
     load_before = list(os.getloadavg())
     wait_for_library(size, seed)
     db = Path(build_library(size, seed=seed)["db"])
+    with Library(db, create=False) as library:
+        store_views.ensure_saved_searches(library)
     sized = ensure_sized_articles(db)
     scope = sizes_scope(db)
 

@@ -34,7 +34,7 @@ from reader.models import ROOT_SCOPE
 from reader.store.library import Library
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen
-from reader.ui.state import BLOCK, Listing
+from reader.ui.state import BLOCK, Listing, Place
 from reader.ui.widgets.article_list import ArticleList
 
 TIMEOUT_S = 30.0
@@ -179,10 +179,15 @@ class Session:
             self.drawing.append((done - update_began) * 1000)
         return (done - began) * 1000
 
-    def list_ready(self, scope: int | None = None, cursor: int | None = None) -> bool:
-        """The list shows `scope` (when given), its cursor is at `cursor`, visible rows loaded."""
+    def list_ready(
+        self, scope: int | None = None, cursor: int | None = None, place: Place | None = None
+    ) -> bool:
+        """The list shows `scope` or `place` (when given), its cursor is at `cursor`, visible
+        rows loaded."""
         lst = self.articles
-        if lst.awaiting_rows or (scope is not None and lst.listing.scope != scope):
+        if lst.awaiting_rows or (scope is not None and lst.listing.place != Place(scope)):
+            return False
+        if place is not None and lst.listing.place != place:
             return False
         if cursor is not None and lst.cursor != cursor:
             return False
@@ -212,24 +217,26 @@ async def _wait_started(session: Session) -> float:
     return time.perf_counter() - began
 
 
-async def _category_switches(s: Session, runs: int) -> list[float]:
+async def _line_switches(s: Session, runs: int, first: int, last: int) -> list[float]:
+    """The tree's cursor down, then up, between lines `first` and `last`, each time until the
+    list shows that line's articles."""
     tree = s.screen.categories
     tree.focus()
-    tree.cursor_line = 0
-    await s.show_query(ROOT_SCOPE)
-    last = len(tree.root.children)  # the root is line 0, its (collapsed) children follow
+    tree.cursor_line = first
+    await s.settle()
     times: list[float] = []
     key = "down"
     for _ in range(runs):
         if tree.cursor_line >= last:
             key = "up"
-        elif tree.cursor_line <= 1:
+        elif tree.cursor_line <= first:
             key = "down"
         before = tree.cursor_line
 
         def switched(before: int = before) -> bool:
             node = tree.cursor_node
-            return tree.cursor_line != before and node is not None and s.list_ready(node.data)
+            place = node.data if node is not None else None
+            return tree.cursor_line != before and place is not None and s.list_ready(place=place)
 
         took = await s.key(key, switched)
         if took is not None:
@@ -337,11 +344,29 @@ async def _measure(
             results["start_in_process_s"] = round(await _wait_started(s), 3)
             await s.show_query(ROOT_SCOPE)
             ops = _Operations(s)
+            tree = s.screen.categories
+            everything = tree.node_of(Place())
+            assert everything is not None
             await ops.run(
                 "category switch",
                 "tree cursor down/up over the top-level categories, until the new list's"
                 " visible rows are drawn",
-                _category_switches(s, runs),
+                _line_switches(
+                    s, runs, everything.line + 1, everything.line + len(everything.children)
+                ),
+            )
+            await ops.run(
+                "view switch",
+                f"tree cursor down/up over the views (Unread, Starred, {everything.line - 2}"
+                " saved searches of common words), until the new list's visible rows are drawn",
+                _line_switches(s, runs, 0, everything.line - 1),
+            )
+            await s.show_query(ROOT_SCOPE)
+            await ops.run(
+                "tree recount after a read mark",
+                "m on a row of All articles, until the tree shows the new unread counts (the"
+                " views', the categories' and the tags'; saved searches are counted after)",
+                _recounts(s, runs),
             )
             await s.show_query(ROOT_SCOPE)
             await ops.run("cursor move", "down in All articles", _moves(s, "down", runs, _one))
@@ -369,11 +394,12 @@ async def _measure(
             await ops.run(
                 "random article", "r in All articles; counts a view", _randoms(s, "r", runs)
             )
-            largest = max(s.screen.categories.root.children, key=lambda n: _total(library, n.data))
-            await s.show_query(largest.data or ROOT_SCOPE)
+            tops = [n.data.scope for n in everything.children if n.data is not None]
+            largest = max(tops, key=lambda scope: _total(library, scope))
+            await s.show_query(largest)
             await ops.run(
                 "random article in a category",
-                f"r in the largest top-level category ({_total(library, largest.data):,} articles)",
+                f"r in the largest top-level category ({_total(library, largest):,} articles)",
                 _randoms(s, "r", max(5, runs // 2)),
             )
             # Leave the library as a returning reader finds it: All articles, its first article
@@ -392,6 +418,32 @@ async def _measure(
         library.close()
         UpdateClock.remove()
     return results
+
+
+async def _recounts(s: Session, runs: int) -> list[float]:
+    s.articles.focus()
+    s.articles.cursor = 0
+    await s.settle()
+    tree = s.screen.categories
+    unread = tree.node_of(tree_places(s)[0])
+    assert unread is not None
+    times: list[float] = []
+    for _ in range(runs):
+        before = str(unread.label)
+
+        def recounted(before: str = before) -> bool:
+            return str(unread.label) != before
+
+        took = await s.key("m", recounted)
+        if took is not None:
+            times.append(took)
+        await s.settle()
+    return times
+
+
+def tree_places(s: Session) -> list[Place]:
+    """The places of the tree's lines, top to bottom as built."""
+    return list(s.screen.categories.places())
 
 
 def _one() -> int:

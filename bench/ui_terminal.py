@@ -253,8 +253,16 @@ def _wait_filled(session: str, wide: bool) -> None:
         time.sleep(0.05)
 
 
-LEAVE_ON_ALL = ["Escape", "g", "Enter", "g", "Enter"]
-"""From the list: to the tree, All articles, back to the list, its first article opened."""
+def leave_keys(db: Path) -> list[str]:
+    """From the list: to the tree, All articles (below the views), back to the list, its first
+    article opened."""
+    return ["Escape", "g", *["j"] * _views(db), "Enter", "g", "Enter"]
+
+
+def _views(db: Path) -> int:
+    """How many lines the views take at the top of the tree."""
+    with Library(db, create=False) as lib:
+        return len(lib.views(count_searches=False))
 
 
 def leave_on_all(db: Path) -> None:
@@ -269,17 +277,18 @@ def leave_on_all(db: Path) -> None:
             break
         time.sleep(0.05)
     time.sleep(0.3)
-    send_keys(session, LEAVE_ON_ALL)
+    send_keys(session, leave_keys(db))
     time.sleep(0.5)
     tmux("send-keys", "-t", session, "q")
     _wait_exit(pid, session)
 
 
 def _tree_steps(db: Path) -> int:
-    """Key presses from the tree's root down to the top-level `bench` category."""
+    """Key presses from the tree's first line (the views, then All articles) down to the
+    top-level `bench` category."""
     with Library(db, create=False) as lib:
         tops = [c for c in lib.categories() if c.depth == 0]
-    return 1 + next(i for i, c in enumerate(tops) if c.path == CATEGORY[:1])
+    return _views(db) + 1 + next(i for i, c in enumerate(tops) if c.path == CATEGORY[:1])
 
 
 def browse(db: Path, width: int = 160, height: int = 48) -> dict[str, Any]:
@@ -305,7 +314,7 @@ def browse(db: Path, width: int = 160, height: int = 48) -> dict[str, Any]:
         ("open the 50 KB article", ["j", "Enter"], 1),
         ("scroll it", ["PageDown"] * 20, 3),
         # Leave the library as the start-up runs expect it: All articles, its first article open.
-        ("All articles, open the first", ["Escape", *LEAVE_ON_ALL], 1),
+        ("All articles, open the first", ["Escape", *leave_keys(db)], 1),
     ]
     steps = []
     shown = ""

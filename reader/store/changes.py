@@ -35,6 +35,7 @@ class Changes:
 
     _tx: Transactions
     _undone: set[int]
+    _content_version: int
 
     def _writer_id(self, conn: sqlite3.Connection) -> int:  # provided by Library
         raise NotImplementedError
@@ -46,8 +47,18 @@ class Changes:
         raise NotImplementedError  # provided by Library
 
     @contextmanager
+    def _articles_changing(self) -> Iterator[None]:
+        """Around a write that may change articles: search results kept from before it, or
+        read while it ran, are not used after it (`ViewsMixin.search_counts`)."""
+        self._content_version += 1
+        try:
+            yield
+        finally:
+            self._content_version += 1
+
+    @contextmanager
     def _change(self) -> Iterator[Journal]:
-        with self._tx.write() as conn:
+        with self._articles_changing(), self._tx.write() as conn:
             yield Journal(conn, next(_tokens))
 
     def _name(self, category_id: int | None) -> str:
@@ -260,7 +271,7 @@ class Changes:
         """Take a change back (once). Return a `Change` saying what was undone."""
         if change.token in self._undone:
             raise LibraryError("that change was already undone")
-        with self._tx.write() as conn:
+        with self._articles_changing(), self._tx.write() as conn:
             try:
                 reorganise.undo(conn, change.token)
             except sqlite3.IntegrityError:

@@ -93,7 +93,10 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
         self.user = identity.clean_user(user if user is not None else identity.default_user())
         self._reader = identity.NOBODY
         self._undone: set[int] = set()
-        self._view_counts: dict[str, tuple[tuple[int, int], tuple[int, int, bool]]] = {}
+        self._view_counts: dict[str, tuple[tuple[int, int], tuple[tuple[int, ...], bool]]] = {}
+        self._content_version = 0
+        """Bumped by every write of this library that may change articles (saving, changing,
+        reindexing): kept search results depend on it (`ViewsMixin.search_counts`)."""
         timeout = busy_timeout_seconds(busy_timeout)
         opened = connect(self.path, create=create, timeout=timeout)
         conn = opened.conn
@@ -295,7 +298,7 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
             return article_id in mine or article_id in earlier
 
         saved_at = now()
-        with self._tx.write() as conn, search.deferred(conn):
+        with self._articles_changing(), self._tx.write() as conn, search.deferred(conn):
             cache: dict[tuple[str, ...], int] = {}
             for draft in drafts:
                 article = draft if isinstance(draft, PreparedArticle) else prepare(draft)
@@ -408,7 +411,7 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
 
     def reindex(self) -> int:
         """Rebuild the search index from the stored articles; return how many were indexed."""
-        with self._tx.write() as conn:
+        with self._articles_changing(), self._tx.write() as conn:
             return search.rebuild(conn)
 
     # -- sources ----------------------------------------------------------------------------
@@ -599,7 +602,7 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
         if self.readonly:
             yield
             return
-        with self._tx.write():
+        with self._articles_changing(), self._tx.write():
             yield
 
     def related(self, article_id: int, limit: int = 5) -> list[ArticleSummary]:

@@ -1,9 +1,10 @@
 """Views: the reader's own ways across the categories — Unread, Starred and saved searches.
 
 Unread and starred counts are read from kept counts and an index; a saved search is counted by
-running it, up to `COUNT_BOUND` results (the tree then shows `1,000+`), and the counts are kept
-until the library changes (`Library` passes a change marker), so that the tree with views stays
-fast at any size however common the searched words are.
+running it, up to `COUNT_BOUND` results (the tree then shows `1,000+`). Its results are kept until
+the articles may have changed (another program wrote, or this library saved, changed or reindexed
+articles), and only the unread among them are counted again after the reader's own marks, so
+that the tree with views stays fast at any size however common the searched words are.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ class ViewsMixin:
     _tx: Transactions
     _rng: random.Random
     readonly: bool
-    _view_counts: dict[str, tuple[tuple[int, int], tuple[int, int, bool]]]
+    _view_counts: dict[str, tuple[tuple[int, int], tuple[tuple[int, ...], bool]]]
+    _content_version: int
 
     def _reader_id(self, conn: sqlite3.Connection) -> int:  # provided by Library
         raise NotImplementedError
@@ -120,6 +122,7 @@ class ViewsMixin:
         *,
         limit: int = 50,
         after: SearchCursor | None = None,
+        offset: int = 0,
         snippets: bool = True,
     ) -> SearchPage:
         raise NotImplementedError  # provided by Library
@@ -165,24 +168,43 @@ class ViewsMixin:
         return found
 
     def search_counts(self, query: str) -> tuple[int, int, bool]:
-        """(results, of them unread, exact) of a search, counted up to `COUNT_BOUND` results and
-        kept until the library changes."""
-        with self._tx.read() as conn:
-            marker = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+        """(results, of them unread, exact) of a search, counted up to `COUNT_BOUND` results.
+
+        The results are kept until the articles may have changed (see `_content_marker`); the
+        unread among them are counted each time, in one look-up per kept result, since the
+        reader's own read marks change at every article opened."""
+        marker = self._content_marker()
         cached = self._view_counts.get(query)
-        if cached is not None and cached[0] == marker:
-            return cached[1]
-        try:
-            found = self.search_page(query, limit=COUNT_BOUND + 1, snippets=False)
-        except LibraryError:
-            counts = (0, 0, True)
+        if marker is not None and cached is not None and cached[0] == marker:
+            ids, exact = cached[1]
         else:
-            ids = [hit.summary.id for hit in found.hits[:COUNT_BOUND]]
-            with self._tx.read() as conn:
-                fresh = unread_of(conn, self._reader_id(conn), ids)
-            counts = (len(ids), fresh, len(found.hits) <= COUNT_BOUND)
-        self._view_counts[query] = (marker, counts)
-        return counts
+            try:
+                found = self.search_page(query, limit=COUNT_BOUND + 1, snippets=False)
+            except LibraryError:
+                ids, exact = (), True
+            else:
+                ids = tuple(hit.summary.id for hit in found.hits[:COUNT_BOUND])
+                exact = len(found.hits) <= COUNT_BOUND
+            if marker is not None:
+                self._view_counts[query] = (marker, (ids, exact))
+        with self._tx.read() as conn:
+            fresh = unread_of(conn, self._reader_id(conn), list(ids))
+        return len(ids), fresh, exact
+
+    def _content_marker(self) -> tuple[int, int] | None:
+        """What kept search results depend on: other programs' commits (the write connection's
+        `data_version`, which its own commits leave alone) and this library's own changes to
+        articles (`_content_version`, bumped around saving, changing and reindexing by
+        `Changes._articles_changing`, not by the reader's marks or state). None while this
+        library is writing: nothing is kept then."""
+        lock = self._tx.lock
+        if not lock.acquire(blocking=False):
+            return None
+        try:
+            version = self._tx.conn.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            lock.release()
+        return int(version), self._content_version
 
     def save_search(self, name: str, query: str) -> None:
         """Save a search under a name (replacing one of that name): one of this reader's views.
@@ -243,10 +265,13 @@ class ViewsMixin:
                 return view
         return None
 
-    def view_page(self, view: View, *, after: Cursor | None = None, limit: int = 50) -> Page:
-        """One page of a view's articles, newest first; `next` walks on."""
+    def view_page(
+        self, view: View, *, after: Cursor | None = None, limit: int = 50, offset: int = 0
+    ) -> Page:
+        """One page of a view's articles, newest first; `next` walks on. `offset` skips
+        articles (O(offset): for a jump, when no `after` is known)."""
         if view.kind == "unread":
-            return self.page(ROOT_SCOPE, after=after, limit=limit, unread_only=True)
+            return self.page(ROOT_SCOPE, after=after, offset=offset, limit=limit, unread_only=True)
         if view.kind == "starred":
             with self._tx.read() as conn:
                 rows = starred_page(
@@ -254,12 +279,15 @@ class ViewsMixin:
                     self._reader_id(conn),
                     (str(after.key), after.id) if after else None,
                     limit,
+                    0 if after else offset,
                 )
             items = tuple(self.summaries([r[0] for r in rows]))
             last = rows[-1] if len(rows) == limit else None
             return Page(items, Cursor(last[1], last[0]) if last else None)
         cursor = SearchCursor(1, str(after.key), after.id) if after is not None else None
-        found = self.search_page(view.query, after=cursor, limit=limit, snippets=False)
+        found = self.search_page(
+            view.query, after=cursor, limit=limit, offset=0 if after else offset, snippets=False
+        )
         nxt = found.next
         return Page(
             tuple(hit.summary for hit in found.hits),

@@ -82,6 +82,13 @@ MAIN_BINDINGS = _ids(
             "than a date.",
             show=False,
         ),
+        _bind(
+            "t",
+            "edit_tags",
+            "Tags",
+            "Add or remove the article's tags (+tag -tag, or the whole list).",
+            show=False,
+        ),
         _bind("u", "unread_only", "Unread", "Show only unread articles, or all again."),
         _bind("S", "sort", "Sort", "Sort the list by date, views or title (cycles)."),
         _bind(
@@ -162,6 +169,12 @@ MAIN_BINDINGS = _ids(
             "The feeds the library follows: add, remove, refresh.",
             show=False,
         ),
+        _bind(
+            "ctrl+s",
+            "save_search",
+            "Save",
+            "Save this search under a name: it is listed with the views, above the categories.",
+        ),
         # Priority, like `/`: a quick Esc Esc walks back two steps, not one.
         replace(
             _bind(
@@ -189,7 +202,7 @@ TREE_BINDINGS = _ids(
     [
         _bind("down,j", "cursor_down", "Down", "Next category.", show=False),
         _bind("up,k", "cursor_up", "Up", "Previous category.", show=False),
-        _bind("home,g", "scroll_home", "First", "First category (All articles).", show=False),
+        _bind("home,g", "scroll_home", "First", "First line (Unread).", show=False),
         _bind("end,G", "scroll_end", "Last", "Last category.", show=False),
         _bind("pagedown,ctrl+d", "page_down", "Page down", "Down a page.", show=False),
         _bind("pageup,ctrl+u", "page_up", "Page up", "Up a page.", show=False),
@@ -203,6 +216,8 @@ TREE_BINDINGS = _ids(
         ),
         _bind("space", "toggle_node", "Toggle", "Expand or collapse the category.", show=False),
         _bind("enter", "select_cursor", "Open", "Show this category's articles in the list."),
+        _bind("e", "rename", "Rename", "Rename the saved search under the cursor."),
+        _bind("d,delete", "delete", "Delete", "Delete the saved search under the cursor."),
     ],
 )
 
@@ -263,6 +278,16 @@ READING_BINDINGS = _ids(
             )
             for n in range(1, 6)
         ),
+        *(
+            _bind(
+                key,
+                f"open_similar({n})",
+                f"Related {n + 1}",
+                f"Open related article {n + 1} from the list under the article.",
+                show=False,
+            )
+            for n, key in enumerate("67890")
+        ),
     ],
 )
 
@@ -273,7 +298,10 @@ OUTLINE_BINDINGS = _ids(
 
 PROMPT_BINDINGS = _ids(
     "prompt",
-    [_bind("escape", "cancel", "Cancel", "Close the prompt without changing anything.")],
+    [
+        _bind("enter", "submit", "OK", "Answer with what is typed."),
+        _bind("escape", "cancel", "Cancel", "Close the prompt without changing anything."),
+    ],
 )
 
 CONFIRM_BINDINGS = _ids(

@@ -1,6 +1,7 @@
 """What the reading pane shows for one article, laid out into lines at a given width.
 
-The page is built once per article (breadcrumb, title, metadata, body, random articles) as
+The page is built once per article (breadcrumb, title, metadata, body, related and random
+articles) as
 width-independent blocks; `layout` wraps them into lines whenever the width changes. Each line
 remembers the block it came from, so headings and the random-article entries can be found again.
 """
@@ -24,17 +25,23 @@ MAX_GRID_COLUMNS = 12
 MAX_TABLE_ROWS = 1000
 RANDOM_KEYS = "12345"
 """Keys that open the entries of the random-articles block, in order."""
+RELATED_KEYS = "67890"
+"""Keys that open the entries of the related-articles block, in order (the digits after the
+random block's: they are typed alike on every keyboard layout and terminal)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleView:
-    """An opened article with the random picks shown under it and which part of it is shown."""
+    """An opened article with the articles shown under it and which part of it is shown."""
 
     article: Article
     related: tuple[ArticleSummary, ...] = ()
+    """The random picks (the "random articles" block)."""
     part: int = 0
     terms: tuple[str, ...] = ()
     """Search terms to highlight."""
+    similar: tuple[ArticleSummary, ...] = ()
+    """The articles most like it (the "related articles" block)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +103,30 @@ def build_page(view: ArticleView) -> ArticlePage:
     if part + 1 < len(parts):
         more = f"▶ Continue: part {part + 2} of {len(parts)} (press ] or click)"
         blocks += [Block(Content.styled(more, "link"), target=ShowPart(part + 1)), BLANK]
+    if view.similar:
+        blocks.append(Block(Content.styled("─" * 3, "rule"), kind="rule"))
+        blocks.append(Block(Content.styled("Related articles", "section")))
+        blocks += _entries(RELATED_KEYS, view.similar)
+        blocks.append(BLANK)
     blocks.append(Block(Content.styled("─" * 3, "rule"), kind="rule"))
     blocks.append(Block(Content.styled("Random articles", "section")))
     if not view.related:
         blocks.append(Block(Content.styled("No other articles yet.", "meta")))
-    for key, summary in zip(RANDOM_KEYS, view.related, strict=False):
+    blocks += _entries(RANDOM_KEYS, view.related)
+    return ArticlePage(view, blocks, len(parts), headings)
+
+
+def _entries(keys: str, summaries: Sequence[ArticleSummary]) -> list[Block]:
+    """One line per article: its key, title and date; activating it opens the article."""
+    blocks = []
+    for key, summary in zip(keys, summaries, strict=False):
         entry = Content.assemble(
             (f"{key} ", "bullet"),
             (sanitize_line(summary.title), "related"),
             (f"  {summary.published[:10]}", "meta"),
         )
         blocks.append(Block(entry, rest=Content("  "), target=OpenArticle(summary.id)))
-    return ArticlePage(view, blocks, len(parts), headings)
+    return blocks
 
 
 def meta_line(article: Article) -> Content:

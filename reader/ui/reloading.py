@@ -1,35 +1,19 @@
 """Reading the library again after it changed, for the UI's thread workers.
 
 Another program (an import, a refresh, a second app, the command line) or the app itself changed
-the library: the tree is read again, and the list's rows around the cursor, with the cursor's
-article found again wherever it went. Plain functions over a `Library`, like `reader.ui.workers`.
+the library: the list's rows around the cursor are read again, with the cursor's article found
+again wherever it went (the tree is read again by `reader.ui.workers.load_shelves`). Plain functions over a `Library`, like `reader.ui.workers`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reader.models import ROOT_SCOPE, Category
 from reader.ui.state import BLOCK, Reload, Reloaded, Rows, RowsRequest
 from reader.ui.workers import read_rows
 
 if TYPE_CHECKING:
     from reader.store import Library
-
-
-@dataclass(frozen=True, slots=True)
-class Tree:
-    """The category tree with its counts, as read at one moment."""
-
-    categories: tuple[Category, ...]
-    totals: tuple[int, int]
-    """(articles, unread) of the whole library."""
-
-
-def load_tree(library: Library) -> Tree:
-    """The category tree and the library's counts."""
-    return Tree(tuple(library.categories()), library.counts(ROOT_SCOPE))
 
 
 def reload_rows(library: Library, request: Reload) -> Reloaded:

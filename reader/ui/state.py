@@ -1,27 +1,60 @@
 """The main screen's state and what it hands down to the article list.
 
-What the list shows (`Listing`), where the reader was before a search (`Before`), and the blocks of
-rows the list asks for and is given (`RowsRequest`, `Rows`). Plain frozen values, so the screen can
-hold them in reactives and pass them between its workers and its panes. (`reader.text.query.Query`
-is another thing: a parsed search query.)
+What the list shows (`Listing`), what a line of the category tree stands for (`Place`) and what
+the tree is built from (`Shelves`), where the reader was before a search (`Before`), and the blocks
+of rows the list asks for and is given (`RowsRequest`, `Rows`). Plain frozen values, so the screen
+can hold them in reactives and pass them between its workers and its panes.
+(`reader.text.query.Query` is another thing: a parsed search query.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, SearchCursor
+from reader.models import ROOT_SCOPE, ArticleSummary, Category, Cursor, SearchCursor, Tag, View
 
 BLOCK = 100
 """Rows fetched at a time: the list holds a few blocks around the cursor, never a whole listing."""
 
 
+def view_key(view: View) -> View:
+    """A view as a listing holds it: what it is, without its counts (which change)."""
+    return View(view.kind, view.name, view.query)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What a line of the category tree stands for: a scope (All articles, a category, or a tag:
+    minus its id) or a view (Unread, Starred, a saved search)."""
+
+    scope: int = ROOT_SCOPE
+    view: View | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shelves:
+    """What the category tree shows: the views, All articles with its categories, and the tags.
+
+    Read cheaply for the first frame: a saved search's counts come later (`exact` False and 0
+    until they do, see `reader.ui.workers.count_searches`).
+    """
+
+    categories: tuple[Category, ...]
+    totals: tuple[int, int]
+    """(articles, unread) of the whole library."""
+    views: tuple[View, ...] = ()
+    tags: tuple[Tag, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """What the article list shows: a scope, an order and the unread filter, or search results.
+    """What the article list shows: a scope or a view, an order and the unread filter, or search
+    results.
 
-    With `search` set the list holds the results of that search in the scope, ordered by
-    `order` (`newest` or `best`); how many there are is learnt page by page.
+    With `view` set the list holds that view's articles (Unread in any order, the others newest
+    first) and `scope` is the whole library. With `search` set it holds the results of that search
+    in the scope, ordered by `order` (`newest` or `best`); how many there are is learnt page by
+    page, as for a saved search's view.
     """
 
     scope: int = ROOT_SCOPE
@@ -29,6 +62,35 @@ class Listing:
     unread_only: bool = False
     search: str = ""
     order: str = "newest"
+    view: View | None = None
+    """A view (`view_key`: no counts) listed instead of the scope."""
+
+    @property
+    def place(self) -> Place:
+        """The line of the tree this listing belongs to."""
+        return Place(ROOT_SCOPE if self.view else self.scope, self.view)
+
+    @property
+    def open_ended(self) -> bool:
+        """Whether the size is learnt page by page (search results, a saved search's view)."""
+        return bool(self.search) or (self.view is not None and self.view.kind == "search")
+
+    @property
+    def sortable(self) -> bool:
+        """Whether the list can be put in another order (not search results, Starred or a saved
+        search, which come newest first)."""
+        return not self.search and (self.view is None or self.view.kind == "unread")
+
+    @property
+    def filterable(self) -> bool:
+        """Whether the unread filter applies (a category or a tag; Unread is unread already)."""
+        return not self.search and self.view is None
+
+    def showing(self, place: Place) -> Listing:
+        """This listing moved to another line of the tree, keeping its order and filter."""
+        if place.view is not None:
+            return replace(self, scope=ROOT_SCOPE, view=view_key(place.view))
+        return replace(self, scope=place.scope, view=None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,13 @@ flow of reads and writes is easy to see and to test without Textual.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from reader.models import ROOT_SCOPE, ArticleSummary, Category, Cursor, SearchCursor
+from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, SearchCursor, View
 from reader.ui.layout import ArticleView
-from reader.ui.state import BLOCK, Rows, RowsRequest
+from reader.ui.state import BLOCK, Listing, Place, Rows, RowsRequest, Shelves, view_key
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -24,35 +25,73 @@ STATE_SCOPE = "ui.scope"
 STATE_ARTICLE = "ui.article"
 STATE_SORT = "ui.sort"
 STATE_UNREAD = "ui.unread_only"
+STATE_VIEW = "ui.view"
 
 
 @dataclass(frozen=True, slots=True)
 class Start:
     """Everything the main screen needs to draw its first frame, and where the user left off."""
 
-    categories: tuple[Category, ...]
-    totals: tuple[int, int]
+    shelves: Shelves
     scope: int
     sort: str
     unread_only: bool
     article: int | None
+    view: View | None = None
+    """The view the reader was in, if it still exists."""
+
+
+def load_shelves(library: Library) -> Shelves:
+    """The tree's contents with the counts that cost no more than the categories' (each kept on
+    write); a saved search is left uncounted (see `count_searches`)."""
+    return Shelves(
+        categories=tuple(library.categories()),
+        totals=library.counts(ROOT_SCOPE),
+        views=tuple(library.views(count_searches=False)),
+        tags=tuple(library.tags()),
+    )
 
 
 def load_start(library: Library) -> Start:
     """Read the tree, the library's counts and the remembered UI state."""
-    categories = tuple(library.categories())
-    known = {c.id for c in categories} | {ROOT_SCOPE}
+    shelves = load_shelves(library)
+    known = {c.id for c in shelves.categories} | {t.scope for t in shelves.tags} | {ROOT_SCOPE}
     scope = _int(library.get_state(STATE_SCOPE), ROOT_SCOPE)
     sort = library.get_state(STATE_SORT, "published")
     article = library.get_state(STATE_ARTICLE)
+    remembered = library.get_state(STATE_VIEW)
+    view = next(
+        (view_key(v) for v in shelves.views if remembered == [v.kind, v.name]),
+        None,
+    )
     return Start(
-        categories=categories,
-        totals=library.counts(ROOT_SCOPE),
+        shelves=shelves,
         scope=scope if scope in known else ROOT_SCOPE,
         sort=sort if sort in SORTS else "published",
         unread_only=bool(library.get_state(STATE_UNREAD, False)),
         article=article if isinstance(article, int) else None,
+        view=view,
     )
+
+
+def remembered(listing: Listing) -> dict[str, object]:
+    """The UI state that brings a listing back at the next start."""
+    view = listing.view
+    return {
+        STATE_SCOPE: listing.scope,
+        STATE_SORT: listing.sort,
+        STATE_UNREAD: listing.unread_only,
+        STATE_VIEW: [view.kind, view.name] if view is not None else None,
+    }
+
+
+def count_searches(library: Library, views: tuple[View, ...]) -> Iterator[View]:
+    """Each saved search of `views` with its counts (bounded and kept until the library changes:
+    see `Library.search_counts`), one at a time so the tree can show each as it comes."""
+    for view in views:
+        if view.kind == "search":
+            total, unread, exact = library.search_counts(view.query)
+            yield replace(view, total=total, unread=unread, exact=exact)
 
 
 def _int(value: Any, default: int) -> int:
@@ -76,7 +115,10 @@ def load_view(
     if count and not library.readonly:
         article = replace(article, views=article.views + 1, read=True)
     return ArticleView(
-        article, tuple(pick_related(library, article.id, article.category_id)), terms=terms
+        article,
+        tuple(pick_related(library, article.id, article.category_id)),
+        terms=terms,
+        similar=tuple(library.related(article.id, RELATED)),
     )
 
 
@@ -99,23 +141,36 @@ def pick_related(library: Library, article_id: int, category_id: int) -> list[Ar
     return picked
 
 
-def random_view(library: Library, scope: int) -> ArticleView | None:
-    """A random article of `scope` (no repeats until all were shown), opened to be counted."""
-    summary = library.random_article(scope)
+def random_view(library: Library, place: Place) -> ArticleView | None:
+    """A random article of a category, a tag or a view (no repeats until all were shown),
+    opened to be counted."""
+    if place.view is not None:
+        summary = library.random_in_view(place.view)
+    else:
+        summary = library.random_article(place.scope)
     if summary is None:
         return None
     return load_view(library, summary.id, count=True)
 
 
 def read_rows(library: Library, request: RowsRequest) -> Rows:
-    """A block of the article list's rows: a category's articles in order, or search results.
+    """A block of the article list's rows: a category's or a tag's articles in order, a view's,
+    or search results.
 
-    The first block of a category also brings its size. A far block whose predecessor is not
-    loaded (End, a scrollbar drag) is read from the end: O(distance to it), not O(offset).
+    The first block of a category, a tag, Unread or Starred also brings its size. A far block
+    whose predecessor is not loaded (End, a scrollbar drag) is read from the end: O(distance to
+    it), not O(offset).
     """
     listing = request.listing
+    view = listing.view
     if listing.search:
-        return _read_results(library, request)
+        return _read_results(library, request, listing.search, listing.scope, listing.order)
+    if view is not None and view.kind == "search":
+        return _read_results(library, request, view.query, ROOT_SCOPE, "newest")
+    if view is not None and view.kind == "starred":
+        return _read_view(library, request, view)
+    if view is not None:  # Unread: the whole library's unread articles, in any order
+        listing = replace(listing, scope=ROOT_SCOPE, unread_only=True)
     total = None
     if request.block == 0:
         all_rows, unread = library.counts(listing.scope)
@@ -144,13 +199,31 @@ def read_rows(library: Library, request: RowsRequest) -> Rows:
     return Rows(page.items, page.next, total)
 
 
-def _read_results(library: Library, request: RowsRequest) -> Rows:
+def _read_view(library: Library, request: RowsRequest, view: View) -> Rows:
+    """A block of a view listed newest first (Starred), its size with the first block."""
+    total = None
+    if request.block == 0:
+        views = library.views(count_searches=False)
+        total = next((v.total for v in views if view_key(v) == view), 0)
+    after = request.after
+    page = library.view_page(
+        view,
+        after=after if isinstance(after, Cursor) else None,
+        offset=0 if after is not None else request.offset,
+        limit=BLOCK,
+    )
+    return Rows(page.items, page.next, total)
+
+
+def _read_results(
+    library: Library, request: RowsRequest, query: str, scope: int, order: str
+) -> Rows:
     """A block of search results; the total grows by one past the rows while more may follow."""
-    listing, after = request.listing, request.after
+    after = request.after
     page = library.search_page(
-        listing.search,
-        listing.scope,
-        order="best" if listing.order == "best" else "newest",
+        query,
+        scope,
+        order="best" if order == "best" else "newest",
         limit=BLOCK,
         after=after if isinstance(after, SearchCursor) else None,
         offset=0 if after is not None else request.offset,

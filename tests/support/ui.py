@@ -23,6 +23,7 @@ from reader.models import Article, ArticleDraft, ArticleSummary
 from reader.store import Library
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen
+from reader.ui.state import Place
 
 HOSTILE_TITLE = "[@click=app.quit]Read more[/] [b]x"
 HOSTILE_CATEGORY = "[/]敌意[@click=app.quit]"
@@ -211,13 +212,44 @@ class UI:
         assert article is not None and article.title == title
         return article
 
+    def tree_label(self, place: Place) -> str:
+        """The tree's line for a place, as a plain string (`● Unread 37/40`)."""
+        node = self.screen.categories.node_of(place)
+        assert node is not None, place
+        return str(node.label)
+
+    async def choose_line(self, place: Place, *, enter: bool = False) -> None:
+        """Move the tree's cursor to the line of `place` from the nearer end, with `g` and `j` or
+        `G` and `k` (and Enter it)."""
+        tree = self.screen.categories
+        await self.focus(tree)
+        node = tree.node_of(place)
+        assert node is not None and node.line >= 0, place
+        last = tree.last_line
+        if node.line <= last // 2:
+            await self.press("g", *["j"] * node.line)
+        else:
+            await self.press("G", *["k"] * (last - node.line))
+        assert tree.cursor_node is node
+        if enter:
+            await self.press("enter")
+
+    async def open_tags(self) -> None:
+        """Expand the tree's Tags line (the last line while it is collapsed) with `G` and `l`."""
+        tree = self.screen.categories
+        await self.focus(tree)
+        await self.press("G", "l")
+        assert tree.tags_node is not None and tree.tags_node.is_expanded
+
     async def choose_category(self, name: str, *, enter: bool = True) -> None:
         """Move the tree's cursor to the top-level category `name` (and Enter it)."""
         tree = self.screen.categories
         await self.focus(tree)
-        labels = [str(node.label) for node in tree.root.children]
+        everything = tree.node_of(Place())
+        assert everything is not None
+        labels = [str(node.label) for node in everything.children]
         index = next(n for n, label in enumerate(labels) if label.startswith(f"{name} "))
-        await self.press("g", *["j"] * (index + 1))
+        await self.press("g", *["j"] * (everything.line + index + 1))
         if enter:
             await self.press("enter")
 

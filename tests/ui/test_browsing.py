@@ -13,7 +13,7 @@ from support.ui import NARROW, WIDE, AppOpener
 from reader.models import ROOT_SCOPE
 from reader.store import Library
 from reader.ui import workers
-from reader.ui.state import Rows, RowsRequest
+from reader.ui.state import Place, Rows, RowsRequest
 
 
 async def test_three_panes_fill_on_start(open_app: AppOpener, lib_path: Path) -> None:
@@ -26,9 +26,10 @@ async def test_three_panes_fill_on_start(open_app: AppOpener, lib_path: Path) ->
         assert len(ui.rows()) == total
         assert ui.list_caption() == f"All articles · {total:,} articles · by date"
         assert ui.titles()[0] == newest.title
-        root = screen.categories.root
-        assert str(root.label) == f"All articles {unread:,}/{total:,}"
-        assert [str(node.label).rsplit(" ", 1)[0] for node in root.children] == top_level
+        everything = screen.categories.node_of(Place())
+        assert everything is not None
+        assert str(everything.label) == f"All articles {unread:,}/{total:,}"
+        assert [str(node.label).rsplit(" ", 1)[0] for node in everything.children] == top_level
         assert screen.pane.region.width > 0 and screen.categories.region.width > 0
         assert screen.focused is screen.articles
 
@@ -42,8 +43,8 @@ async def test_category_tree_scopes_the_list(open_app: AppOpener, lib_path: Path
         node = screen.categories.cursor_node
         assert node is not None and node.data is not None
         with Library(lib_path) as library:
-            category = library.category(node.data)
-            ids = [item.id for item in library.page(node.data, limit=1000).items]
+            category = library.category(node.data.scope)
+            ids = [item.id for item in library.page(node.data.scope, limit=1000).items]
         assert category is not None and str(node.label).startswith(f"{category.name} ")
         assert ui.list_caption() == f"{category.name} · {category.total:,} articles · by date"
         assert [row.id for row in ui.rows()] == ids

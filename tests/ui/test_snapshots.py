@@ -1,4 +1,5 @@
-"""SVG snapshots that guard the layout: 80x24 and 160x48, with and without an article open."""
+"""SVG snapshots that guard the layout: 80x24 and 160x48, with and without an article open, and
+the tree with its views (a saved search, Starred) and its tags."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from typing import Any
 import pytest
 from support.ui import make_app, settle
 from textual.pilot import Pilot
+
+from reader.models import ROOT_SCOPE
+from reader.store import Library
 
 SnapCompare = Callable[..., bool]
 
@@ -31,3 +35,23 @@ def test_library_view(snap_compare: SnapCompare, lib_path: Path, size: tuple[int
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 def test_article_open(snap_compare: SnapCompare, lib_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(lib_path), terminal_size=size, run_before=_open_first)
+
+
+async def _tags_open(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("shift+tab", "G", "l")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_tree_with_views_and_tags(
+    snap_compare: SnapCompare, lib_path: Path, size: tuple[int, int]
+) -> None:
+    with Library(lib_path) as library:
+        newest = library.page(ROOT_SCOPE, limit=3).items
+        library.set_starred(newest[0].id)
+        library.set_starred(newest[2].id)
+        library.set_read(newest[2].id)
+        library.save_search("茶与水", "茶")
+        library.save_search("a saved search with a very long name", "reader")
+    assert snap_compare(make_app(lib_path), terminal_size=size, run_before=_tags_open)

@@ -50,6 +50,20 @@ def test_builtin_views_count_and_list_the_readers_own(lib: Library, db_path: Pat
         assert {v.name: v.total for v in bob.views()} == {"Unread": 120, "Starred": 0}
 
 
+def test_a_view_page_can_start_at_an_offset(lib: Library) -> None:
+    """A jump into a view (End in the app's list) reads from an offset when no cursor is known."""
+    newest = [s.id for s in lib.page(limit=30).items]
+    for article_id in newest[:20]:
+        lib.set_starred(article_id)
+    lib.save_search("中国新闻", "中国")
+    for name in ("Starred", "Unread", "中国新闻"):
+        whole = every(lib, name)
+        view = lib.find_view(name)
+        assert view is not None
+        jumped = lib.view_page(view, offset=len(whole) - 4, limit=10)
+        assert [s.id for s in jumped.items] == whole[-4:], name
+
+
 def test_saved_searches_count_list_rename_and_delete(
     lib: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,6 +85,37 @@ def test_saved_searches_count_list_rename_and_delete(
         lib.save_search("空", "  ")
     with pytest.raises(LibraryError, match="no saved search"):
         lib.delete_search("无")
+
+
+def test_a_saved_searchs_results_are_kept_while_only_marks_change(
+    lib: Library, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading articles recounts a saved search's unread without searching again; new articles,
+    from this library or another program, search again."""
+    expected = brute_force(lib, "中国")
+    assert lib.search_counts("中国") == (len(expected), len(expected), True)
+    searches: list[str] = []
+    search_page = lib.search_page
+
+    def counting(query: str, *args: object, **kwargs: object) -> object:
+        searches.append(query)
+        return search_page(query, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lib, "search_page", counting)
+    for article_id in expected[:3]:
+        lib.set_read(article_id)
+    lib.set_starred(expected[0])
+    lib.set_state("ui.scope", 3)
+    assert lib.search_counts("中国") == (len(expected), len(expected) - 3, True)
+    assert searches == []
+    new = replace(corpus(1)[0], title="中国 新的一篇", url="https://example.org/new")
+    lib.save([new])
+    assert lib.search_counts("中国")[0] == len(expected) + 1
+    assert searches == ["中国"]
+    with Library(db_path, user="alice") as other:
+        other.save([replace(new, title="中国 另一篇", url="https://example.org/other")])
+    assert lib.search_counts("中国")[0] == len(expected) + 2
+    assert searches == ["中国", "中国"]
 
 
 def test_random_reading_in_a_view_walks_it_without_repeats(lib: Library) -> None:

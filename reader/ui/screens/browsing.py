@@ -1,9 +1,10 @@
 """The main screen's panes and what the category tree and the article list show.
 
-The screen owns the state: `listing` (scope, order, filter, or a search) and the category names,
-bound into the list. The list asks for blocks of rows with `ArticleList.RowsWanted`; they are read
-in thread workers that post `RowsRead`, and handed to the list. Searching, marking and opening
-articles build on this (`searching.py`, `marking.py`, `main.py`).
+The screen owns the state: `listing` (a scope or a view, order, filter, or a search) and the
+category names, bound into the list. The list asks for blocks of rows with
+`ArticleList.RowsWanted`; they are read in thread workers that post `RowsRead`, and handed to the
+list. Searching, marking, organising and opening articles build on this (`searching.py`,
+`marking.py`, `organising.py`, `main.py`).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from reader.models import Change, View
 from reader.store import LibraryError
 from reader.text.sanitize import sanitize_line
 from reader.ui import workers
-from reader.ui.state import Listing, Rows, RowsRequest
+from reader.ui.state import Listing, Place, Rows, RowsRequest, Shelves
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.category_tree import ALL_ARTICLES, CategoryTree
+from reader.ui.widgets.category_tree import ALL_ARTICLES, CategoryTree, view_name
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
 
@@ -60,9 +62,15 @@ class BrowsingScreen(Screen[None]):
 
     @dataclass
     class Recounted(Message):
-        """Fresh counts for the tree after reads changed."""
+        """Fresh counts for the tree after reads changed (saved searches: see `SearchCounted`)."""
 
-        start: workers.Start
+        shelves: Shelves
+
+    @dataclass
+    class SearchCounted(Message):
+        """A saved search was counted, for the tree."""
+
+        view: View
 
     @dataclass
     class Problem(Message):
@@ -74,7 +82,13 @@ class BrowsingScreen(Screen[None]):
         super().__init__()
         self.library = library
         self.names: dict[int, tuple[str, ...]] = {}
-        """Category paths by id."""
+        """Category paths by id, and `#tag` by a tag's scope."""
+        self.shelves = Shelves((), (0, 0))
+        """What the tree shows (its saved searches uncounted)."""
+        self.changes: list[Change] = []
+        """The changes made in this session, newest last (see `record_change`)."""
+        self.follow: Place | None = None
+        """The tree line the cursor goes to once the tree is next read (a renamed search)."""
         self._keep_cursor: int | None = None
         """Where the list's cursor goes when the next listing arrives (None: the top)."""
 
@@ -84,13 +98,7 @@ class BrowsingScreen(Screen[None]):
         self.articles.show_listing(listing, keep_cursor=keep)
         if listing.search:
             return
-        self._remember(
-            {
-                workers.STATE_SCOPE: listing.scope,
-                workers.STATE_SORT: listing.sort,
-                workers.STATE_UNREAD: listing.unread_only,
-            }
-        )
+        self._remember(workers.remembered(listing))
 
     @on(ArticleList.RowsWanted)
     def _rows_wanted(self, message: ArticleList.RowsWanted) -> None:
@@ -123,20 +131,30 @@ class BrowsingScreen(Screen[None]):
         # Star and read apply to the row under the cursor: now there is one (see check_action).
         self.refresh_bindings()
 
+    def place_name(self, scope: int) -> str:
+        """What a scope is called: a category's name, `#tag`, or All articles."""
+        path = self.names.get(scope, ())
+        return sanitize_line(path[-1]) if path else ALL_ARTICLES
+
     def _describe_list(self, listing: Listing, total: int) -> None:
-        path = self.names.get(listing.scope, ())
-        name = sanitize_line(path[-1]) if path else ALL_ARTICLES
+        name = self.place_name(listing.scope)
+        more = "+" if listing.open_ended and self.articles.more_expected() else ""
+        shown = total - (1 if more else 0)
         if listing.search:
             self.articles.border_title = Content.assemble("Search: ", sanitize_line(listing.search))
-            more = "+" if self.articles.more_expected() else ""
-            shown = total - (1 if more else 0)
             self.articles.border_subtitle = Content(f"{shown:,}{more} in {name}")
             return
-        self.articles.border_title = Content(name)
-        what = "unread" if listing.unread_only else "articles"
-        self.articles.border_subtitle = Content(
-            f"{total:,} {what} · by {workers.SORT_NAMES[listing.sort]}"
-        )
+        view = listing.view
+        self.articles.border_title = Content(view_name(view) if view else name)
+        what = "unread" if listing.unread_only and listing.filterable else "articles"
+        order = workers.SORT_NAMES[listing.sort] if listing.sortable else "date"
+        self.articles.border_subtitle = Content(f"{shown:,}{more} {what} · by {order}")
+
+    def record_change(self, change: Change) -> None:
+        """Note a change made to the library (it can be taken back with `Library.undo`) and
+        say in one line what was done."""
+        self.changes.append(change)
+        self.notify(change.summary, markup=False, timeout=4)
 
     def action_unread_only(self) -> None:
         """Show only unread articles, or all of them again."""
@@ -159,15 +177,48 @@ class BrowsingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="recount")
     def _recount(self) -> None:
-        """Read the tree's counts again (after reads changed)."""
+        """Read the tree's counts again (after reads changed, or a tag or saved search came or
+        went), then count the saved searches."""
         try:
-            self.post_message(self.Recounted(workers.load_start(self.library)))
+            shelves = workers.load_shelves(self.library)
+        except LibraryError as error:
+            self.post_message(self.Problem(str(error)))
+            return
+        self.post_message(self.Recounted(shelves))
+        self._count_searches(shelves.views)
+
+    def _count_searches(self, views: tuple[View, ...]) -> None:
+        """In a worker: count each saved search, bounded (a search of a common word stops at
+        its bound), and show each count as it comes."""
+        try:
+            for counted in workers.count_searches(self.library, views):
+                self.post_message(self.SearchCounted(counted))
         except LibraryError as error:
             self.post_message(self.Problem(str(error)))
 
+    def show_shelves(self, shelves: Shelves) -> None:
+        """Show what the tree holds: names for the list's title, the tree's lines and counts."""
+        self.shelves = shelves
+        self.names = {c.id: c.path for c in shelves.categories}
+        self.names.update({t.scope: (f"#{t.name}",) for t in shelves.tags})
+        self.category_names = {c.id: c.name for c in shelves.categories}
+
     @on(Recounted)
     def _recounted(self, message: Recounted) -> None:
-        self.categories.recount(message.start.categories, message.start.totals)
+        self.show_shelves(message.shelves)
+        self.categories.recount(message.shelves)
+        follow, self.follow = self.follow, None
+        if follow is not None and self.categories.has_place(follow):
+            self.categories.show_place(follow)
+        place = self.listing.place
+        if not self.listing.search and not self.categories.has_place(place):
+            # What the list showed is gone (a saved search deleted, a tag no article has now).
+            self.categories.show_place(Place())
+            self.listing = self.listing.showing(Place())
+
+    @on(SearchCounted)
+    def _search_counted(self, message: SearchCounted) -> None:
+        self.categories.show_counted(message.view)
 
     @on(Problem)
     def _problem(self, message: Problem) -> None:

@@ -45,6 +45,11 @@ class Prompt(ModalScreen[str | None]):
         event.stop()
         self.dismiss(event.value)
 
+    def action_submit(self) -> None:
+        """Enter while the box does not have the focus yet (typed right after the key that
+        opened the prompt): answer with what it holds."""
+        self.dismiss(self.query_one(Input).value)
+
     def action_cancel(self) -> None:
         """Back out without an answer."""
         self.dismiss(None)

@@ -20,13 +20,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 
-from reader.models import ROOT_SCOPE, Change
+from reader.models import Change
 from reader.paths import default_db
 from reader.store import LibraryError
 from reader.text.sanitize import sanitize_line
-from reader.ui import reloading
+from reader.ui import reloading, workers
 from reader.ui.screens.browsing import BrowsingScreen
-from reader.ui.state import Listing, Reload, Reloaded
+from reader.ui.state import Listing, Place, Reload, Reloaded, Shelves
 from reader.ui.widgets.article_list import ArticleList
 
 LIVE_INTERVAL_S = 1.0
@@ -70,13 +70,12 @@ class LiveScreen(BrowsingScreen):
     live_interval: float = LIVE_INTERVAL_S
     _marker: int | None = None
     _checking = False
-    _tree: reloading.Tree | None = None
 
     @dataclass
     class LibraryChanged(Message):
         """The library changed: the tree as it is now."""
 
-        tree: reloading.Tree
+        shelves: Shelves
 
     @dataclass
     class RowsReloaded(Message):
@@ -123,7 +122,9 @@ class LiveScreen(BrowsingScreen):
             if marker == self._marker and not force:
                 return
             self._marker = marker
-            self.post_message(self.LibraryChanged(reloading.load_tree(self.library)))
+            shelves = workers.load_shelves(self.library)
+            self.post_message(self.LibraryChanged(shelves))
+            self._count_searches(shelves.views)
         except LibraryError as error:
             self.post_message(self.Problem(str(error)))
         finally:
@@ -134,21 +135,19 @@ class LiveScreen(BrowsingScreen):
     def _library_changed(self, message: LibraryChanged) -> None:
         """Show the tree as it is now; a category shown that is gone gives way to its nearest
         ancestor still there; then read the list's rows again."""
-        tree = message.tree
-        self.library_total = tree.totals[0]
-        gone_from = self.listing.scope
-        lineage = self.categories.lineage(gone_from)
-        self._tree = tree
-        self.names = {c.id: c.path for c in tree.categories}
-        self.category_names = {c.id: c.name for c in tree.categories}
-        self.categories.update(tree.categories, tree.totals)
-        if not self.categories.has_scope(gone_from):
-            here = next((s for s in lineage if self.categories.has_scope(s)), ROOT_SCOPE)
-            self.categories.show_scope(here)
+        shelves = message.shelves
+        self.library_total = shelves.totals[0]
+        shown = self.listing.place
+        lineage = self.categories.lineage(shown)
+        self.show_shelves(shelves)
+        self.categories.recount(shelves)
+        if not self.listing.search and not self.categories.has_place(shown):
+            here = next((p for p in lineage if self.categories.has_place(p)), Place())
+            self.categories.show_place(here)
             before = getattr(self, "before", None)
             if before is not None:
-                self.before = replace(before, listing=replace(before.listing, scope=here))
-            self.listing = replace(self.listing, scope=here)
+                self.before = replace(before, listing=before.listing.showing(here))
+            self.listing = self.listing.showing(here)
             return
         self._reload_list()
 

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
 
-from reader.models import ROOT_SCOPE, ArticleSummary
+from reader.models import ArticleSummary
 from reader.store import LibraryError
 from reader.text.sanitize import sanitize_line
 from reader.text.urls import web_link
@@ -32,9 +32,9 @@ from reader.ui.history import History
 from reader.ui.layout import ArticlePage, ArticleView, build_page
 from reader.ui.screens.living import LIVE_INTERVAL_S
 from reader.ui.screens.managing import ManagingScreen
+from reader.ui.screens.organising import OrganisingScreen
 from reader.ui.screens.refreshing import RefreshingScreen
-from reader.ui.screens.searching import SearchingScreen
-from reader.ui.state import Listing
+from reader.ui.state import Listing, Place
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.category_tree import CategoryTree
 from reader.ui.widgets.reading_pane import ReadingPane
@@ -48,7 +48,7 @@ NARROW_BELOW = 120
 TINY_BELOW = 60
 
 
-class MainScreen(ManagingScreen, RefreshingScreen, SearchingScreen):
+class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
@@ -143,20 +143,23 @@ class MainScreen(ManagingScreen, RefreshingScreen, SearchingScreen):
     @work(thread=True, exclusive=True, group="start")
     def _start(self) -> None:
         try:
-            self.post_message(self.Started(workers.load_start(self.library)))
+            start = workers.load_start(self.library)
         except LibraryError as error:
             self.post_message(self.Problem(str(error)))
+            return
+        self.post_message(self.Started(start))
+        # The tree shows first; the saved searches' counts follow as each is known.
+        self._count_searches(start.shelves.views)
 
     def on_main_screen_started(self, message: Started) -> None:
-        """Fill the tree, restore the last category, sort, filter and article."""
+        """Fill the tree, restore the last view or category, sort, filter and article."""
         start = message.start
-        self.names = {c.id: c.path for c in start.categories}
-        self.category_names = {c.id: c.name for c in start.categories}
-        self.categories.fill(start.categories, start.totals)
-        self.categories.show_scope(start.scope)
-        self.library_total = start.totals[0]
+        self.show_shelves(start.shelves)
+        self.categories.fill(start.shelves)
+        self.listing = Listing(start.scope, start.sort, start.unread_only, view=start.view)
+        self.categories.show_place(self.listing.place)
+        self.library_total = start.shelves.totals[0]
         self.started = True
-        self.listing = Listing(start.scope, start.sort, start.unread_only)
         if start.article is not None:
             self._open(start.article, count=False, focus=False)
 
@@ -176,10 +179,12 @@ class MainScreen(ManagingScreen, RefreshingScreen, SearchingScreen):
 
     @on(CategoryTree.Chosen)
     def _category_chosen(self, message: CategoryTree.Chosen) -> None:
+        place = message.place
         if self.searching:
-            self.rescope_search(message.scope)
-        elif message.scope != self.listing.scope:
-            self.listing = replace(self.listing, scope=message.scope)
+            # A search runs in a category or a tag; a view chosen meanwhile means everywhere.
+            self.rescope_search(place.scope)
+        elif place != self.listing.place:
+            self.listing = self.listing.showing(place)
         if message.enter:
             self.remove_class("-tree")
             self.articles.focus()
@@ -244,9 +249,9 @@ class MainScreen(ManagingScreen, RefreshingScreen, SearchingScreen):
             self._count(view)
 
     @work(thread=True, exclusive=True, group="article")
-    def _load_random(self, scope: int) -> None:
+    def _load_random(self, place: Place) -> None:
         try:
-            view = workers.random_view(self.library, scope)
+            view = workers.random_view(self.library, place)
         except LibraryError as error:
             self.post_message(self.Problem(str(error)))
             return
@@ -328,7 +333,15 @@ class MainScreen(ManagingScreen, RefreshingScreen, SearchingScreen):
         if action == "mark_many":
             return None if self.library.readonly else True
         if action in ("sort", "unread_only"):
-            return self.focused is not self.pane and not self.searching
+            if self.focused is self.pane or self.searching:
+                return False
+            # Starred and saved searches come newest first; Unread is unread already.
+            able = self.listing.sortable if action == "sort" else self.listing.filterable
+            return True if able else None
+        if action == "save_search":
+            return self.searching
+        if action == "edit_tags":
+            return True if self._target() is not None else None
         if action in ("search_scope", "search_order"):
             return self.searching
         if action == "search":
@@ -345,14 +358,14 @@ class MainScreen(ManagingScreen, RefreshingScreen, SearchingScreen):
         return True
 
     def action_random(self) -> None:
-        """A random article from the current category."""
+        """A random article from the current category, tag or view."""
         self._save_progress()
-        self._load_random(self.listing.scope)
+        self._load_random(self.listing.place)
 
     def action_random_all(self) -> None:
         """A random article from the whole library."""
         self._save_progress()
-        self._load_random(ROOT_SCOPE)
+        self._load_random(Place())
 
     def action_back(self) -> None:
         """The previous article of the history."""

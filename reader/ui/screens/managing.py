@@ -78,8 +78,10 @@ class ManagingScreen(LiveScreen, MarkingScreen):
         if self.focused is not self.categories:
             return None
         node = self.categories.cursor_node
-        scope = node.data if node is not None else None
-        return scope if scope is not None and scope in self.names else None
+        place = node.data if node is not None else None
+        if place is None or place.view is not None or place.scope not in self.category_names:
+            return None  # a view, All articles, the Tags line or a tag
+        return place.scope
 
     def _delete_targets(self) -> list[int]:
         """The articles `d` deletes: the selection in the list, else the target article (none

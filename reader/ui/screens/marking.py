@@ -37,7 +37,9 @@ class MarkingScreen(BrowsingScreen):
         if view is None:
             return None
         a = view.article
-        return ArticleSummary(a.id, a.title, a.category_id, a.published, a.views, a.read, a.starred)
+        return ArticleSummary(
+            a.id, a.title, a.category_id, a.published, a.views, a.read, a.starred, tags=a.tags
+        )
 
     def action_star(self) -> None:
         """Star or unstar the target article."""

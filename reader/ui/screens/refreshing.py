@@ -9,7 +9,7 @@ articles show up as they are saved (`LiveScreen` sees each save). One fetch runs
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from textual import on
 from textual.content import Content
@@ -21,6 +21,7 @@ from reader.text.sanitize import sanitize_line
 from reader.ui.fetching import Fetched, FetchGate, Fetching
 from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.screens.living import LiveScreen
+from reader.ui.state import Place
 
 
 class FetchStopped(Exception):
@@ -288,7 +289,7 @@ class RefreshingScreen(LiveScreen):
 
         def closed(category: int | None) -> None:
             self._feeds = None
-            if category is not None and self.categories.has_scope(category):
+            if category is not None and self.categories.has_place(Place(category)):
                 self.show_category(category)
 
         self.app.push_screen(self._feeds, closed)
@@ -297,6 +298,6 @@ class RefreshingScreen(LiveScreen):
         """List a category's articles, its line lit in the tree (a search open is closed)."""
         if getattr(self, "before", None) is not None:
             self.action_close_search()  # type: ignore[attr-defined]
-        self.categories.show_scope(scope)
-        if scope != self.listing.scope:
-            self.listing = replace(self.listing, scope=scope)
+        self.categories.show_place(Place(scope))
+        if Place(scope) != self.listing.place:
+            self.listing = self.listing.showing(Place(scope))

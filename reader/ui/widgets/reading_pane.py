@@ -57,15 +57,19 @@ ROLES = [
 
 
 class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
-    """Shows the open article: breadcrumb, title, metadata, body and five random articles."""
+    """Shows the open article: breadcrumb, title, metadata, body, then the articles most like it
+    and five random ones."""
 
-    HELP = "The article. Scroll with the usual keys; 1-5 or a click open a random article."
+    HELP = (
+        "The article. Scroll with the usual keys; 6-0 open a related article, 1-5 a random one "
+        "(or click it)."
+    )
     BINDINGS: ClassVar[list[BindingType]] = list(READING_BINDINGS)
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"reading--{role}" for role in ROLES}
 
     @dataclass
     class ArticleChosen(Message):
-        """The reader chose an entry of the random-articles block (its key or a click)."""
+        """The reader chose an entry of the related or random articles (its key or a click)."""
 
         article_id: int
 
@@ -275,6 +279,12 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if view and 0 <= index < len(view.related):
             self.post_message(self.ArticleChosen(view.related[index].id))
 
+    def action_open_similar(self, index: int) -> None:
+        """Open the related article with this index (0-4)."""
+        view = self.view
+        if view and 0 <= index < len(view.similar):
+            self.post_message(self.ArticleChosen(view.similar[index].id))
+
     def action_next_part(self) -> None:
         """Show the next part of a long article."""
         if self.page and self.page.view.part + 1 < self.page.parts:
@@ -311,4 +321,6 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             return bool(self.page and self.page.parts > 1)
         if action in ("next_article", "previous_article", "outline", "open_related"):
             return self.page is not None
+        if action == "open_similar":
+            return bool(self.view and self.view.similar)
         return True

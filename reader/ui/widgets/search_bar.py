@@ -26,7 +26,8 @@ class SearchBar(Horizontal):
 
     HELP = (
         "Any text from one character up; several words must all occur; "
-        '"quoted words" as written; -word excludes.'
+        '"quoted words" as written; -word excludes; tag:NAME keeps articles with that tag. '
+        "Ctrl+S saves the search under a name."
     )
 
     status: var[Content] = var(Content)
@@ -51,7 +52,7 @@ class SearchBar(Horizontal):
         """The input and a status line (scope, order, how many results)."""
         yield Static(Content("/"), id="search-mark")
         yield Input(
-            placeholder='茶, 人工智能, "exact phrase", -exclude',
+            placeholder='茶, 人工智能, "exact phrase", -exclude, tag:NAME',
             id="search-input",
             compact=True,
         )
