@@ -22,7 +22,7 @@ from typing import Any
 
 from reader.models import ROOT_SCOPE
 from reader.store import Library
-from reader.ui import workers
+from reader.ui import reloading, workers
 from reader.ui.state import Listing, Reload
 
 CATEGORY_SIZE = 100_000

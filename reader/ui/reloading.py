@@ -2,7 +2,8 @@
 
 Another program (an import, a refresh, a second app, the command line) or the app itself changed
 the library: the list's rows around the cursor are read again, with the cursor's article found
-again wherever it went (the tree is read again by `reader.ui.workers.load_shelves`). Plain functions over a `Library`, like `reader.ui.workers`.
+again wherever it went (the tree is read again by `reader.ui.workers.load_shelves`). Plain
+functions over a `Library`, like `reader.ui.workers`.
 """
 
 from __future__ import annotations

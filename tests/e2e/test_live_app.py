@@ -25,6 +25,7 @@ from support.ui import NARROW, AppOpener
 
 from reader.ingest.runner import import_sources
 from reader.store import Library
+from reader.ui.state import Place
 
 SOON_S = 3.0
 """Within this long of the other process ending, its change is on the screen (the app looks
@@ -77,7 +78,7 @@ async def test_the_open_app_follows_other_processes(
         assert time.monotonic() - ended < SOON_S
         assert ui.cursor_row() == rows[4] and screen.articles.cursor == 9
         await ui.wait_until(
-            lambda: any(str(n.label).startswith("外来 ") for n in screen.categories.root.children),
+            lambda: any(str(n.label).startswith("外来 ") for n in ui.top_level()),
             "the new category",
         )
 
@@ -92,7 +93,7 @@ async def test_the_open_app_follows_other_processes(
         await ui.wait_until(
             lambda: (
                 screen.categories.has_scope(travel)
-                and any(n.data == travel for n in screen.categories.root.children)
+                and any(n.data == Place(travel) for n in ui.top_level())
             ),
             "the move",
             10,
@@ -100,7 +101,7 @@ async def test_the_open_app_follows_other_processes(
         assert time.monotonic() - ended < SOON_S
 
         ended = reader("mark-read", "--db", db, "--category", "科技")
-        tech = next(n for n in screen.categories.root.children if n.data == ids[("科技",)])
+        tech = next(n for n in ui.top_level() if n.data == Place(ids[("科技",)]))
         assert str(tech.label) == "科技 6/6"  # unread/total
         await ui.wait_until(lambda: str(tech.label) == "科技 6", "the marks (all read)", 10)
         assert time.monotonic() - ended < SOON_S

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from textual.content import Content
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.widgets.tree import TreeNode
 
 from reader.ingest.demo import write_demo
 from reader.models import Article, ArticleDraft, ArticleSummary
@@ -217,6 +218,12 @@ class UI:
         node = self.screen.categories.node_of(place)
         assert node is not None, place
         return str(node.label)
+
+    def top_level(self) -> list[TreeNode[Place | None]]:
+        """The tree's top-level categories: the lines under All articles."""
+        everything = self.screen.categories.node_of(Place())
+        assert everything is not None
+        return list(everything.children)
 
     async def choose_line(self, place: Place, *, enter: bool = False) -> None:
         """Move the tree's cursor to the line of `place` from the nearer end, with `g` and `j` or

@@ -12,6 +12,7 @@ from support.ui import NARROW, WIDE, AppOpener
 
 from reader.models import ROOT_SCOPE, ArticleDraft
 from reader.store import Library
+from reader.ui.state import Place
 
 
 def newest(count: int, category: tuple[str, ...], title: str) -> list[ArticleDraft]:
@@ -44,7 +45,7 @@ async def test_an_import_elsewhere_shows_up_with_the_cursor_kept(
             news = other.find_category(("科技", "新闻"))
         assert news is not None
         await ui.wait_until(
-            lambda: str(screen.categories.root.label) == f"All articles {unread:,}/{total:,}",
+            lambda: ui.tree_label(Place()) == f"All articles {unread:,}/{total:,}",
             "the counts",
         )
         await ui.wait_until(lambda: len(ui.rows()) == total, "the list")
@@ -76,18 +77,20 @@ async def test_the_tree_follows_new_renamed_and_removed_categories(
             other.delete_category(ids[("文化",)])
         await ui.wait_until(lambda: not tree.has_scope(ids[("文化",)]), "文化 to go")
         await ui.wait_until(lambda: ui.list_caption().startswith("日常 ·"), "the new name")
-        labels = [str(node.label) for node in tree.root.children]
+        labels = [str(node.label) for node in ui.top_level()]
         assert any(label.startswith("新来的 ") for label in labels)
         assert any(label.startswith("日常 ") for label in labels)
-        assert tree.cursor_node is not None and tree.cursor_node.data == ids[("生活",)]
+        assert tree.cursor_node is not None and tree.cursor_node.data == Place(ids[("生活",)])
         # The category shown is removed elsewhere: the list shows its parent instead.
         await ui.press("shift+tab", "l", "j", "l", "j")
-        assert tree.cursor_node is not None and tree.cursor_node.data == asia
+        assert tree.cursor_node is not None and tree.cursor_node.data == Place(asia)
         assert ui.list_caption().startswith("亚洲 ·")
         with Library(lib_path) as other:
             other.delete_category(asia)
         await ui.wait_until(lambda: ui.list_caption().startswith("旅行 ·"), "the parent")
-        assert tree.cursor_node is not None and tree.cursor_node.data == ids[("生活", "旅行")]
+        assert tree.cursor_node is not None and tree.cursor_node.data == Place(
+            ids[("生活", "旅行")]
+        )
 
 
 async def test_search_results_and_unread_lists_follow(open_app: AppOpener, lib_path: Path) -> None:

@@ -18,6 +18,7 @@ from reader.models import ROOT_SCOPE, ArticleDraft
 from reader.store import Library
 from reader.ui.screens.choosing import CategoryPicker, Choose
 from reader.ui.screens.dialogs import Confirm, Prompt
+from reader.ui.state import Place
 
 
 def told(ui: object) -> list[str]:
@@ -133,7 +134,7 @@ async def test_rename_move_and_merge_categories(open_app: AppOpener, lib_path: P
         await ui.wait_until(lambda: ui.list_caption().startswith("Life"), "the list's title")
         # Move 旅行 to the top level: the picker offers it, filtered by what is typed.
         await ui.press("l", "j")
-        assert ui.screen.categories.cursor_node.data == travel  # type: ignore[union-attr]
+        assert ui.screen.categories.cursor_node.data == Place(travel)  # type: ignore[union-attr]
         await ui.press("M")
         picker = ui.app.screen
         assert isinstance(picker, CategoryPicker)
@@ -146,7 +147,7 @@ async def test_rename_move_and_merge_categories(open_app: AppOpener, lib_path: P
         assert told(ui)[-1] == "Moved 旅行 to the top level"
         # The cursor stays on the moved category, wherever it went.
         await ui.wait_until(
-            lambda: ui.screen.categories.cursor_node.data == travel,  # type: ignore[union-attr]
+            lambda: ui.screen.categories.cursor_node.data == Place(travel),  # type: ignore[union-attr]
             "the tree's cursor to follow it",
         )
         # Merge 旅行 into 饮食, picked by typing part of its path.
