@@ -24,6 +24,7 @@ from reader.store import LibraryError
 from reader.text.sanitize import sanitize_line
 from reader.ui import workers
 from reader.ui.state import Listing, Place, Rows, RowsRequest, Shelves
+from reader.ui.titles import set_subtitle, set_title
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.category_tree import ALL_ARTICLES, CategoryTree, view_name
 from reader.ui.widgets.reading_pane import ReadingPane
@@ -141,14 +142,14 @@ class BrowsingScreen(Screen[None]):
         more = "+" if listing.open_ended and self.articles.more_expected() else ""
         shown = total - (1 if more else 0)
         if listing.search:
-            self.articles.border_title = Content.assemble("Search: ", sanitize_line(listing.search))
-            self.articles.border_subtitle = Content(f"{shown:,}{more} in {name}")
+            set_title(self.articles, Content.assemble("Search: ", sanitize_line(listing.search)))
+            set_subtitle(self.articles, Content(f"{shown:,}{more} in {name}"))
             return
         view = listing.view
-        self.articles.border_title = Content(view_name(view) if view else name)
+        set_title(self.articles, Content(view_name(view) if view else name))
         what = "unread" if listing.unread_only and listing.filterable else "articles"
         order = workers.SORT_NAMES[listing.sort] if listing.sortable else "date"
-        self.articles.border_subtitle = Content(f"{shown:,}{more} {what} · by {order}")
+        set_subtitle(self.articles, Content(f"{shown:,}{more} {what} · by {order}"))
 
     def record_change(self, change: Change) -> None:
         """Note a change made to the library (it can be taken back with `Library.undo`) and

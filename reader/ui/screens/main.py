@@ -35,6 +35,7 @@ from reader.ui.screens.managing import ManagingScreen
 from reader.ui.screens.organising import OrganisingScreen
 from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.state import Listing, Place
+from reader.ui.titles import set_title
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.category_tree import CategoryTree
 from reader.ui.widgets.reading_pane import ReadingPane
@@ -281,7 +282,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
             return
         article = view.article
         self.pane.show(view, article.progress, page=message.page)
-        self.pane.border_title = Content(_crumb(article.category))
+        set_title(self.pane, Content(_crumb(article.category)))
         if message.push:
             self.history.push(article.id)
         self.articles.patch(article.id, read=article.read, views=article.views)

@@ -226,6 +226,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         moved = self.cursor - request.cursor
         line = self.cursor - round(self.scroll_y)
         at_top = round(self.scroll_y) == 0
+        shown_before = (self._in_view(), self.total, round(self.scroll_y))
         self._generation += 1  # blocks still on their way hold the rows as they were
         self._blocks = {block: list(rows.rows) for block, rows in found.blocks.items()}
         self._cursors = {block: rows.after for block, rows in found.blocks.items()}
@@ -236,8 +237,20 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if at_top and self.cursor < self.scrollable_content_region.height:
             line = self.cursor
         self.scroll_to(y=max(0, self.cursor - line), animate=False, force=True)
-        self.refresh()
+        if (self._in_view(), self.total, round(self.scroll_y)) != shown_before:
+            self.refresh()  # else every row would be written to the terminal again as it was
         self.post_message(self.Filled(self.listing, self.total))
+
+    def _in_view(self) -> list[ArticleSummary | None]:
+        """The loaded rows in the pane's lines, as they are now (None where not loaded)."""
+        top = round(self.scroll_y)
+        end = min(self.total, top + self.scrollable_content_region.height)
+        shown: list[ArticleSummary | None] = []
+        for index in range(top, end):
+            block, at = divmod(index, BLOCK)
+            rows = self._blocks.get(block)
+            shown.append(rows[at] if rows is not None and at < len(rows) else None)
+        return shown
 
     def watch_category_names(self) -> None:
         """Draw the category column again with the new names."""

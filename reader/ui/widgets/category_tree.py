@@ -168,8 +168,14 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
         return name, counts_text(counted.total, counted.unread, exact=counted.exact)
 
     def _set(self, node: TreeNode[Place | None], name: Text, counts: Text) -> None:
+        """Show `name` and `counts` on `node`'s line, unless it shows them already: a new label
+        redraws the line and every line below it in the tree (All articles: nearly all of it),
+        written to the terminal again."""
+        label = name + counts
+        if self._tail.get(node.id) == len(counts) and node.label == label:
+            return
         self._tail[node.id] = len(counts)
-        node.set_label(name + counts)
+        node.set_label(label)
 
     def same_shape(self, shelves: Shelves) -> bool:
         """Whether `shelves` has the lines shown now (only their counts may differ)."""
