@@ -346,7 +346,7 @@ def test_every_way_of_listing_a_category_gives_its_exact_order(
 
     def ordered(chosen: list[Article]) -> list[Article]:
         if sort == "title":
-            return sorted(chosen, key=lambda a: (a.title.lower(), a.id))
+            return sorted(chosen, key=lambda a: (sort_key(a.title), a.id))
         if sort == "views":
             return sorted(chosen, key=lambda a: (a.views, a.id), reverse=True)
         return sorted(chosen, key=lambda a: (a.published, a.id), reverse=True)
