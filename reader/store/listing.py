@@ -33,7 +33,7 @@ MARKS_JOIN = "LEFT JOIN marks m ON m.reader_id = ? AND m.article_id = a.id"
 _ORDER: dict[str, tuple[str, str, str]] = {
     "published": ("published", "DESC", "<"),
     "views": ("views", "DESC", "<"),
-    "title": ("title", "ASC", ">"),
+    "title": ("title_key", "ASC", ">"),
 }
 
 

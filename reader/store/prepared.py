@@ -16,6 +16,7 @@ from reader.store.errors import LibraryError
 from reader.store.keys import article_key, content_hash
 from reader.text.query import article_terms
 from reader.text.sanitize import sanitize, sanitize_line
+from reader.text.sortkey import sort_key
 from reader.text.urls import is_web_url
 
 MAX_VIEWS = 2**63 - 1
@@ -40,7 +41,8 @@ def format_time(moment: datetime | None) -> str | None:
 
 @dataclass(slots=True)
 class PreparedArticle:
-    """What `Library.save` stores for one draft; every text in it is already sanitised.
+    """What `Library.save` stores for one draft; every text in it is already sanitised, and
+    `title_key` is the title's place in the title order (`reader.text.sortkey`).
 
     `published` is None when the source gave no time (the store then keeps the stored time or
     uses the time of import). `terms` and `title_terms` are the search index terms when built
@@ -56,6 +58,7 @@ class PreparedArticle:
     url: str
     key: str
     digest: str
+    title_key: str
     tags: str
     related: str
     terms: str | None = None
@@ -91,6 +94,7 @@ def prepare(draft: ArticleDraft, *, terms: bool = False) -> PreparedArticle:
         url=url,
         key=article_key(guid=sanitize_line(draft.guid), url=url, digest=digest),
         digest=digest,
+        title_key=sort_key(title),
         tags=_json_list(draft.tags),
         related=_json_list(draft.related),
         marks=_marks(draft.marks),

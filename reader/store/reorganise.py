@@ -160,8 +160,8 @@ def _join_scopes(conn: sqlite3.Connection, scopes: Sequence[int]) -> None:
     for scope in scopes:
         total = _total(conn, scope)
         conn.execute(
-            "INSERT INTO article_scopes (scope_id, article_id, published, views, title, seq)"
-            " SELECT ?, a.id, a.published, a.views, a.title,"
+            "INSERT INTO article_scopes (scope_id, article_id, published, views, title_key, seq)"
+            " SELECT ?, a.id, a.published, a.views, a.title_key,"
             " ? + row_number() OVER (ORDER BY a.id) - 1"
             " FROM temp.moving_ids t JOIN articles a ON a.id = t.id",
             (scope, total),

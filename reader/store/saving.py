@@ -68,13 +68,14 @@ def save_one(
         ).fetchone()
     if row is None:
         article_id = conn.execute(
-            "INSERT INTO articles (category_id, published, title, views, author, url, tags,"
-            " related, key, content_hash, source, imported_at, updated_at)"
-            " VALUES (:category_id, :published, :title, :views, :author, :url, :tags,"
-            " :related, :key, :content_hash, :source, :now, :now)",
+            "INSERT INTO articles (category_id, published, title, title_key, views, author, url,"
+            " tags, related, key, content_hash, source, imported_at, updated_at)"
+            " VALUES (:category_id, :published, :title, :title_key, :views, :author, :url,"
+            " :tags, :related, :key, :content_hash, :source, :now, :now)",
             {
                 **values,
                 "category_id": category(),
+                "title_key": article.title_key,
                 "views": article.views,
                 "key": key,
                 "source": source,
@@ -122,9 +123,9 @@ def save_one(
         search.unindex_article(conn, article_id)
     conn.execute(
         "UPDATE articles SET published = :published,"
-        " title = :title, author = :author, url = :url, tags = :tags, related = :related,"
-        " content_hash = :content_hash, updated_at = :now WHERE id = :id",
-        {**values, "now": now, "id": article_id},
+        " title = :title, title_key = :title_key, author = :author, url = :url, tags = :tags,"
+        " related = :related, content_hash = :content_hash, updated_at = :now WHERE id = :id",
+        {**values, "title_key": article.title_key, "now": now, "id": article_id},
     )
     if stored["content_hash"] != values["content_hash"]:
         conn.execute("UPDATE bodies SET body = ? WHERE id = ?", (body, article_id))

@@ -11,21 +11,25 @@ changes after it was released.
 
 Each scope has its own index in publication order (the order every listing opens in); the orders
 by views and by title are indexed for the whole library only (m003), as each index of every scope
-costs a page write per article imported into a large library. `Library.page` lists a category in
+costs a page write per article imported into a large library. The title order is the order of
+each article's `title_key` (m012: Chinese in pinyin, `reader.text.sortkey`), which the writer
+computes and the triggers copy into `article_scopes`. `Library.page` lists a category in
 those orders by sorting it (a small category) or by walking the whole library's order and keeping
 the category's articles (a large one).
 """
 
 from __future__ import annotations
 
-from functools import cache
+import re
+import unicodedata
+from functools import cache, lru_cache
 
 from sqlite_utils import Database, Migrations
 
 migrations = Migrations("reader")
 APPLICATION_ID = int.from_bytes(b"Rdr1", "big")
 """`PRAGMA application_id` of a reader library (a signed 32-bit value in the file header)."""
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """`PRAGMA user_version` of a library with every migration of this reader applied: each
 migration from m010 on sets its own number."""
 MARK = "m010_mark_the_library"
@@ -666,6 +670,154 @@ def m011_search_index_folds_text(db: Database) -> None:
         "PRAGMA user_version = 11",
     ):
         db.execute(statement)
+
+
+@migrations()
+def m012_title_order_by_pinyin(db: Database) -> None:
+    """Order titles as a Chinese reader looks them up: by a sort key stored with each article
+    (Han characters in pinyin without tones, Latin letters case-folded; `reader.text.sortkey`
+    computes it for new titles). `article_scopes.title` becomes `title_key` and holds the key;
+    the triggers copy the key, not the title, into it.
+
+    The keys of the articles already stored are computed here, a batch at a time, with the
+    key function as it was when this migration was written (`_m012_key`); the index of the
+    title order is built once they are all in (about 50 s a million articles).
+    """
+    db.executescript(
+        """
+        ALTER TABLE articles ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
+        DROP INDEX IF EXISTS scopes_title;
+        DROP TRIGGER articles_insert;
+        DROP TRIGGER articles_move;
+        DROP TRIGGER articles_sort_keys;
+        DROP TRIGGER article_tags_insert;
+        ALTER TABLE article_scopes RENAME COLUMN title TO title_key;
+        """
+    )
+    conn = db.conn
+    last = 0
+    while True:
+        rows = conn.execute(
+            "SELECT id, title FROM articles WHERE id > ? ORDER BY id LIMIT 10000", (last,)
+        ).fetchall()
+        if not rows:
+            break
+        conn.executemany(
+            "UPDATE articles SET title_key = ? WHERE id = ?",
+            [(_m012_key(title), article_id) for article_id, title in rows],
+        )
+        last = rows[-1][0]
+    db.executescript(
+        """
+        UPDATE article_scopes SET title_key = a.title_key
+            FROM articles a WHERE a.id = article_scopes.article_id;
+        CREATE INDEX scopes_title_key ON article_scopes (title_key, article_id)
+            WHERE scope_id = 0;
+
+        CREATE TRIGGER articles_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO article_scopes (scope_id, article_id, published, views, title_key, seq)
+                SELECT a.ancestor_id, NEW.id, NEW.published, NEW.views, NEW.title_key, c.total
+                FROM category_ancestors a JOIN scope_counts c ON c.scope_id = a.ancestor_id
+                WHERE a.category_id = NEW.category_id;
+            UPDATE scope_counts SET total = total + 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = NEW.category_id);
+        END;
+
+        CREATE TRIGGER articles_move AFTER UPDATE OF category_id ON articles
+        WHEN OLD.category_id != NEW.category_id BEGIN
+            UPDATE article_scopes SET seq = g.seq
+                FROM (SELECT d.scope_id, d.seq, c.total - 1 AS last
+                      FROM article_scopes d JOIN scope_counts c ON c.scope_id = d.scope_id
+                      WHERE d.article_id = OLD.id
+                        AND d.scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                           WHERE category_id = OLD.category_id)) AS g
+                WHERE article_scopes.scope_id = g.scope_id AND article_scopes.seq = g.last;
+            DELETE FROM article_scopes
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND article_id = OLD.id;
+            UPDATE scope_counts SET total = total - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id);
+            UPDATE reader_counts SET read = read - 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = OLD.category_id)
+                  AND reader_id IN (SELECT reader_id FROM marks
+                                    WHERE article_id = OLD.id AND read_at IS NOT NULL);
+            INSERT INTO article_scopes (scope_id, article_id, published, views, title_key, seq)
+                SELECT a.ancestor_id, NEW.id, NEW.published, NEW.views, NEW.title_key, c.total
+                FROM category_ancestors a JOIN scope_counts c ON c.scope_id = a.ancestor_id
+                WHERE a.category_id = NEW.category_id;
+            UPDATE scope_counts SET total = total + 1
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = NEW.category_id);
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT m.reader_id, a.ancestor_id, 1
+                FROM marks m CROSS JOIN category_ancestors a
+                WHERE m.article_id = NEW.id AND m.read_at IS NOT NULL
+                  AND a.category_id = NEW.category_id
+                ON CONFLICT (reader_id, scope_id) DO UPDATE SET read = read + 1;
+        END;
+
+        CREATE TRIGGER articles_sort_keys AFTER UPDATE OF published, views, title_key ON articles
+        WHEN OLD.category_id = NEW.category_id BEGIN
+            UPDATE article_scopes
+                SET published = NEW.published, views = NEW.views, title_key = NEW.title_key
+                WHERE scope_id IN (SELECT ancestor_id FROM category_ancestors
+                                   WHERE category_id = NEW.category_id
+                                   UNION ALL
+                                   SELECT -tag_id FROM article_tags WHERE article_id = NEW.id)
+                  AND article_id = NEW.id;
+        END;
+
+        CREATE TRIGGER article_tags_insert AFTER INSERT ON article_tags BEGIN
+            INSERT INTO article_scopes (scope_id, article_id, published, views, title_key, seq)
+                SELECT -NEW.tag_id, a.id, a.published, a.views, a.title_key, c.total
+                FROM articles a, scope_counts c
+                WHERE a.id = NEW.article_id AND c.scope_id = -NEW.tag_id;
+            UPDATE scope_counts SET total = total + 1 WHERE scope_id = -NEW.tag_id;
+            INSERT INTO reader_counts (reader_id, scope_id, read)
+                SELECT m.reader_id, -NEW.tag_id, 1 FROM marks m
+                WHERE m.article_id = NEW.article_id AND m.read_at IS NOT NULL
+                ON CONFLICT (reader_id, scope_id) DO UPDATE SET read = read + 1;
+        END;
+
+        PRAGMA user_version = 12;
+        """
+    )
+
+
+_M012_HAN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
+
+
+def _m012_key(title: str) -> str:
+    """The title's sort key as m012 computes it (`reader.text.sortkey` as it was then)."""
+    from pypinyin.seg.mmseg import seg
+
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    words: list[str] = []
+    start = 0
+    for match in _M012_HAN.finditer(folded):
+        words.append(_m012_plain(folded[start : match.start()]))
+        words.extend(_m012_syllables(word) for word in seg.cut(match.group()))
+        start = match.end()
+    words.append(_m012_plain(folded[start:]))
+    key = " ".join(" ".join(words).split())
+    return (key or folded.strip())[:120]
+
+
+def _m012_plain(text: str) -> str:
+    if text.isalnum():
+        return text
+    return "".join(" " if unicodedata.category(c)[0] == "P" else c for c in text)
+
+
+@lru_cache(maxsize=65_536)
+def _m012_syllables(word: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(word))
 
 
 @cache

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from reader.models import Tag
 from reader.text.sanitize import sanitize_line
+from reader.text.sortkey import sort_key
 
 MAX_TAG = 100
 """The longest tag name kept, in characters."""
@@ -61,14 +62,16 @@ def sync(conn: sqlite3.Connection, article_id: int, tags_json: str) -> None:
 
 
 def listing(conn: sqlite3.Connection, reader: int) -> list[Tag]:
-    """Every tag with its article and unread counts (unread by `reader`), by name."""
+    """Every tag with its article and unread counts (unread by `reader`), by name in the
+    order titles are listed in (Chinese names in pinyin order: `reader.text.sortkey`)."""
     rows = conn.execute(
         "SELECT t.id, t.name, s.total, s.total - ifnull(r.read, 0) FROM tags t"
         " JOIN scope_counts s ON s.scope_id = -t.id"
         " LEFT JOIN reader_counts r ON r.reader_id = ? AND r.scope_id = -t.id"
-        " WHERE s.total > 0 ORDER BY t.name",
+        " WHERE s.total > 0",
         (reader,),
     ).fetchall()
+    rows.sort(key=lambda r: (sort_key(r[1]), r[1]))
     return [Tag(r[0], r[1], r[2], r[3]) for r in rows]
 
 

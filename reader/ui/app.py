@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -20,12 +21,20 @@ from reader.ui.screens.living import LIVE_INTERVAL_S
 from reader.ui.screens.main import MainScreen
 from reader.ui.themes import ThemeMemory
 from reader.ui.widgets.search_bar import DEBOUNCE_S
+from reader.ui.wrapping import holds_wide, wrap
 
 if TYPE_CHECKING:
     from reader.store import Library
 
 WRITES_FILES = frozenset({"Screenshot"})
 """Textual's palette commands that write a file on the machine running the app."""
+
+
+def toast_room(width: int) -> int:
+    """The cells a line of a notification has on a screen `width` cells wide: Textual's toast
+    is 60 cells wide, at most half of what its rack's scroll bar (2 cells) leaves, less its
+    padding and its left border (3 cells)."""
+    return max(8, min(60, (width - 2) // 2) - 3)
 
 
 class ReaderApp(App[None]):
@@ -112,9 +121,18 @@ class ReaderApp(App[None]):
         markup: bool = True,
     ) -> None:
         """Show a notification, sanitised: it may quote a library's path, a store error or a link,
-        and Textual passes control characters in its text to the terminal."""
+        and Textual passes control characters in its text to the terminal. Textual breaks lines
+        at spaces only, and a Chinese line anywhere: one holding Chinese is broken here instead,
+        for the width a notification has (`toast_room`), as Chinese text is broken."""
+        text = sanitize(message)
+        content = Content.from_markup(text) if markup else Content(text)
+        room = toast_room(self.size.width)
+        if holds_wide(content.plain) and content.cell_length > room:
+            parts = content.split("\n", allow_blank=True)
+            content = Content("\n").join(line for part in parts for line in wrap(part, room))
+            text = content.markup if markup else content.plain
         super().notify(
-            sanitize(message),
+            text,
             title=sanitize_line(title),
             severity=severity,
             timeout=timeout,

@@ -1,9 +1,17 @@
-"""Line breaking for mixed Chinese and Latin text, measured in terminal cells.
+"""Line breaking and cutting for mixed Chinese and Latin text, measured in terminal cells.
+
+Every place of the app where text wraps or is cut to a width goes through here: the reading
+pane, the help screen, notifications, dialogs, the article list and the tree.
 
 Textual's own wrapper breaks at spaces only, so a Chinese sentence with one Latin name in it jumps
-whole to the next line and leaves a ragged gap. Here a line may break between any two wide (CJK)
-characters and at spaces elsewhere; closing punctuation is kept off the start of a line and opening
-punctuation off its end, as Chinese typesetting expects.
+whole to the next line and leaves a ragged gap. Here a line may break at spaces, between any two
+wide (CJK) characters, and where CJK meets Latin without a space (`Python入门`); Latin words,
+numbers (`3.11`) and tags (`#问答`) are never broken unless one is wider than the whole line.
+The rules of Chinese typesetting (kinsoku) hold at every break: closing punctuation
+(，。、；：？！）」』】》〉…) never starts a line and opening punctuation (（「『【《〈) never ends
+one; the character before is carried to the next line instead (only a line too narrow for both
+breaks them). Cells are counted as the terminal draws them: CJK
+and most emoji take two, combining marks none.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from __future__ import annotations
 import re
 
 from rich.cells import cell_len, get_character_cell_size
+from textual.content import Content
 
 # Characters that are two cells wide in every terminal: CJK ideographs and punctuation, kana,
 # Hangul, full-width forms, and the supplementary ideograph planes.
@@ -18,10 +27,21 @@ _WIDE = (
     "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
     "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
 )
-_TOKENS = re.compile(rf"([{_WIDE}]+)|(\n)|([^\S\n]+)|([^\s{_WIDE}]+)")
+CLOSING = frozenset("，。、；：？！）」』”’》〉】〕〗〙〛…—·‥,.;:?!)]}%")
+"""Characters that never start a line."""
+OPENING = frozenset("（「『“‘《〈【〔〖〘〚([{")
+"""Characters that never end a line."""
+_PUNCTUATION = re.escape("".join(sorted(CLOSING | OPENING)))
+_TOKENS = re.compile(
+    r"(\n)|([^\S\n]+)"
+    rf"|((?<![0-9A-Za-z_\u00c0-\u024f])#[^\s#{_PUNCTUATION}]+)"
+    rf"|([{_WIDE}]+)|([^\s{_WIDE}]+)"
+)
 
-_CLOSING = set("，。、；：？！）」』”’》〉】〕〗〙〛…—·,.;:?!)]}%")
-_OPENING = set("（「『“‘《〈【〔〖〘〚([{")
+_ANY_WIDE = re.compile(f"[{_WIDE}]")
+
+Break = tuple[int, int, int]
+"""A place a line may end: (end of this line, start of the next, cells up to the next's start)."""
 
 
 def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
@@ -32,37 +52,73 @@ def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
     """
     width = max(width, 2)
     lines: list[tuple[int, int]] = []
-    start = 0
-    col = 0
+    breaks: list[Break] = []  # where the current line may end, in order
+    start = col = 0
+    before = ""  # the last character of the content before, "" after a space or a line's start
     for match in _TOKENS.finditer(text):
         begin, end = match.span()
-        wide, newline, space, word = match.groups()
+        newline, space, _tag, wide, _word = match.groups()
         if newline is not None:
             lines.append((start, begin))
-            start, col = end, 0
-        elif space is not None:
+            start, col, breaks, before = end, 0, [], ""
+            continue
+        if space is not None:
             cells = len(space.expandtabs(4))
             if col + cells <= width:
                 col += cells
+                breaks.append((begin, end, col))
             else:
                 lines.append((start, begin))
-                start, col = end, 0
-        elif word is not None:
-            cells = cell_len(word)
-            if col + cells <= width:
-                col += cells
-                continue
-            if cells <= width:
-                if col:
-                    lines.append((start, begin))
-                start, col = begin, cells
-                continue
-            start, col = _fold(text, begin, end, width, start, col, lines)
-        else:
-            assert wide is not None
-            start, col = _place_wide(text, begin, end, width, start, col, lines)
+                start, col, breaks = end, 0, []
+            before = ""
+            continue
+        if text[begin] in CLOSING:  # never after a break: not even at the space before it
+            breaks = [b for b in breaks if b[1] != begin]
+        elif before and before not in OPENING:
+            breaks.append((begin, begin, col))
+        place = _place_wide if wide is not None else _place_word
+        start, col, breaks = place(text, begin, end, width, start, col, breaks, lines)
+        before = text[end - 1]
     lines.append((start, len(text)))
     return lines
+
+
+def holds_wide(text: str) -> bool:
+    """Whether `text` holds a wide (CJK) character, which only these rules break well."""
+    return _ANY_WIDE.search(text) is not None
+
+
+def _take(
+    breaks: list[Break], start: int, col: int, lines: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """End the line at the last place it may end; the new line's (start, cells so far)."""
+    end, resume, at = breaks.pop()
+    lines.append((start, end))
+    return resume, col - at
+
+
+def _place_word(
+    text: str,
+    begin: int,
+    end: int,
+    width: int,
+    start: int,
+    col: int,
+    breaks: list[Break],
+    lines: list[tuple[int, int]],
+) -> tuple[int, int, list[Break]]:
+    """Lay out a word or tag that is never broken unless wider than a line."""
+    cells = cell_len(text[begin:end])
+    while col + cells > width and breaks:
+        start, col = _take(breaks, start, col, lines)
+        breaks = []
+    if col + cells <= width:
+        return start, col + cells, breaks
+    if cells <= width:  # no place to break before it: it starts a line whatever it is
+        lines.append((start, begin))
+        return begin, cells, []
+    start, col = _fold(text, begin, end, width, start, col, lines)
+    return start, col, []
 
 
 def _fold(
@@ -79,32 +135,79 @@ def _fold(
 
 
 def _place_wide(
-    text: str, begin: int, end: int, width: int, start: int, col: int, lines: list[tuple[int, int]]
-) -> tuple[int, int]:
-    """Lay out a run of two-cell characters, breaking between any two of them."""
+    text: str,
+    begin: int,
+    end: int,
+    width: int,
+    start: int,
+    col: int,
+    breaks: list[Break],
+    lines: list[tuple[int, int]],
+) -> tuple[int, int, list[Break]]:
+    """Lay out a run of two-cell characters, breaking between any two of them that kinsoku
+    allows; the line ends before the run instead where nothing of it may end the line."""
     if cell_len(text[begin:end]) != 2 * (end - begin):  # unexpected widths: measure each one
-        return _fold(text, begin, end, width, start, col, lines)
+        start, col = _fold(text, begin, end, width, start, col, lines)
+        return start, col, []
     index = begin
-    while index < end:
+    while True:
         room = (width - col) // 2
-        if room <= 0:
+        if end - index <= room:
+            col += 2 * (end - index)
+            # Its last characters may still be carried to the next line with what follows.
+            for last in range(end - 1, max(begin, start), -1):
+                if text[last] not in CLOSING and text[last - 1] not in OPENING:
+                    breaks.append((last, last, col - 2 * (end - last)))
+                    break
+            return start, col, breaks
+        cut = index + max(room, 0)
+        while cut > index and (text[cut] in CLOSING or text[cut - 1] in OPENING):
+            cut -= 1
+        if cut > index:
+            lines.append((start, cut))
+            start, col, breaks, index = cut, 0, [], cut
+        elif breaks:
+            start, col = _take(breaks, start, col, lines)
+            breaks = []
+        elif col == 0:  # a whole line of punctuation that kinsoku cannot place: cut anyway
+            cut = index + max(room, 1)
+            lines.append((start, cut))
+            start, index = cut, cut
+        else:
             lines.append((start, index))
             start, col = index, 0
-            continue
-        cut = min(end, index + room)
-        if cut < end:
-            # Keep closing punctuation with the character before it, opening with the one after.
-            if cut - 1 > start and cut < len(text) and text[cut] in _CLOSING:
-                cut -= 1
-            if cut - 1 > start and text[cut - 1] in _OPENING:
-                cut -= 1
-        if cut <= index:  # nothing fits on this line any more
-            lines.append((start, index))
-            start, col = index, 0
-            continue
-        col += 2 * (cut - index)
-        index = cut
-        if index < end:
-            lines.append((start, index))
-            start, col = index, 0
-    return start, col
+
+
+def wrap(
+    content: Content, width: int, *, prefix: Content | None = None, hang: Content | None = None
+) -> list[Content]:
+    """`content` wrapped to `width` cells by these rules, its styles kept and no line ending in
+    spaces: the first line starts with `prefix`, the others with `hang` (as many spaces as
+    `prefix` is wide unless given), and the text wraps in what room they leave."""
+    prefix = prefix or Content()
+    hang = Content(" " * prefix.cell_length) if hang is None else hang
+    room = width - max(prefix.cell_length, hang.cell_length)
+    return [
+        (hang if number else prefix) + content[start:end].rstrip()
+        for number, (start, end) in enumerate(wrap_ranges(content.plain, room))
+    ]
+
+
+def fit(text: str, width: int) -> str:
+    """Cut `text` to `width` cells (ending in an ellipsis) and pad it to exactly that width: a
+    column of such texts lines up whatever mix of CJK, emoji and combining marks it holds."""
+    if width <= 0:
+        return ""
+    cells = cell_len(text)
+    if cells <= width:
+        return text + " " * (width - cells)
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        size = get_character_cell_size(char)
+        if used + size > width - 1:
+            break
+        kept.append(char)
+        used += size
+    head = "".join(kept).rstrip()
+    return head + "…" + " " * (width - 1 - cell_len(head))

@@ -20,7 +20,7 @@ from sqlite_utils import Database, Migrations
 
 from reader.store import Library
 from reader.store.schema import MARK, SCHEMA_VERSION
-from support.library import make_drafts
+from support.library import make_drafts, old_library
 
 GEOPACKAGE = 0x47504B47  # the application id of a GeoPackage file ("GPKG")
 
@@ -155,13 +155,13 @@ def newer_migration(path: Path) -> None:
 
 def unmarked_library(path: Path, *, later: bool = True) -> None:
     """A library made before reader marked its files: no marks, no record of the marking (nor,
-    with `later`, of the migrations after it)."""
+    with `later`, of the migrations after it, which it never had)."""
+    if later:
+        old_library(path, MARK, [f"第{i}篇 文章" for i in range(30)])
+        return
     _reader_library(path)
     conn = sqlite3.connect(path)
-    newer = ">=" if later else "="
-    conn.execute(
-        f"DELETE FROM _sqlite_migrations WHERE name {newer} '{MARK}' AND migration_set = 'reader'"
-    )
+    conn.execute(f"DELETE FROM _sqlite_migrations WHERE name = '{MARK}'")
     conn.execute("PRAGMA application_id = 0")
     conn.execute("PRAGMA user_version = 0")
     _finish(conn)

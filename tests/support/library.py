@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +42,43 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
         code = int(done.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def old_library(path: Path, stop_before: str, titles: list[str], *, tag: str = "") -> None:
+    """A library as an older reader left it: the migrations before `stop_before` applied, and
+    one article per title (tagged `tag`, from schema m008 on) written by hand, as that reader's
+    triggers keep them (the search index is left empty: `Library.reindex` fills it)."""
+    from sqlite_utils import Database
+
+    from reader.store.schema import migrations
+
+    db = Database(sqlite3.connect(path))
+    db.conn.execute("CREATE TEMP TABLE upgrading_reader (name TEXT)")  # m005 reads it
+    migrations.apply(db, stop_before=stop_before)
+    db.conn.execute("PRAGMA journal_mode = WAL")
+    with db.conn:
+        db.conn.execute("INSERT INTO categories (id, parent_id, name) VALUES (1, NULL, '旧')")
+        db.conn.execute("INSERT INTO scope_counts (scope_id) VALUES (1)")
+        db.conn.executemany(
+            "INSERT INTO category_ancestors VALUES (?, ?, ?)", [(1, 1, 0), (1, 0, 1)]
+        )
+        if tag:
+            db.conn.execute("INSERT INTO tags (id, name) VALUES (1, ?)", (tag,))
+        for n, title in enumerate(titles, start=1):
+            db.conn.execute(
+                "INSERT INTO articles (id, category_id, published, title, views, key,"
+                " content_hash, tags, imported_at, updated_at)"
+                " VALUES (?, 1, ?, ?, ?, ?, 'h', ?, '2024-01-01', '2024-01-01')",
+                (
+                    n,
+                    f"2024-01-01T{n // 60 % 24:02}:{n % 60:02}:00",
+                    title,
+                    n % 7,
+                    f"hash:{n}",
+                    json.dumps([tag] if tag else [], ensure_ascii=False),
+                ),
+            )
+            db.conn.execute("INSERT INTO bodies (id, body) VALUES (?, '正文')", (n,))
+            if tag:
+                db.conn.execute("INSERT INTO article_tags (article_id, tag_id) VALUES (?, 1)", (n,))
+    db.conn.close()

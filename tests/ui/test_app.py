@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from support.ui import NARROW, WIDE, AppOpener
 from textual.notifications import Notify
-from textual.widgets import Static
 
 from reader.paths import keymap_file
 from reader.ui.commands import palette_commands
 from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
+from reader.ui.widgets.wrapped import Wrapped
 
 
 async def test_help_is_generated_from_live_bindings(open_app: AppOpener) -> None:
     async with open_app(WIDE, keymap={"main.random": "x"}) as ui:
         await ui.press("question_mark")
         assert isinstance(ui.app.screen, HelpScreen)
-        lines = str(ui.app.screen.query_one(Static).render()).splitlines()
+        lines = ui.app.screen.query_one(Wrapped).render().plain.splitlines()
         random_line = next(line for line in lines if "Open a random article from the cur" in line)
         assert random_line.split()[0] == "x"
         assert any(line.split()[:1] == ["J"] and "next article" in line for line in lines)

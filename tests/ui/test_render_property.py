@@ -13,7 +13,7 @@ from support.hostile import BIDI
 from reader.models import Article
 from reader.text.sanitize import sanitize, sanitize_line
 from reader.ui.layout import ArticleView, build_page, layout
-from reader.ui.widgets.article_rows import fit as _fit
+from reader.ui.wrapping import fit as _fit
 
 NASTY = st.lists(
     st.one_of(

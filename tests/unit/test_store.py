@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support.library import make_drafts
+from support.library import make_drafts, old_library
 
 from reader.models import ROOT_SCOPE, Article, ArticleDraft
 from reader.store import Library, LibraryError, LibraryReadOnly
 from reader.store.idset import IdSet
 from reader.store.listing import Sort
+from reader.text.sortkey import sort_key
 
 
 def test_save_is_idempotent_and_updates_changed_content(library: Library) -> None:
@@ -119,7 +120,7 @@ def test_other_sorts_page_without_gaps(library: Library, sort: str) -> None:
     if sort == "views":
         assert [i.views for i in items] == sorted((i.views for i in items), reverse=True)
     else:
-        assert [i.title.lower() for i in items] == sorted(i.title.lower() for i in items)
+        assert [i.title for i in items] == sorted((i.title for i in items), key=sort_key)
 
 
 def test_unread_only_and_offset(library: Library) -> None:
@@ -345,7 +346,7 @@ def test_every_way_of_listing_a_category_gives_its_exact_order(
 
     def ordered(chosen: list[Article]) -> list[Article]:
         if sort == "title":
-            return sorted(chosen, key=lambda a: (a.title.lower(), a.id))
+            return sorted(chosen, key=lambda a: (sort_key(a.title), a.id))
         if sort == "views":
             return sorted(chosen, key=lambda a: (a.views, a.id), reverse=True)
         return sorted(chosen, key=lambda a: (a.published, a.id), reverse=True)
@@ -379,27 +380,23 @@ def test_every_way_of_listing_a_category_gives_its_exact_order(
 
 
 def test_an_older_library_gets_the_whole_library_sort_indexes(db_path: Path) -> None:
-    with Library(db_path) as lib:
-        lib.save(make_drafts(30, category=("科技", "手机")))
-        conn = lib.db.conn
-        for column in ("views", "title"):  # as m001 made them: one per scope
-            conn.execute(f"DROP INDEX scopes_{column}")
-            conn.execute(
-                f"CREATE INDEX scopes_{column} ON article_scopes (scope_id, {column}, article_id)"
-            )
-        conn.execute(
-            "DELETE FROM _sqlite_migrations WHERE name = 'm003_sort_indexes_for_the_whole_library'"
-        )
-        before = {s: [i.id for i in lib.page(sort=s, limit=100).items] for s in ("views", "title")}
+    titles = [f"第{i}篇 文章 number {i}" for i in range(30)]
+    # As m001 made them: one index per scope for each order.
+    old_library(db_path, "m003_sort_indexes_for_the_whole_library", titles)
     with Library(db_path) as lib:
         indexes = dict(
             lib.db.conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE name IN ('scopes_views', 'scopes_title')"
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE name IN ('scopes_views', 'scopes_title', 'scopes_title_key')"
             ).fetchall()
         )
-        assert all("WHERE scope_id = 0" in sql for sql in indexes.values()) and len(indexes) == 2
-        for sort, ids in before.items():
-            assert [i.id for i in lib.page(sort=sort, limit=100).items] == ids  # type: ignore[arg-type]
+        assert set(indexes) == {"scopes_views", "scopes_title_key"}
+        assert all("WHERE scope_id = 0" in sql for sql in indexes.values())
+        by_views = [i.views for i in lib.page(sort="views", limit=100).items]
+        assert by_views == sorted(by_views, reverse=True) and len(by_views) == 30
+        by_title = [i.title for i in lib.page(sort="title", limit=100).items]
+        assert by_title == sorted(titles, key=sort_key)
+        lib.reindex()  # the old library's rows were written without the search index
         assert lib.check() == []
 
 

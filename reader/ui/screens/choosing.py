@@ -17,11 +17,12 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import CHOOSE_BINDINGS, PICKER_BINDINGS
+from reader.ui.widgets.wrapped import Wrapped
 
 SHOWN = 300
 """At most this many categories are listed at once; typing narrows the rest down."""
@@ -61,7 +62,7 @@ class Choose(ModalScreen[str | None]):
                 id="choices",
             )
             if self.note:
-                yield Static(Content.styled(self.note, "dim"), id="choose-note")
+                yield Wrapped(Content.styled(self.note, "dim"), id="choose-note")
 
     def on_key(self, event: events.Key) -> None:
         """A choice's key chooses it."""

@@ -14,10 +14,11 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import CONFIRM_BINDINGS, PROMPT_BINDINGS
+from reader.ui.widgets.wrapped import Wrapped
 
 
 class Prompt(ModalScreen[str | None]):
@@ -38,7 +39,7 @@ class Prompt(ModalScreen[str | None]):
             box.border_title = Content(sanitize_line(self.title_text))
             yield Input(sanitize_line(self.value), id="prompt-input", select_on_focus=False)
             if self.hint:
-                yield Static(Content.styled(sanitize_line(self.hint), "dim"), id="prompt-hint")
+                yield Wrapped(Content.styled(sanitize_line(self.hint), "dim"), id="prompt-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter: answer with what was typed."""
@@ -69,8 +70,8 @@ class Confirm(ModalScreen[bool]):
         """The question and the keys that answer it."""
         with Vertical(id="confirm", classes="dialog") as box:
             box.border_title = "Confirm"
-            yield Static(self.question)
-            yield Static(Content.styled("y / Enter: yes   n / Esc: no", "dim"))
+            yield Wrapped(self.question, id="confirm-question")
+            yield Wrapped(Content.styled("y / Enter: yes   n / Esc: no", "dim"))
 
     def action_yes(self) -> None:
         """Yes."""

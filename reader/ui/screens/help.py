@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from reader.ui.commands import HELP_BINDINGS, Section, live_key
+from reader.ui.widgets.wrapped import Paragraph, Wrapped
 
 INTRO = (
     "reader: a category tree, an article list and a reading pane. Tab moves between panes; "
@@ -19,26 +20,27 @@ INTRO = (
 )
 
 
-def help_content(sections: list[Section], keymap: dict[str, str]) -> Content:
-    """The help text: for each pane its short description, then each key and what it does."""
+def help_content(sections: list[Section], keymap: dict[str, str]) -> list[Paragraph]:
+    """The help text: for each pane its short description, then each key and what it does (the
+    key a prefix, so a long description wraps under itself)."""
     keys = {
         id(binding): live_key(binding, keymap)
         for section in sections
         for binding in section.bindings
     }
-    width = max((len(k) for k in keys.values()), default=8) + 2
-    lines: list[Content] = [Content(INTRO), Content()]
+    width = max((cell_len(k) for k in keys.values()), default=8) + 2
+    lines: list[Paragraph] = [Content(INTRO), Content()]
     for section in sections:
         lines.append(Content.styled(section.title, "bold"))
         about = getattr(section.node, "HELP", "")
         if about:
             lines.append(Content.styled(about, "italic"))
         for binding in section.bindings:
-            lines.append(
-                Content.assemble((f"  {keys[id(binding)]:<{width}}", "bold"), binding.tooltip)
-            )
+            key = keys[id(binding)]
+            prefix = Content.styled(f"  {key}{' ' * (width - cell_len(key))}", "bold")
+            lines.append((prefix, Content(binding.tooltip)))
         lines.append(Content())
-    return Content("\n").join(lines)
+    return lines
 
 
 class HelpScreen(ModalScreen[None]):
@@ -55,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
         """A scrolling page of keys."""
         with VerticalScroll(id="help") as scroll:
             scroll.border_title = "Keys"
-            yield Static(help_content(self.sections, self.keymap))
+            yield Wrapped(*help_content(self.sections, self.keymap), id="help-text")
 
     def action_close(self) -> None:
         """Back to where the help was opened."""

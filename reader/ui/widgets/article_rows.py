@@ -17,6 +17,7 @@ from textual.style import Style as VisualStyle
 
 from reader.models import ArticleSummary
 from reader.text.sanitize import sanitize_line
+from reader.ui.wrapping import fit, wrap
 
 StyleOf = Callable[[str], Style]
 """The style of a row part by role (`base`, `article-list--dim`, ...), for the row drawn."""
@@ -78,17 +79,9 @@ def _same_blank(left: Style | None, right: Style | None) -> bool:
     )
 
 
-def fit(text: str, width: int) -> str:
-    """Cut `text` to `width` cells (with an ellipsis) and pad it to exactly that width."""
-    if cell_len(text) <= width:
-        return text + " " * (width - cell_len(text))
-    content = Content(text).truncate(width, ellipsis=True)
-    return content.plain + " " * (width - content.cell_length)
-
-
 def text_strip(text: Content, line: int, width: int, base: Style, style: Style) -> Strip:
     """Line `line` of `text` wrapped to `width` cells, one cell in (blank past its end)."""
-    lines = text.wrap(max(8, width - 2))
+    lines = wrap(text, max(8, width - 2))
     if not 0 <= line < len(lines):
         return Strip.blank(width, base)
     drawn = lines[line].render_segments(VisualStyle.from_rich_style(style))
