@@ -169,16 +169,17 @@ class _Builder:
         elif kind == "heading_open":
             self.space()
         elif kind == "inline":
-            content = inline(token.children or [])
-            if self.table is not None:
-                self.row.append(content)
-            elif self._in_heading:
-                label = outline.plain_text(token.children or [])
+            if self._in_heading and self.table is None:
+                children = outline.heading_children(token.children or [])
+                content = inline(children)
+                label = outline.plain_text(children)
                 self.add(
                     content.stylize(f"h{self._in_heading}"), heading=self._in_heading, label=label
                 )
+            elif self.table is not None:
+                self.row.append(inline(token.children or []))
             else:
-                self.add(content)
+                self.add(inline(token.children or []))
         elif kind in ("bullet_list_open", "ordered_list_open"):
             if not self.lists:
                 self.space()
