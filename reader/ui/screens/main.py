@@ -195,7 +195,15 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
 
     @on(ReadingPane.Step)
     def _step(self, message: ReadingPane.Step) -> None:
-        self.articles.open_index(self.articles.cursor + message.delta)
+        """The next or previous article after the one shown (wherever the list's cursor is)."""
+        view = self.pane.view
+        if view is None:
+            return
+        index = self.articles.index_of(view.article.id)
+        if index is not None:
+            self.articles.open_index(index + message.delta)
+        else:
+            self._find_shown(view.article.id, message.delta)
 
     @on(ReadingPane.ArticleChosen)
     def _related_chosen(self, message: ReadingPane.ArticleChosen) -> None:
@@ -215,11 +223,11 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
             self.notify("This article has no section headings.", timeout=3)
             return
 
-        def jump(line: int | None) -> None:
-            if line is not None:
-                self.pane.scroll_to_line(line)
+        def jump(index: int | None) -> None:
+            if index is not None:
+                self.pane.go_to_heading(index)
 
-        self.app.push_screen(OutlineScreen(headings), jump)
+        self.app.push_screen(OutlineScreen(headings, message.current), jump)
 
     # -- opening articles ------------------------------------------------------------------------
 

@@ -155,6 +155,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return None
         return rows[at] if at < len(rows) else None
 
+    def index_of(self, article_id: int) -> int | None:
+        """Where the article is in the list, if its row is loaded."""
+        for block, rows in self._blocks.items():
+            for at, row in enumerate(rows):
+                if row.id == article_id:
+                    return block * BLOCK + at
+        return None
+
     def patch(self, article_id: int, **changes: object) -> ArticleSummary | None:
         """Change fields of a shown row in place (`read=True`, `starred=False`, ...).
 

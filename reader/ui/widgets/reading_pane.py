@@ -7,7 +7,7 @@ so a long article opens as fast as a short one and scrolling costs the same ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -87,9 +87,11 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     @dataclass
     class OutlineRequested(Message):
-        """The reader asked for the outline: (level, text, line number) of each heading."""
+        """The reader asked for the outline: (level, text) of each heading of the article (every
+        part's), and the index of the one the reader is in (-1: above the first)."""
 
-        headings: list[tuple[int, str, int]]
+        headings: list[tuple[int, str]]
+        current: int = -1
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -118,7 +120,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if page is not None and page.view is view:
             self.page = page
         else:
-            self.page = build_page(view) if view else None
+            self.page = build_page(view, self.page) if view else None
         self._laid_width = 0
         self._relayout()
         self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
@@ -157,6 +159,34 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if not self.page or not self.block_starts:
             return []
         return [(level, text, self.block_starts[b]) for b, level, text in self.page.headings]
+
+    def outline(self) -> tuple[list[tuple[int, str]], int]:
+        """(level, text) of every heading of the article, all parts', and the index of the
+        heading the reader is in (the last at or above the top line; -1 if none)."""
+        if not self.page:
+            return [], -1
+        whole = self.page.outline
+        part = self.page.view.part
+        first = next((i for i, (p, _, _) in enumerate(whole) if p == part), len(whole))
+        before = first - 1
+        top = round(self.scroll_y) + 1
+        passed = sum(1 for _, _, line in self.headings() if line <= top)
+        current = first + passed - 1 if passed else before
+        return [(level, text) for _, level, text in whole], current
+
+    def go_to_heading(self, index: int) -> None:
+        """Show heading `index` of the article's outline, in whichever part it is."""
+        if not self.page or not 0 <= index < len(self.page.outline):
+            return
+        part = self.page.outline[index][0]
+        if part != self.page.view.part:
+            self.show(replace(self.page.view, part=part))
+            if not self.page:
+                return
+        within = index - next(i for i, (p, _, _) in enumerate(self.page.outline) if p == part)
+        lines = self.headings()
+        if 0 <= within < len(lines):
+            self.scroll_to_line(lines[within][2])
 
     def match_lines(self) -> list[int]:
         """Line numbers holding a search match."""
@@ -270,8 +300,9 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Step(-1))
 
     def action_outline(self) -> None:
-        """Ask for the outline of the shown part's headings."""
-        self.post_message(self.OutlineRequested(self.headings()))
+        """Ask for the outline: the headings of the whole article."""
+        headings, current = self.outline()
+        self.post_message(self.OutlineRequested(headings, current))
 
     def action_open_related(self, index: int) -> None:
         """Open the random article with this index (0-4)."""
