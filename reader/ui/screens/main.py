@@ -392,7 +392,9 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
 
         In the search box, or in the results list, it closes the search.
         """
-        if self.focused is self.search_bar.input:
+        if self.pane.hinting:
+            self.pane.cancel_hints()
+        elif self.focused is self.search_bar.input:
             self.action_close_search()
         elif self.has_class("-reading") and not self.has_class("-wide"):
             self.remove_class("-reading")

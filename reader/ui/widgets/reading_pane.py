@@ -17,13 +17,14 @@ from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
+from reader.ui import hints
 from reader.ui.commands import READING_BINDINGS
-from reader.ui.layout import ArticlePage, ArticleView, Line, build_page, layout
+from reader.ui.layout import ArticlePage, ArticleView, build_page, layout
 from reader.ui.targets import OpenArticle, ShowPart, Target
+from reader.ui.widgets.hinting import LinkHinting
 
 MEASURE = 100
 """Longest line, in cells: wider text is hard to read, so a wide pane centres it instead."""
@@ -53,16 +54,17 @@ ROLES = [
     "h5",
     "h6",
     "match",
+    "hint",
 ]
 
 
-class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
+class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
     """Shows the open article: breadcrumb, title, metadata, body, then the articles most like it
     and five random ones."""
 
     HELP = (
         "The article. Scroll with the usual keys; 6-0 open a related article, 1-5 a random one "
-        "(or click it)."
+        "(or click it); f then a link's label opens the link, F copies it."
     )
     BINDINGS: ClassVar[list[BindingType]] = list(READING_BINDINGS)
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"reading--{role}" for role in ROLES}
@@ -96,7 +98,6 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.page: ArticlePage | None = None
-        self.lines: list[Line] = []
         self.block_starts: list[int] = []
         self._laid_width = 0
         self._margin = 0
@@ -211,6 +212,8 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     def _role(self, role: str | Style) -> Style:
         if isinstance(role, Style):
             return role
+        if role.startswith(hints.HREF):
+            return Style()
         style = self._roles.get(role)
         if style is None:
             rich = self.get_component_rich_style(f"reading--{role}", partial=True, default=None)
@@ -226,14 +229,15 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if number >= len(self.lines):
             return Strip.blank(width, base)
         key = (number, width)
-        strip = self._strips.get(key)
+        strip = None if self.hinting else self._strips.get(key)
         if strip is None:
-            content: Content = self.lines[number].content
+            content: Content = self.labelled_line(number) or self.lines[number].content
             segments = [Segment(" " * self._margin, base)]
             for text, style in content.render(Style.from_rich_style(base), "", self._role):
                 segments.append(Segment(text, style.rich_style))
             strip = Strip(segments).crop_extend(0, width, base)
-            self._strips[key] = strip
+            if not self.hinting:
+                self._strips[key] = strip
         return strip
 
     # -- input -----------------------------------------------------------------------------
