@@ -166,7 +166,8 @@ MAIN_BINDINGS = _ids(
             "f",
             "feeds",
             "Feeds",
-            "The feeds the library follows: add, remove, refresh.",
+            "The feeds the library follows: add, remove, refresh (in the reading pane, f labels "
+            "the links instead).",
             show=False,
         ),
         _bind(
