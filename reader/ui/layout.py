@@ -63,8 +63,9 @@ class ArticlePage:
     parts: int
     headings: list[tuple[int, int, str]] = field(default_factory=list)
     """(block index, level, text) of each heading in the body (of the part shown)."""
-    outline: list[tuple[int, int, str]] = field(default_factory=list)
-    """(part, level, text) of each heading of the whole article, every part's."""
+    outline: list[tuple[int, int, str]] | None = None
+    """(part, level, text) of each heading of the whole article, every part's (for an article
+    in parts, None until `whole_outline` is asked for it: parsing every part is slow)."""
 
 
 def shown_date(published: str) -> str:
@@ -103,10 +104,11 @@ def build_page(view: ArticleView, known: ArticlePage | None = None) -> ArticlePa
         for index, block in enumerate(body)
         if block.heading
     ]
-    if known is not None and known.view.article.body is article.body and known.outline:
+    whole: list[tuple[int, int, str]] | None = None
+    if known is not None and known.view.article.body is article.body:
         whole = known.outline
-    else:
-        whole = _outline(parts, part, headings)
+    elif len(parts) == 1:
+        whole = [(0, level, label) for _, level, label in headings]
     blocks.append(BLANK)
     if part + 1 < len(parts):
         more = f"▶ Continue: part {part + 2} of {len(parts)} (press ] or click)"
@@ -124,14 +126,14 @@ def build_page(view: ArticleView, known: ArticlePage | None = None) -> ArticlePa
     return ArticlePage(view, blocks, len(parts), headings, whole)
 
 
-def _outline(
-    parts: list[str], shown: int, headings: list[tuple[int, int, str]]
-) -> list[tuple[int, int, str]]:
-    """(part, level, text) of every heading; the shown part's are known from its blocks."""
+def whole_outline(page: ArticlePage) -> list[tuple[int, int, str]]:
+    """(part, level, text) of every heading of the page's article, all parts' (slow for a
+    long article: run it in a worker); the shown part's are known from its blocks."""
+    shown = page.view.part
     whole: list[tuple[int, int, str]] = []
-    for number, text in enumerate(parts):
+    for number, text in enumerate(split_parts(page.view.article.body)):
         if number == shown:
-            whole += [(number, level, label) for _, level, label in headings]
+            whole += [(number, level, label) for _, level, label in page.headings]
         else:
             whole += [(number, h.level, h.text) for h in outline.headings(text)]
     return whole

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from support.ui import NARROW, UI, WIDE, AppOpener
+from textual.notifications import Notify
 from textual.widgets import OptionList
 
 from reader.models import ArticleDraft
@@ -112,3 +113,16 @@ async def test_meta_line_labels_the_source_and_shows_seconds(
         meta = ui.page_text()[3]
         assert "The reader team" in meta
         assert "source: demo" in meta
+
+
+async def test_a_long_article_without_headings_says_so(open_app: AppOpener, lib_path: Path) -> None:
+    body = "\n\n".join([SECTION] * 150)
+    add(lib_path, ArticleDraft(title=PARTS_TITLE, body=body, published=datetime(2030, 1, 1)))
+    async with open_app(WIDE) as ui:
+        await ui.open_titled(PARTS_TITLE)
+        page = ui.screen.pane.page
+        assert page is not None and page.parts > 1
+        await ui.press("o")
+        assert ui.app.screen is ui.screen
+        said = [m.notification.message for m in ui.sent(Notify)]
+        assert said == ["This article has no section headings."]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.segment import Segment
-from textual import events
+from textual import events, work
 from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.content import Content
@@ -22,7 +22,7 @@ from textual.style import Style
 
 from reader.ui import hints
 from reader.ui.commands import READING_BINDINGS
-from reader.ui.layout import ArticlePage, ArticleView, build_page, layout
+from reader.ui.layout import ArticlePage, ArticleView, build_page, layout, whole_outline
 from reader.ui.targets import OpenArticle, ShowPart, Target
 from reader.ui.widgets.hinting import LinkHinting
 
@@ -86,6 +86,13 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
         """The reader asked for the next (+1) or previous (-1) article of the list."""
 
         delta: int
+
+    @dataclass
+    class OutlineRead(Message):
+        """The headings of every part of an article in parts were read."""
+
+        page: ArticlePage
+        outline: list[tuple[int, int, str]]
 
     @dataclass
     class OutlineRequested(Message):
@@ -166,7 +173,7 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
         heading the reader is in (the last at or above the top line; -1 if none)."""
         if not self.page:
             return [], -1
-        whole = self.page.outline
+        whole = self.page.outline or []
         part = self.page.view.part
         first = next((i for i, (p, _, _) in enumerate(whole) if p == part), len(whole))
         before = first - 1
@@ -177,14 +184,15 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
 
     def go_to_heading(self, index: int) -> None:
         """Show heading `index` of the article's outline, in whichever part it is."""
-        if not self.page or not 0 <= index < len(self.page.outline):
+        whole = self.page.outline if self.page else None
+        if not self.page or not whole or not 0 <= index < len(whole):
             return
-        part = self.page.outline[index][0]
+        part = whole[index][0]
         if part != self.page.view.part:
             self.show(replace(self.page.view, part=part))
             if not self.page:
                 return
-        within = index - next(i for i, (p, _, _) in enumerate(self.page.outline) if p == part)
+        within = index - next(i for i, (p, _, _) in enumerate(whole) if p == part)
         lines = self.headings()
         if 0 <= within < len(lines):
             self.scroll_to_line(lines[within][2])
@@ -304,9 +312,25 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
         self.post_message(self.Step(-1))
 
     def action_outline(self) -> None:
-        """Ask for the outline: the headings of the whole article."""
+        """Ask for the outline: the headings of the whole article (of an article in parts,
+        read in a worker first)."""
+        page = self.page
+        if page is not None and page.outline is None:
+            self._read_outline(page)
+            return
         headings, current = self.outline()
         self.post_message(self.OutlineRequested(headings, current))
+
+    @work(thread=True, exclusive=True, group="outline")
+    def _read_outline(self, page: ArticlePage) -> None:
+        self.post_message(self.OutlineRead(page, whole_outline(page)))
+
+    def on_reading_pane_outline_read(self, message: OutlineRead) -> None:
+        """Keep the outline of the article in parts, and offer it if it is still shown."""
+        message.page.outline = message.outline
+        if self.page is not None and self.page.view.article.body is message.page.view.article.body:
+            self.page.outline = message.outline
+            self.action_outline()
 
     def action_open_related(self, index: int) -> None:
         """Open the random article with this index (0-4)."""
