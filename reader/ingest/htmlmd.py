@@ -3,7 +3,8 @@
 Only http(s) links survive: a `javascript:`, `file:`, `data:` or `-option` target is dropped and
 its text kept, both in the HTML before conversion and in the Markdown after it (literal text can
 spell a Markdown link too). Images become their alt text, or a link to the image when they have
-none. Control characters that entities such as `&#27;` smuggle in are removed.
+none. Control characters that entities such as `&#27;` smuggle in are removed. A heading's
+permalink anchor (`<a class="headerlink" href="#id">¶</a>`) is dropped (`reader.text.permalinks`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import html2text
 import lxml.etree
 import lxml.html
 
+from reader.text import permalinks
 from reader.text.sanitize import sanitize, sanitize_line
-from reader.text.urls import is_web_url
+from reader.text.urls import is_web_url, normalize_url
 
 # Elements whose content is never article text.
 _DROP = (
@@ -178,8 +180,10 @@ def _drop_non_text(root: lxml.html.HtmlElement) -> None:
 
 
 def _clean(root: lxml.html.HtmlElement, base: str) -> None:
-    """Drop non-text elements, unsafe link targets and images (keeping their alt text)."""
+    """Drop non-text elements, headings' permalinks, unsafe link targets and images (keeping
+    their alt text)."""
     _drop_non_text(root)
+    _drop_permalinks(root, base)
     for anchor in list(root.iter("a")):
         href = safe_link(anchor.get("href"), base).translate(_MARKDOWN_URL)
         for name in list(anchor.attrib):
@@ -201,3 +205,32 @@ def _clean(root: lxml.html.HtmlElement, base: str) -> None:
             continue
         replacement.tail = image.tail
         image.getparent().replace(image, replacement)
+
+
+def _drop_permalinks(root: lxml.html.HtmlElement, base: str) -> None:
+    """Drop the anchors by which headings link to themselves; a heading's text wrapped in a
+    link to itself stays, as text."""
+    for heading in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6")):
+        ids = [heading.get("id") or "", heading.get("name") or ""]
+        for anchor in list(heading.iter("a")):
+            href = sanitize_line(anchor.get("href"))
+            found = permalinks.verdict(
+                anchor.text_content(),
+                href,
+                heading.text_content(),
+                [*ids, anchor.get("id") or "", anchor.get("name") or ""],
+            )
+            if found == "drop":
+                anchor.drop_tree()
+            elif found == "unwrap" and _this_page(href.partition("#")[0], base):
+                anchor.drop_tag()
+
+
+def _this_page(page: str, base: str) -> bool:
+    """Whether a link's page part (before `#`) is the page itself: empty, or `base`."""
+    if not page:
+        return True
+    try:
+        return bool(base) and normalize_url(urljoin(base, page)) == normalize_url(base)
+    except ValueError:
+        return False

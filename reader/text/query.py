@@ -297,7 +297,10 @@ def snippet(
 
     At most about `width` characters, starting `before` characters ahead of the first match, with
     `…` where text was cut. When only the title matches, the excerpt is the start of the body.
+    The body is sanitised first: a window cut out of an escape sequence would keep its payload
+    with nothing left to recognise it by.
     """
+    body = sanitize(body)
     first = _first_match(body, query)
     start = max(0, first - before)
     stop = min(len(body), start + width)

@@ -166,7 +166,8 @@ MAIN_BINDINGS = _ids(
             "f",
             "feeds",
             "Feeds",
-            "The feeds the library follows: add, remove, refresh.",
+            "The feeds the library follows: add, remove, refresh (in the reading pane, f labels "
+            "the links instead).",
             show=False,
         ),
         _bind(
@@ -250,6 +251,21 @@ READING_BINDINGS = _ids(
         _bind("J", "next_article", "Next", "Open the next article of the list."),
         _bind("K", "previous_article", "Prev", "Open the previous article of the list."),
         _bind("o", "outline", "Outline", "Jump to a section heading."),
+        _bind(
+            "f",
+            "hint_open",
+            "Open a link",
+            "Label each link on screen with letters; type a label to open that link (http and "
+            "https only; copied instead on a restricted server). Esc cancels.",
+            show=False,
+        ),
+        _bind(
+            "F",
+            "hint_copy",
+            "Copy a link",
+            "Label each link on screen with letters; type a label to copy that link. Esc cancels.",
+            show=False,
+        ),
         _bind("n", "next_match", "Next match", "Jump to the next search match.", show=False),
         _bind("N", "previous_match", "Prev match", "Jump to the previous match.", show=False),
         _bind(

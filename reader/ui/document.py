@@ -4,7 +4,7 @@ Textual's `Markdown` widget builds one widget per block and is several times slo
 text for long articles, so the body is parsed with the project's one Markdown parser
 (`reader.text.outline`) and rendered into `Content` blocks that the reading pane lays out line by
 line. Span styles are role names (`"strong"`, `"link"`, ...) that the pane maps to its TCSS
-component classes.
+component classes, and a link's target (`reader.ui.hints.HREF`) for its link hints.
 
 What is drawn is sanitised here, after the parser's last decoding step: markdown-it turns
 entities (`&#x202E;`, `&rlm;`) into characters and percent-encoding in autolinks (`%1B`) into
@@ -21,6 +21,7 @@ from textual.content import Content, Span
 
 from reader.text import outline
 from reader.text.sanitize import sanitize, sanitize_line
+from reader.ui.hints import HREF
 from reader.ui.targets import Target
 
 if TYPE_CHECKING:
@@ -169,16 +170,17 @@ class _Builder:
         elif kind == "heading_open":
             self.space()
         elif kind == "inline":
-            content = inline(token.children or [])
-            if self.table is not None:
-                self.row.append(content)
-            elif self._in_heading:
-                label = outline.plain_text(token.children or [])
+            if self._in_heading and self.table is None:
+                children = outline.heading_children(token.children or [])
+                content = inline(children)
+                label = outline.plain_text(children)
                 self.add(
                     content.stylize(f"h{self._in_heading}"), heading=self._in_heading, label=label
                 )
+            elif self.table is not None:
+                self.row.append(inline(token.children or []))
             else:
-                self.add(content)
+                self.add(inline(token.children or []))
         elif kind in ("bullet_list_open", "ordered_list_open"):
             if not self.lists:
                 self.space()
@@ -266,8 +268,10 @@ def inline(children: list[Token]) -> Content:
             put(child.content)
         elif kind == "image":
             alt = "".join(c.content for c in child.children or []) or "image"
+            src = sanitize_line(str(child.attrGet("src") or ""))
+            spans.append(Span(size, size + len(alt) + 2, HREF + src))
             put(f"[{alt}]", "link")
-            put(f" ⟨{sanitize_line(str(child.attrGet('src') or ''))}⟩", "url")
+            put(f" ⟨{src}⟩", "url")
         elif kind.endswith("_open"):
             role = {"em_open": "em", "strong_open": "strong", "s_open": "strike"}.get(kind, "")
             if kind == "link_open":
@@ -288,6 +292,7 @@ def inline(children: list[Token]) -> Content:
                     shown = "".join(text)[begin:size]
                     if target and target != shown and f"mailto:{shown}" != target:
                         put(f" ⟨{target}⟩", "url")
+                    spans.append(Span(begin, size, HREF + target))
     joined = "".join(text)
     spans.sort(key=lambda span: span.start)
     return Content(joined, spans)

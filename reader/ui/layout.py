@@ -15,6 +15,7 @@ from rich.cells import cell_len
 from textual.content import Content, Span
 
 from reader.models import Article, ArticleSummary
+from reader.text import outline
 from reader.text.query import Query, SearchQueryError, match_spans, parse_query
 from reader.text.sanitize import sanitize_line
 from reader.ui.document import BLANK, Block, markdown_blocks, split_parts
@@ -61,16 +62,20 @@ class ArticlePage:
     blocks: list[Block]
     parts: int
     headings: list[tuple[int, int, str]] = field(default_factory=list)
-    """(block index, level, text) of each heading in the body."""
+    """(block index, level, text) of each heading in the body (of the part shown)."""
+    outline: list[tuple[int, int, str]] | None = None
+    """(part, level, text) of each heading of the whole article, every part's (for an article
+    in parts, None until `whole_outline` is asked for it: parsing every part is slow)."""
 
 
-def short_date(published: str) -> str:
-    """`2024-11-13T17:49:38` -> `2024-11-13 17:49`."""
-    return published.replace("T", " ")[:16]
+def shown_date(published: str) -> str:
+    """`2024-11-13T17:49:38` -> `2024-11-13 17:49:38`, as `reader show` prints it."""
+    return published.replace("T", " ")[:19]
 
 
-def build_page(view: ArticleView) -> ArticlePage:
-    """Build the blocks of a whole page for `view`."""
+def build_page(view: ArticleView, known: ArticlePage | None = None) -> ArticlePage:
+    """Build the blocks of a whole page for `view`; `known`, a page of another part of the same
+    article, lends its outline of the whole article."""
     article = view.article
     parts = split_parts(article.body)
     part = min(max(view.part, 0), len(parts) - 1)
@@ -99,6 +104,11 @@ def build_page(view: ArticleView) -> ArticlePage:
         for index, block in enumerate(body)
         if block.heading
     ]
+    whole: list[tuple[int, int, str]] | None = None
+    if known is not None and known.view.article.body is article.body:
+        whole = known.outline
+    elif len(parts) == 1:
+        whole = [(0, level, label) for _, level, label in headings]
     blocks.append(BLANK)
     if part + 1 < len(parts):
         more = f"▶ Continue: part {part + 2} of {len(parts)} (press ] or click)"
@@ -113,7 +123,20 @@ def build_page(view: ArticleView) -> ArticlePage:
     if not view.related:
         blocks.append(Block(Content.styled("No other articles yet.", "meta")))
     blocks += _entries(RANDOM_KEYS, view.related)
-    return ArticlePage(view, blocks, len(parts), headings)
+    return ArticlePage(view, blocks, len(parts), headings, whole)
+
+
+def whole_outline(page: ArticlePage) -> list[tuple[int, int, str]]:
+    """(part, level, text) of every heading of the page's article, all parts' (slow for a
+    long article: run it in a worker); the shown part's are known from its blocks."""
+    shown = page.view.part
+    whole: list[tuple[int, int, str]] = []
+    for number, text in enumerate(split_parts(page.view.article.body)):
+        if number == shown:
+            whole += [(number, level, label) for _, level, label in page.headings]
+        else:
+            whole += [(number, h.level, h.text) for h in outline.headings(text)]
+    return whole
 
 
 def _entries(keys: str, summaries: Sequence[ArticleSummary]) -> list[Block]:
@@ -130,13 +153,17 @@ def _entries(keys: str, summaries: Sequence[ArticleSummary]) -> list[Block]:
 
 
 def meta_line(article: Article) -> Content:
-    """Publication time, views, author or source, and tags, joined by dots."""
-    pieces: list[Content] = [Content.styled(short_date(article.published), "meta")]
+    """Publication time, views, author, where it came from (`source: host` or `source: file`),
+    tags and the star, joined by dots."""
+    pieces: list[Content] = [Content.styled(shown_date(article.published), "meta")]
     views = "1 view" if article.views == 1 else f"{article.views:,} views"
     pieces.append(Content.styled(views, "meta"))
-    who = sanitize_line(article.author) or _source_name(article)
-    if who:
-        pieces.append(Content.styled(who, "meta"))
+    author = sanitize_line(article.author)
+    if author:
+        pieces.append(Content.styled(author, "meta"))
+    source = _source_name(article)
+    if source:
+        pieces.append(Content.styled(f"source: {source}", "meta"))
     tags = [sanitize_line(tag) for tag in article.tags if sanitize_line(tag)]
     if tags:
         pieces.append(Content.styled(" ".join(f"#{tag}" for tag in tags), "tag"))

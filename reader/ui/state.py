@@ -9,9 +9,12 @@ can hold them in reactives and pass them between its workers and its panes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from reader.models import ROOT_SCOPE, ArticleSummary, Category, Cursor, SearchCursor, Tag, View
+
+Excerpt = tuple[str, tuple[tuple[int, int], ...]]
+"""A search result's excerpt and the spans of the matches within it."""
 
 BLOCK = 100
 """Rows fetched at a time: the list holds a few blocks around the cursor, never a whole listing."""
@@ -76,6 +79,12 @@ class Listing:
         return bool(self.search) or (self.view is not None and self.view.kind == "search")
 
     @property
+    def excerpts(self) -> bool:
+        """Whether each row comes with an excerpt around its first match (search results and
+        a saved search's view)."""
+        return self.open_ended
+
+    @property
     def sortable(self) -> bool:
         """Whether the list can be put in another order (not search results, Starred or a saved
         search, which come newest first)."""
@@ -130,6 +139,9 @@ class Rows:
     """Where the next block starts, or None at the end."""
     total: int | None
     """How many rows the listing has (search: at least), when this read told."""
+    excerpts: dict[int, Excerpt] = field(default_factory=dict)
+    """Search results' excerpts by article id: the text around the first match and the
+    (start, end) of each match in it, as `reader search` prints them (unsanitised)."""
 
 
 @dataclass(frozen=True, slots=True)

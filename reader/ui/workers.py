@@ -230,4 +230,5 @@ def _read_results(
     )
     rows = tuple(hit.summary for hit in page.hits)
     more = page.next is not None
-    return Rows(rows, page.next, request.offset + len(rows) + (1 if more else 0))
+    excerpts = {hit.summary.id: (hit.snippet, hit.spans) for hit in page.hits if hit.snippet}
+    return Rows(rows, page.next, request.offset + len(rows) + (1 if more else 0), excerpts)

@@ -55,3 +55,13 @@ def test_tree_with_views_and_tags(
         library.save_search("茶与水", "茶")
         library.save_search("a saved search with a very long name", "reader")
     assert snap_compare(make_app(lib_path), terminal_size=size, run_before=_tags_open)
+
+
+async def _search_results(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("slash", "茶", "enter")
+    await settle(pilot)
+
+
+def test_search_results_with_excerpts(snap_compare: SnapCompare, lib_path: Path) -> None:
+    assert snap_compare(make_app(lib_path), terminal_size=(80, 24), run_before=_search_results)

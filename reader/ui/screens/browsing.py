@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
-from reader.models import Change, View
+from reader.models import ROOT_SCOPE, Change, View
 from reader.store import LibraryError
 from reader.text.sanitize import sanitize_line
 from reader.ui import workers
@@ -72,6 +72,14 @@ class BrowsingScreen(Screen[None]):
         """A saved search was counted, for the tree."""
 
         view: View
+
+    @dataclass
+    class Placed(Message):
+        """Where an article stands in a listing (None: not in it), to step `delta` from it."""
+
+        listing: Listing
+        index: int | None
+        delta: int
 
     @dataclass
     class Problem(Message):
@@ -220,6 +228,35 @@ class BrowsingScreen(Screen[None]):
     @on(SearchCounted)
     def _search_counted(self, message: SearchCounted) -> None:
         self.categories.show_counted(message.view)
+
+    @work(thread=True, exclusive=True, group="place")
+    def _find_shown(self, article_id: int, delta: int) -> None:
+        """In a worker: where the article shown stands in the list (its rows around it are not
+        loaded, or it is not there at all: a random pick from elsewhere), to step from it."""
+        listing = self.listing
+        view = listing.view
+        index = None
+        if not listing.open_ended and (view is None or view.kind == "unread"):
+            try:
+                index = self.library.position(
+                    ROOT_SCOPE if view else listing.scope,
+                    article_id,
+                    sort=listing.sort,  # type: ignore[arg-type]
+                    unread_only=bool(view) or listing.unread_only,
+                )
+            except LibraryError as error:
+                self.post_message(self.Problem(str(error)))
+                return
+        self.post_message(self.Placed(listing, index, delta))
+
+    @on(Placed)
+    def _placed(self, message: Placed) -> None:
+        if message.listing != self.listing:
+            return  # the list shows something else now
+        if message.index is None:
+            self.notify("The article shown is not in the list.", timeout=3)
+        else:
+            self.articles.open_index(message.index + message.delta)
 
     @on(Problem)
     def _problem(self, message: Problem) -> None:

@@ -196,7 +196,15 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
 
     @on(ReadingPane.Step)
     def _step(self, message: ReadingPane.Step) -> None:
-        self.articles.open_index(self.articles.cursor + message.delta)
+        """The next or previous article after the one shown (wherever the list's cursor is)."""
+        view = self.pane.view
+        if view is None:
+            return
+        index = self.articles.index_of(view.article.id)
+        if index is not None:
+            self.articles.open_index(index + message.delta)
+        else:
+            self._find_shown(view.article.id, message.delta)
 
     @on(ReadingPane.ArticleChosen)
     def _related_chosen(self, message: ReadingPane.ArticleChosen) -> None:
@@ -216,11 +224,11 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
             self.notify("This article has no section headings.", timeout=3)
             return
 
-        def jump(line: int | None) -> None:
-            if line is not None:
-                self.pane.scroll_to_line(line)
+        def jump(index: int | None) -> None:
+            if index is not None:
+                self.pane.go_to_heading(index)
 
-        self.app.push_screen(OutlineScreen(headings), jump)
+        self.app.push_screen(OutlineScreen(headings, message.current), jump)
 
     # -- opening articles ------------------------------------------------------------------------
 
@@ -385,7 +393,9 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
 
         In the search box, or in the results list, it closes the search.
         """
-        if self.focused is self.search_bar.input:
+        if self.pane.hinting:
+            self.pane.cancel_hints()
+        elif self.focused is self.search_bar.input:
             self.action_close_search()
         elif self.has_class("-reading") and not self.has_class("-wide"):
             self.remove_class("-reading")

@@ -1,4 +1,5 @@
-"""The outline: the article's section headings, to jump to one."""
+"""The outline: the section headings of the whole article (every part of a long one), to jump
+to one."""
 
 from __future__ import annotations
 
@@ -20,25 +21,28 @@ class OutlineScreen(ModalScreen[int | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(OUTLINE_BINDINGS)
 
-    def __init__(self, headings: list[tuple[int, str, int]]) -> None:
+    def __init__(self, headings: list[tuple[int, str]], current: int = -1) -> None:
+        """`headings`: (level, text) of each; `current`: the one the reader is in (-1: none)."""
         super().__init__()
         self.headings = headings
+        self.current = current
 
     def compose(self) -> ComposeResult:
-        """One option per heading, indented by level."""
-        top = min(level for level, _, _ in self.headings)
+        """One option per heading, indented by level; the cursor on the reader's section."""
+        top = min(level for level, _ in self.headings)
         options = [
             Option(Content("  " * (level - top) + sanitize_line(text)))
-            for level, text, _ in self.headings
+            for level, text in self.headings
         ]
         outline = OptionList(*options, id="outline")
         outline.border_title = "Outline"
+        if 0 <= self.current < len(options):
+            outline.highlighted = self.current
         yield outline
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Jump to the chosen heading's line."""
-        _, _, line = self.headings[event.option_index]
-        self.dismiss(line)
+        """Jump to the chosen heading (its index in the outline)."""
+        self.dismiss(event.option_index)
 
     def action_close(self) -> None:
         """Close without jumping."""

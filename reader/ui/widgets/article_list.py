@@ -26,7 +26,13 @@ from textual.strip import Strip
 from reader.models import ArticleSummary, Cursor, SearchCursor
 from reader.ui.commands import LIST_BINDINGS
 from reader.ui.state import BLOCK, Listing, Reload, Reloaded, Rows, RowsRequest
-from reader.ui.widgets.article_rows import fewer_styles, row_strip, text_strip
+from reader.ui.widgets.article_rows import (
+    excerpt_content,
+    excerpt_strip,
+    fewer_styles,
+    row_strip,
+    text_strip,
+)
 
 FOLLOWING = 5
 """How many articles after the cursor's are remembered for a reload: when the cursor's article
@@ -49,6 +55,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--loading",
         "article-list--selected",
         "article-list--empty",
+        "article-list--excerpt",
+        "article-list--match",
     }
 
     # No repaint of the whole list on a move: `watch_cursor` redraws the two rows that changed.
@@ -94,6 +102,20 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._new: Listing | None = None
         self._keep_cursor: int | None = None
         self._styles: dict[tuple[str, bool, bool], Style] = {}
+        self._excerpts: dict[int, Content] = {}
+        """Search results' excerpts by article id, sanitised, matches spanned as `match`."""
+
+    @property
+    def row_height(self) -> int:
+        """Lines per row: search results show their excerpt on a second line."""
+        return 2 if self.listing.excerpts else 1
+
+    def _lines(self) -> Size:
+        return Size(self.scrollable_content_region.width, self.total * self.row_height)
+
+    def _keep(self, block: Rows) -> None:
+        for article_id, (text, spans) in block.excerpts.items():
+            self._excerpts[article_id] = excerpt_content(text, spans)
 
     # -- data ------------------------------------------------------------------------------
 
@@ -114,14 +136,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._blocks = {0: rows}
         self._cursors = {0: block.after}
         self._pending = set()
+        self._excerpts = {}
+        self._keep(block)
         self.total = max(block.total or 0, len(rows))
         if len(rows) < BLOCK or (self.listing.search and block.after is None):
             self.total = len(rows)
-        self.virtual_size = Size(self.size.width, self.total)
+        self.virtual_size = self._lines()
         keep = self._keep_cursor
         self.cursor = min(keep, max(0, self.total - 1)) if keep is not None else 0
         self.scroll_to(
-            y=max(0, self.cursor - self.scrollable_content_region.height // 2),
+            y=max(0, (self.cursor - self._page_rows() // 2) * self.row_height),
             animate=False,
             force=True,
         )
@@ -137,6 +161,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return None
         return rows[at] if at < len(rows) else None
 
+    def index_of(self, article_id: int) -> int | None:
+        """Where the article is in the list, if its row is loaded."""
+        for block, rows in self._blocks.items():
+            for at, row in enumerate(rows):
+                if row.id == article_id:
+                    return block * BLOCK + at
+        return None
+
     def patch(self, article_id: int, **changes: object) -> ArticleSummary | None:
         """Change fields of a shown row in place (`read=True`, `starred=False`, ...).
 
@@ -148,7 +180,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 if row.id == article_id:
                     before = row
                     rows[at] = replace(row, **changes)  # type: ignore[arg-type]
-                    self.refresh_line(block * BLOCK + at)
+                    self._refresh_row(block * BLOCK + at)
         return before
 
     def _request(self, block: int) -> None:
@@ -181,18 +213,20 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self._pending.discard(request.block)
             self._blocks[request.block] = list(block.rows)
             self._cursors[request.block] = block.after
+            self._keep(block)
             if self.listing.search and block.total is not None:
                 self.total = max(block.total, request.offset + len(block.rows))
-                self.virtual_size = Size(self.size.width, self.total)
+                self.virtual_size = self._lines()
                 self.post_message(self.Filled(self.listing, self.total))
             if len(self._blocks) > 64:  # keep memory flat while scrolling a huge list
                 far = max(self._blocks, key=lambda b: abs(b - self.cursor // BLOCK))
-                del self._blocks[far]
+                for row in self._blocks.pop(far):
+                    self._excerpts.pop(row.id, None)
             self.refresh()
         if self._open_when_loaded is not None:
             index, self._open_when_loaded = self._open_when_loaded, None
             self.open_index(index)
-        self._prefetch(self.cursor, self.scrollable_content_region.height)
+        self._prefetch(self.cursor, self._page_rows())
 
     def reload_request(self) -> Reload | None:
         """What to read again to show the listing as the library is now, keeping the cursor on
@@ -224,33 +258,38 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if request.generation != self._generation or self._new is not None:
             return  # another listing was asked for meanwhile
         moved = self.cursor - request.cursor
-        line = self.cursor - round(self.scroll_y)
+        line = self.cursor - round(self.scroll_y) // self.row_height
         at_top = round(self.scroll_y) == 0
-        shown_before = (self._in_view(), self.total, round(self.scroll_y))
+        shown_before = self._in_view()
         self._generation += 1  # blocks still on their way hold the rows as they were
         self._blocks = {block: list(rows.rows) for block, rows in found.blocks.items()}
         self._cursors = {block: rows.after for block, rows in found.blocks.items()}
         self._pending = set()
+        self._excerpts = {}
+        for rows in found.blocks.values():
+            self._keep(rows)
         self.total = found.total
-        self.virtual_size = Size(self.size.width, self.total)
+        self.virtual_size = self._lines()
         self.cursor = max(0, min(self.total - 1, found.cursor + moved))
-        if at_top and self.cursor < self.scrollable_content_region.height:
+        if at_top and self.cursor < self._page_rows():
             line = self.cursor
-        self.scroll_to(y=max(0, self.cursor - line), animate=False, force=True)
-        if (self._in_view(), self.total, round(self.scroll_y)) != shown_before:
+        self.scroll_to(y=max(0, self.cursor - line) * self.row_height, animate=False, force=True)
+        if self._in_view() != shown_before:
             self.refresh()  # else every row would be written to the terminal again as it was
         self.post_message(self.Filled(self.listing, self.total))
 
-    def _in_view(self) -> list[ArticleSummary | None]:
-        """The loaded rows in the pane's lines, as they are now (None where not loaded)."""
-        top = round(self.scroll_y)
-        end = min(self.total, top + self.scrollable_content_region.height)
-        shown: list[ArticleSummary | None] = []
+    def _in_view(self) -> tuple[object, ...]:
+        """What the pane's lines show now: the loaded rows in sight (None where not loaded),
+        their excerpts, the first row's place and how many rows there are."""
+        top = round(self.scroll_y) // self.row_height
+        end = min(self.total, top + self._page_rows() + 1)
+        shown: list[tuple[ArticleSummary, Content | None] | None] = []
         for index in range(top, end):
             block, at = divmod(index, BLOCK)
             rows = self._blocks.get(block)
-            shown.append(rows[at] if rows is not None and at < len(rows) else None)
-        return shown
+            row = rows[at] if rows is not None and at < len(rows) else None
+            shown.append(None if row is None else (row, self._excerpts.get(row.id)))
+        return tuple(shown), top, self.total
 
     def watch_category_names(self) -> None:
         """Draw the category column again with the new names."""
@@ -267,16 +306,25 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- cursor ------------------------------------------------------------------------------
 
+    def _refresh_row(self, index: int) -> None:
+        for line in range(index * self.row_height, (index + 1) * self.row_height):
+            self.refresh_line(line)
+
+    def _page_rows(self) -> int:
+        """How many rows the pane shows at once."""
+        return self.scrollable_content_region.height // self.row_height
+
     def watch_cursor(self, old: int, new: int) -> None:
         """Keep the cursor row visible and redraw the two rows that changed."""
-        self.refresh_line(old)
-        self.refresh_line(new)
+        self._refresh_row(old)
+        self._refresh_row(new)
         height = self.scrollable_content_region.height
-        if new < self.scroll_y:
-            self.scroll_to(y=new, animate=False, force=True)
-        elif height and new >= self.scroll_y + height:
-            self.scroll_to(y=new - height + 1, animate=False, force=True)
-        self._prefetch(new, height)
+        top, bottom = new * self.row_height, (new + 1) * self.row_height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, force=True)
+        elif height and bottom > self.scroll_y + height:
+            self.scroll_to(y=bottom - height, animate=False, force=True)
+        self._prefetch(new, self._page_rows())
 
     def _prefetch(self, index: int, height: int) -> None:
         """Ask for the blocks a page or two either side of `index` before they are drawn.
@@ -330,19 +378,19 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_page_down(self) -> None:
         """A page down."""
-        self.move(max(1, self.scrollable_content_region.height - 1))
+        self.move(max(1, self._page_rows() - 1))
 
     def action_page_up(self) -> None:
         """A page up."""
-        self.move(-max(1, self.scrollable_content_region.height - 1))
+        self.move(-max(1, self._page_rows() - 1))
 
     def action_half_down(self) -> None:
         """Half a page down."""
-        self.move(max(1, self.scrollable_content_region.height // 2))
+        self.move(max(1, self._page_rows() // 2))
 
     def action_half_up(self) -> None:
         """Half a page up."""
-        self.move(-max(1, self.scrollable_content_region.height // 2))
+        self.move(-max(1, self._page_rows() // 2))
 
     def action_open(self) -> None:
         """Open the article under the cursor."""
@@ -352,13 +400,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """A click moves the cursor there and opens the article."""
         offset = event.get_content_offset(self)
         if offset is not None:
-            self.open_index(offset.y + round(self.scroll_y))
+            self.open_index((offset.y + round(self.scroll_y)) // self.row_height)
 
     # -- drawing -----------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the virtual width in step so rows fill the pane."""
-        self.virtual_size = Size(self.scrollable_content_region.width, self.total)
+        self.virtual_size = self._lines()
 
     def notify_style_update(self) -> None:
         """Forget the cached styles when the theme or CSS changes."""
@@ -389,8 +437,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         ]
 
     def render_line(self, y: int) -> Strip:
-        """Draw one row: marks, title, then category, date and views on the right."""
-        index = y + round(self.scroll_y)
+        """Draw one row: marks, title, then category, date and views on the right (and a search
+        result's excerpt under it)."""
+        index, second = divmod(y + round(self.scroll_y), self.row_height)
         width = self.scrollable_content_region.width
         base = self._style("base")
         if not self.total and self._new is None and self.empty_text:
@@ -405,6 +454,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip([Segment("  …", style)]).crop_extend(0, width, base)
         is_cursor = index == self.cursor
         selected = summary.id in self.selection
+        if second:
+            excerpt = self._excerpts.get(summary.id, Content())
+            return excerpt_strip(
+                excerpt,
+                width,
+                self._style("base", is_cursor),
+                self._style("article-list--excerpt", is_cursor),
+                self._style("article-list--match"),
+            )
 
         def style_of(role: str) -> Style:
             if selected and role in ("base", "article-list--read", "article-list--unread"):

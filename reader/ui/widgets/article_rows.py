@@ -1,5 +1,5 @@
 """One row of the article list: read and star marks, the title, then category, date and views;
-or a line of what an empty list says instead.
+a search result's excerpt under it; or a line of what an empty list says instead.
 
 The columns on the right give way, narrowest pane first, so the title keeps its room.
 """
@@ -11,12 +11,13 @@ from collections.abc import Callable
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.content import Content
+from textual.content import Content, Span
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
 from reader.models import ArticleSummary
 from reader.text.sanitize import sanitize_line
+from reader.ui.document import sanitize_content
 from reader.ui.wrapping import fit, wrap
 
 StyleOf = Callable[[str], Style]
@@ -86,3 +87,33 @@ def text_strip(text: Content, line: int, width: int, base: Style, style: Style) 
         return Strip.blank(width, base)
     drawn = lines[line].render_segments(VisualStyle.from_rich_style(style))
     return Strip([Segment(" ", base), *drawn]).crop_extend(0, width, base)
+
+
+EXCERPT_INDENT = 3
+"""The excerpt line starts under the title, past the marks."""
+
+
+def excerpt_content(text: str, spans: tuple[tuple[int, int], ...]) -> Content:
+    """A search result's excerpt as it may be drawn: sanitised, each match spanned `match`."""
+    content = Content(text, [Span(start, end, "match") for start, end in spans if end > start])
+    return sanitize_content(content)
+
+
+def excerpt_strip(excerpt: Content, width: int, base: Style, style: Style, match: Style) -> Strip:
+    """The second line of a search result: its excerpt cut to `width` cells, from a little
+    before its first match when the match would not fit otherwise."""
+    room = max(4, width - EXCERPT_INDENT)
+    first = min((span.start for span in excerpt.spans), default=0)
+    plain = excerpt.plain
+    if cell_len(plain[:first]) > room // 3:
+        cut = first
+        while cut > 0 and cell_len(plain[cut - 1 : first]) <= room // 4:
+            cut -= 1
+        excerpt = Content("…") + excerpt[cut + (plain[cut] == "…") :]
+    excerpt = excerpt.truncate(room, ellipsis=True)
+    match_style = VisualStyle.from_rich_style(match)
+    shown = Content(
+        excerpt.plain, [Span(span.start, span.end, match_style) for span in excerpt.spans]
+    )
+    drawn = shown.render_segments(VisualStyle.from_rich_style(style))
+    return Strip([Segment(" " * EXCERPT_INDENT, base), *drawn]).crop_extend(0, width, base)

@@ -7,23 +7,24 @@ so a long article opens as fast as a short one and scrolling costs the same ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.segment import Segment
-from textual import events
+from textual import events, work
 from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
+from reader.ui import hints
 from reader.ui.commands import READING_BINDINGS
-from reader.ui.layout import ArticlePage, ArticleView, Line, build_page, layout
+from reader.ui.layout import ArticlePage, ArticleView, build_page, layout, whole_outline
 from reader.ui.targets import OpenArticle, ShowPart, Target
+from reader.ui.widgets.hinting import LinkHinting
 
 MEASURE = 100
 """Longest line, in cells: wider text is hard to read, so a wide pane centres it instead."""
@@ -53,16 +54,17 @@ ROLES = [
     "h5",
     "h6",
     "match",
+    "hint",
 ]
 
 
-class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
+class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
     """Shows the open article: breadcrumb, title, metadata, body, then the articles most like it
     and five random ones."""
 
     HELP = (
         "The article. Scroll with the usual keys; 6-0 open a related article, 1-5 a random one "
-        "(or click it)."
+        "(or click it); f then a link's label opens the link, F copies it."
     )
     BINDINGS: ClassVar[list[BindingType]] = list(READING_BINDINGS)
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"reading--{role}" for role in ROLES}
@@ -86,15 +88,23 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         delta: int
 
     @dataclass
-    class OutlineRequested(Message):
-        """The reader asked for the outline: (level, text, line number) of each heading."""
+    class OutlineRead(Message):
+        """The headings of every part of an article in parts were read."""
 
-        headings: list[tuple[int, str, int]]
+        page: ArticlePage
+        outline: list[tuple[int, int, str]]
+
+    @dataclass
+    class OutlineRequested(Message):
+        """The reader asked for the outline: (level, text) of each heading of the article (every
+        part's), and the index of the one the reader is in (-1: above the first)."""
+
+        headings: list[tuple[int, str]]
+        current: int = -1
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.page: ArticlePage | None = None
-        self.lines: list[Line] = []
         self.block_starts: list[int] = []
         self._laid_width = 0
         self._margin = 0
@@ -118,7 +128,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if page is not None and page.view is view:
             self.page = page
         else:
-            self.page = build_page(view) if view else None
+            self.page = build_page(view, self.page) if view else None
         self._laid_width = 0
         self._relayout()
         self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
@@ -158,6 +168,35 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             return []
         return [(level, text, self.block_starts[b]) for b, level, text in self.page.headings]
 
+    def outline(self) -> tuple[list[tuple[int, str]], int]:
+        """(level, text) of every heading of the article, all parts', and the index of the
+        heading the reader is in (the last at or above the top line; -1 if none)."""
+        if not self.page:
+            return [], -1
+        whole = self.page.outline or []
+        part = self.page.view.part
+        first = next((i for i, (p, _, _) in enumerate(whole) if p == part), len(whole))
+        before = first - 1
+        top = round(self.scroll_y) + 1
+        passed = sum(1 for _, _, line in self.headings() if line <= top)
+        current = first + passed - 1 if passed else before
+        return [(level, text) for _, level, text in whole], current
+
+    def go_to_heading(self, index: int) -> None:
+        """Show heading `index` of the article's outline, in whichever part it is."""
+        whole = self.page.outline if self.page else None
+        if not self.page or not whole or not 0 <= index < len(whole):
+            return
+        part = whole[index][0]
+        if part != self.page.view.part:
+            self.show(replace(self.page.view, part=part))
+            if not self.page:
+                return
+        within = index - next(i for i, (p, _, _) in enumerate(whole) if p == part)
+        lines = self.headings()
+        if 0 <= within < len(lines):
+            self.scroll_to_line(lines[within][2])
+
     def match_lines(self) -> list[int]:
         """Line numbers holding a search match."""
         return [
@@ -181,6 +220,8 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     def _role(self, role: str | Style) -> Style:
         if isinstance(role, Style):
             return role
+        if role.startswith(hints.HREF):
+            return Style()
         style = self._roles.get(role)
         if style is None:
             rich = self.get_component_rich_style(f"reading--{role}", partial=True, default=None)
@@ -196,14 +237,15 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if number >= len(self.lines):
             return Strip.blank(width, base)
         key = (number, width)
-        strip = self._strips.get(key)
+        strip = None if self.hinting else self._strips.get(key)
         if strip is None:
-            content: Content = self.lines[number].content
+            content: Content = self.labelled_line(number) or self.lines[number].content
             segments = [Segment(" " * self._margin, base)]
             for text, style in content.render(Style.from_rich_style(base), "", self._role):
                 segments.append(Segment(text, style.rich_style))
             strip = Strip(segments).crop_extend(0, width, base)
-            self._strips[key] = strip
+            if not self.hinting:
+                self._strips[key] = strip
         return strip
 
     # -- input -----------------------------------------------------------------------------
@@ -270,8 +312,25 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Step(-1))
 
     def action_outline(self) -> None:
-        """Ask for the outline of the shown part's headings."""
-        self.post_message(self.OutlineRequested(self.headings()))
+        """Ask for the outline: the headings of the whole article (of an article in parts,
+        read in a worker first)."""
+        page = self.page
+        if page is not None and page.outline is None:
+            self._read_outline(page)
+            return
+        headings, current = self.outline()
+        self.post_message(self.OutlineRequested(headings, current))
+
+    @work(thread=True, exclusive=True, group="outline")
+    def _read_outline(self, page: ArticlePage) -> None:
+        self.post_message(self.OutlineRead(page, whole_outline(page)))
+
+    def on_reading_pane_outline_read(self, message: OutlineRead) -> None:
+        """Keep the outline of the article in parts, and offer it if it is still shown."""
+        message.page.outline = message.outline
+        if self.page is not None and self.page.view.article.body is message.page.view.article.body:
+            self.page.outline = message.outline
+            self.action_outline()
 
     def action_open_related(self, index: int) -> None:
         """Open the random article with this index (0-4)."""
