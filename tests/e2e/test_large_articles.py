@@ -157,9 +157,7 @@ def test_a_feed_and_a_page_at_their_cap_stay_under_a_gigabyte(tmp_path: Path) ->
         assert "was cut" in result["out"] and "the first 4 MB were kept" in result["out"]
         assert result["peak_mb"] < PEAK_LIMIT_MB, (path.name, result["peak_mb"])
     result = _import(tmp_path / "refused.db", _page(tmp_path / "huge.html", 100))
-    assert result["code"] == 1 and re.search(
-        r"too large \(10\d MB; at most 20 MB\)", result["out"]
-    )
+    assert result["code"] == 1 and re.search(r"too large \(10\d MB; at most 20 MB\)", result["out"])
     assert result["peak_mb"] < 200, result["peak_mb"]
     # A feed over the cap is read an entry at a time: its one entry of 100 MB is passed over.
     result = _import(tmp_path / "passed.db", _feed(tmp_path / "huge.rss", 100))
