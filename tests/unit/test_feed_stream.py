@@ -78,7 +78,10 @@ def test_a_declared_chinese_encoding_is_decoded(monkeypatch: pytest.MonkeyPatch)
 def test_entity_declarations_are_never_expanded() -> None:
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
-        + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi"))
+        + "".join(
+            f'<!ENTITY {c} "{("&" + p + ";") * 10}">'
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
         + ']><rss version="2.0"><channel><title>炸弹</title>'
         + "<item><title>&i;</title><description>&i;&i;</description></item>" * 50
         + "</channel></rss>"
