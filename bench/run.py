@@ -3,7 +3,8 @@
 Runs the store benchmark and, when present, `bench.search_bench`, `bench.ui_bench`,
 `bench.export_bench`, `bench.ssh_sessions` (ten SSH sessions on one library; a line saying why
 when no sshd can be started), `bench.peer` (reader against newsboat) and `bench.wire` (bytes
-written to the terminal per action), each through its `main(argv)` with the same `--quick` /
+written to the terminal per action), `bench.big_sources` (one large feed, JSON Lines file and
+JSON array imported), each through its `main(argv)` with the same `--quick` /
 `--sizes` options.
 
     python -m bench.run [--quick] [--sizes 10000,100000,1000000]
@@ -29,6 +30,7 @@ BENCHES = (
     "bench.ssh_sessions",
     "bench.peer",
     "bench.wire",
+    "bench.big_sources",
 )
 
 

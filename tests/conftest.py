@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 # busy timeouts, terminals read with deadlines): `make test` runs them alone, after the others
 # have run in parallel, so that no other test competes with them for the CPU.
 TIMED_MODULES = {
+    "test_big_sources.py",
     "test_concurrency.py",
     "test_crash.py",
     "test_disk_full.py",

@@ -83,7 +83,7 @@ def read_feed(data: bytes, location: str, *, headers: Mapping[str, str] | None =
         feed = Feed(title, link, encoding=decoded.encoding, version="json")
         feed.drafts = _finish([d for _item, d in items], feed, location)
         return feed
-    return _read_xml(decoded.text, decoded.encoding, base, lowered, location)
+    return read_xml(decoded.text, decoded.encoding, base, lowered, location)
 
 
 def feed_name(feed: Feed, location: str) -> str:
@@ -121,9 +121,11 @@ def _base(location: str, content_location: str | None) -> str:
     return location
 
 
-def _read_xml(
+def read_xml(
     text: str, encoding: str, base: str, headers: Mapping[str, str], location: str
 ) -> Feed:
+    """An RSS or Atom document, decoded, as a feed (`feedstream` reads a large one through this
+    a few hundred entries at a time)."""
     import feedparser
 
     _bound_tags(feedparser)

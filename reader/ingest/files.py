@@ -1,9 +1,12 @@
 """Local sources: the files a source names (folders walked recursively), and their bytes.
 
-A file is read within the limits before anything parses it: a file over `MAX_FILE_BYTES`, or a
-feed or page over its own cap, is refused unread; a file holding one article (page text,
-Markdown) is read only as far as an article may go (`limits.MAX_BODY_BYTES`), so that a 250 MB
-text file costs 4 MB. Every way reading can fail is one line.
+A file is read within the limits before anything parses it. A feed over `feeds.MAX_FEED_BYTES`
+or a JSON Lines or JSON file over `MAX_FILE_BYTES` is a large file: it is mapped rather than read
+(`reader.ingest.mapped`), parsed from front to back in bounded memory whatever its size, and
+saved in batches (`runner.BATCH_ARTICLES`). Any other file over `MAX_FILE_BYTES`, or a page over
+its own cap, is refused unread; a file holding one article (page text, Markdown) is read only as
+far as an article may go (`limits.MAX_BODY_BYTES`), so that a 250 MB text file costs 4 MB. Every
+way reading can fail is one line.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from pathlib import Path
 
 from reader.ingest.errors import ParseError
 from reader.ingest.jobs import is_url
-from reader.ingest.limits import MAX_BODY_BYTES, cut_bytes
+from reader.ingest.limits import MAX_BODY_BYTES, MAX_FILE_BYTES, cut_bytes
 from reader.ingest.load import KINDS_BY_SUFFIX
+from reader.ingest.mapped import Data, open_mapped
 from reader.text.sanitize import without_surrogates
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
+# Kinds read from front to back when large: feeds (RSS, Atom) and JSON Lines or JSON arrays.
+LARGE_KINDS = frozenset({"feed", "xml", "jsonl", "json"})
 # Kinds holding one article per file: only the start an article may fill is read.
 PREFIX_KINDS = frozenset({"pagetext", "markdown"})
 _MB = 1024 * 1024
@@ -62,10 +67,30 @@ def expand(sources: Sequence[str]) -> Iterator[tuple[str, str | None]]:
             yield source, kind_of(path)
 
 
-def read_file(location: str, kind: str | None = None) -> tuple[bytes, int]:
-    """The bytes of a local file to parse as `kind`, and the file's size (larger than the bytes
-    when only the start of a single-article file was read); a one-line error for every way that
-    can fail."""
+def is_large(kind: str | None, size: int) -> bool:
+    """True when a local file of `kind` and `size` bytes is too large to be read whole: it is
+    then mapped, parsed as it is saved, and saved in batches."""
+    if kind not in LARGE_KINDS:
+        return False
+    if kind in ("feed", "xml"):
+        from reader.ingest.feeds import MAX_FEED_BYTES
+
+        return size > MAX_FEED_BYTES
+    return size > MAX_FILE_BYTES
+
+
+def large_file(location: str, kind: str | None) -> bool:
+    """True when the local file at `location` is a large file (`is_large`)."""
+    try:
+        return is_large(kind, local_path(location).stat().st_size)
+    except (OSError, ValueError):
+        return False
+
+
+def read_file(location: str, kind: str | None = None) -> tuple[Data, int]:
+    """The bytes of a local file to parse as `kind` (a large file mapped, `is_large`), and the
+    file's size (larger than the bytes when only the start of a single-article file was read);
+    a one-line error for every way that can fail."""
     path = local_path(location)
     try:
         if not path.exists():
@@ -73,6 +98,8 @@ def read_file(location: str, kind: str | None = None) -> tuple[bytes, int]:
         if not path.is_file():
             raise ParseError("not a regular file")
         size = path.stat().st_size
+        if is_large(kind, size):
+            return open_mapped(path), size
         if size > MAX_FILE_BYTES:
             raise ParseError(
                 f"file too large ({size // _MB} MB; at most {MAX_FILE_BYTES // _MB} MB)"
@@ -99,10 +126,6 @@ def source_name(location: str) -> str:
 
 def _kind_cap(kind: str | None) -> tuple[str, int]:
     """What a kind known by its name is called, and its own smaller cap (0: none)."""
-    if kind == "feed":
-        from reader.ingest.feeds import MAX_FEED_BYTES
-
-        return "feed", MAX_FEED_BYTES
     if kind == "html":
         from reader.ingest.webpage import MAX_PAGE_BYTES
 

@@ -50,7 +50,8 @@ class Ready:
     `drafts` are prepared (`reader.store.prepared`) when the source was read ahead; `data` is
     the source's bytes where they may be recorded (feeds and pages); `warnings` are the parser's
     when it ran elsewhere. `declined` says the reader ahead left the source to the writer (too
-    large to be held whole): nothing else in it counts.
+    large to be held whole): nothing else in it counts. `batched` says the source is a large
+    file (`files.is_large`), saved a batch of articles at a time.
     """
 
     loaded: Loaded
@@ -59,3 +60,4 @@ class Ready:
     headers: Mapping[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     declined: bool = False
+    batched: bool = False

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,8 +27,17 @@ from typing import Any
 from reader.ingest.dates import parse_datetime
 from reader.ingest.decode import decode_bytes
 from reader.ingest.errors import ParseError
-from reader.ingest.jsonstream import CHUNK, DECODER, Oversized, is_utf8, pieces, record_title
+from reader.ingest.jsonstream import (
+    CHUNK,
+    DECODER,
+    Oversized,
+    Truncated,
+    is_utf8,
+    pieces,
+    record_title,
+)
 from reader.ingest.limits import MAX_BODY_BYTES, MAX_RECORD_BYTES
+from reader.ingest.mapped import Data, Releaser, contains, head, is_mapped, map_file
 from reader.ingest.notes import warn
 from reader.ingest.pagetext import parse_count
 from reader.models import ArticleDraft, Marks
@@ -39,7 +49,7 @@ _JSON_SPACE = " \t\r\n"
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def parse(data: bytes, location: str, *, root: str | None = None) -> Iterator[ArticleDraft]:
+def parse(data: Data, location: str, *, root: str | None = None) -> Iterator[ArticleDraft]:
     """Yield one draft per article in `data`: per non-blank line, or per JSON document.
 
     `location` names the file in messages; `root` is accepted like the other importers' and
@@ -63,13 +73,13 @@ def parse(data: bytes, location: str, *, root: str | None = None) -> Iterator[Ar
         yield draft
 
 
-def _read(raw_data: bytes) -> Iterator[ArticleDraft]:
+def _read(raw_data: Data) -> Iterator[ArticleDraft]:
     """The drafts of a whole file, in order."""
-    data: bytes | bytearray = raw_data
-    if data.startswith(_WIDE_BOMS):
+    data: Data = raw_data
+    if head(data, 4).startswith(_WIDE_BOMS):
         data = _as_utf8(raw_data)
     del raw_data
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    start = len(codecs.BOM_UTF8) if head(data, 3) == codecs.BOM_UTF8 else 0
     if _ARRAY_START.match(data, start):
         yield from _documents(data, start, 1)
         return
@@ -85,7 +95,10 @@ def _read(raw_data: bytes) -> Iterator[ArticleDraft]:
         try:
             item = DECODER.decode(text)
         except json.JSONDecodeError as error:
-            if error.pos >= len(text.rstrip()) and text.lstrip().startswith(("{", "[")):
+            at_end = error.pos >= len(text.rstrip()) or (
+                error.msg.startswith("Unterminated string") and end + 2 >= len(data)
+            )  # an unterminated string on the last line: a file cut short
+            if at_end and text.lstrip().startswith(("{", "[")):
                 # The line ends inside an object: a document spread over several lines.
                 yield from _documents(data, begin, number)
                 return
@@ -95,7 +108,7 @@ def _read(raw_data: bytes) -> Iterator[ArticleDraft]:
         yield from _drafts(item, where, text)
 
 
-def _documents(data: bytes | bytearray, start: int, first_line: int) -> Iterator[ArticleDraft]:
+def _documents(data: Data, start: int, first_line: int) -> Iterator[ArticleDraft]:
     """Drafts from JSON documents written one after another, each possibly over many lines.
 
     A document is an article object or an array of them, read an element at a time; `start` is
@@ -106,13 +119,16 @@ def _documents(data: bytes | bytearray, start: int, first_line: int) -> Iterator
         sample = bytes(data[start : start + 4 * CHUNK])
         codec = decode_bytes(sample[: sample.rfind(b"\n") + 1] or sample).encoding
         warn(f"the file is not UTF-8; read as {codec}")
-    for piece in pieces(data, start, first_line, codec, MAX_RECORD_BYTES):
-        if isinstance(piece.value, Oversized):
-            _skipped(piece.where, piece.value.size, title=piece.value.title)
-        elif piece.item:
-            yield draft_from_json(piece.value, piece.where)
-        else:
-            yield from _drafts(piece.value, piece.where, piece.text)
+    try:
+        for piece in pieces(data, start, first_line, codec, MAX_RECORD_BYTES):
+            if isinstance(piece.value, Oversized):
+                _skipped(piece.where, piece.value.size, title=piece.value.title)
+            elif piece.item:
+                yield draft_from_json(piece.value, piece.where)
+            else:
+                yield from _drafts(piece.value, piece.where, piece.text)
+    except Truncated as cut:
+        warn(f"{cut}; the articles before it were read")
 
 
 def _skipped(where: str, size: int, head: bytes | bytearray = b"", *, title: str = "") -> None:
@@ -127,15 +143,25 @@ def _skipped(where: str, size: int, head: bytes | bytearray = b"", *, title: str
     )
 
 
-def _as_utf8(data: bytes) -> bytearray:
-    """UTF-16 or UTF-32 text (told by its byte-order mark) as UTF-8, converted a piece at a time."""
-    wide = "utf-32" if data.startswith(_WIDE_BOMS[:2]) else "utf-16"
+def _as_utf8(data: Data) -> Data:
+    """UTF-16 or UTF-32 text (told by its byte-order mark) as UTF-8, converted a piece at a time;
+    a mapped file into a mapped temporary file."""
+    wide = "utf-32" if head(data, 4).startswith(_WIDE_BOMS[:2]) else "utf-16"
     decoder = codecs.getincrementaldecoder(wide)("replace")
-    out = bytearray()
-    for offset in range(0, len(data), CHUNK):
-        out += decoder.decode(data[offset : offset + CHUNK]).encode("utf-8")
-    out += decoder.decode(b"", True).encode("utf-8")
-    return out  # a bytearray: copying it into bytes would hold it twice
+    if not is_mapped(data):
+        out = bytearray()
+        for offset in range(0, len(data), CHUNK):
+            out += decoder.decode(data[offset : offset + CHUNK]).encode("utf-8")
+        out += decoder.decode(b"", True).encode("utf-8")
+        return out  # a bytearray: copying it into bytes would hold it twice
+    releaser = Releaser(data)
+    with tempfile.TemporaryFile() as file:
+        for offset in range(0, len(data), CHUNK):
+            file.write(decoder.decode(data[offset : offset + CHUNK]).encode("utf-8"))
+            releaser.reached(offset)
+        file.write(decoder.decode(b"", True).encode("utf-8"))
+        file.flush()
+        return map_file(file)
 
 
 def _drafts(item: Any, where: str, text: str) -> Iterator[ArticleDraft]:
@@ -277,12 +303,14 @@ class _Fields:
         return 0.0
 
 
-def _lines(data: bytes | bytearray, start: int) -> Iterator[tuple[int, int]]:
+def _lines(data: Data, start: int) -> Iterator[tuple[int, int]]:
     """(start, end) offsets of the lines of `data` from `start` on, without their CR; lines of
     CR-only files too. Offsets only: a line is not copied before its length is checked."""
-    separator = b"\n" if b"\n" in data or b"\r" not in data else b"\r"
+    separator = b"\n" if contains(data, b"\n") or not contains(data, b"\r") else b"\r"
+    releaser = Releaser(data)
     begin = start
     while begin < len(data):
+        releaser.reached(begin)
         end = data.find(separator, begin)
         if end == -1:
             end = len(data)

@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 from reader.ingest.errors import ParseError
 from reader.ingest.limits import text_bytes
+from reader.ingest.mapped import Data, Releaser
 from reader.text.sanitize import sanitize_line
 
 CHUNK = 1024 * 1024
@@ -42,6 +43,10 @@ _TITLE = re.compile(r'"title"\s*:\s*("(?:[^"\\]|\\.){0,400}")')
 _DELTAS = bytearray(256)
 _DELTAS[ord("[")] = _DELTAS[ord("{")] = 1
 _DELTAS[ord("]")] = _DELTAS[ord("}")] = 255  # -1 as a signed byte
+
+
+class Truncated(ParseError):
+    """The data ends inside a value: the file was cut short (the values before it are whole)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,21 +80,21 @@ DECODER = json.JSONDecoder(parse_int=number)
 """The JSON decoder every importer uses: an integer of any length is read without an error."""
 
 
-def is_utf8(data: bytes | bytearray, start: int = 0) -> bool:
+def is_utf8(data: Data, start: int = 0) -> bool:
     """True when `data` from `start` on is UTF-8 (checked a piece at a time)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    releaser = Releaser(data)
     try:
         for offset in range(start, len(data), CHUNK):
             decoder.decode(data[offset : offset + CHUNK])
+            releaser.reached(offset)
         decoder.decode(b"", True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def pieces(
-    data: bytes | bytearray, start: int, first_line: int, codec: str, limit: int
-) -> Iterator[Piece]:
+def pieces(data: Data, start: int, first_line: int, codec: str, limit: int) -> Iterator[Piece]:
     """The JSON values of `data` from byte `start` (on line `first_line`), decoded with `codec`:
     each top-level value, except that a top-level array gives its elements one by one.
 
@@ -113,7 +118,9 @@ def pieces(
             if char == "]" and index == 0:
                 window.pos += 1
                 break
-            if not char or char in ",]":
+            if not char:
+                window.truncated()
+            if char in ",]":
                 window.fail("Expecting value")
             index += 1
             value, _ = _value(window, limit, keep=False)
@@ -122,6 +129,8 @@ def pieces(
             if char == "]":
                 window.pos += 1
                 break
+            if not char:
+                window.truncated()
             if char != ",":
                 window.fail("Expecting ',' delimiter")
             window.pos += 1
@@ -130,10 +139,11 @@ def pieces(
 class _Window:
     """The decoded text of `data`, kept from the value being read on, with its line count."""
 
-    def __init__(self, data: bytes | bytearray, start: int, first_line: int, codec: str) -> None:
+    def __init__(self, data: Data, start: int, first_line: int, codec: str) -> None:
         self._data = data
         self._offset = start
         self._decoder = codecs.getincrementaldecoder(codec)("replace")
+        self._releaser = Releaser(data)
         # Line and column (from 1) of text[mark]: lines are counted from there on, so that
         # naming the line of each value costs the text since the last one only.
         self._mark, self._line, self._column = 0, first_line, 1
@@ -149,6 +159,7 @@ class _Window:
         self._offset += len(chunk)
         self.done = self._offset >= len(self._data)
         self.text += self._decoder.decode(chunk, self.done)
+        self._releaser.reached(self._offset - CHUNK)
         return True
 
     def forget(self) -> None:
@@ -181,6 +192,11 @@ class _Window:
             if not self.more():
                 return ""
 
+    def truncated(self) -> NoReturn:
+        """Raise `Truncated` for data that ends inside the value at `pos`."""
+        line, _ = self.line_column(self.pos)
+        raise Truncated(f"the file ends inside the record on line {line}")
+
     def fail(self, problem: str, index: int | None = None) -> NoReturn:
         """Raise the `ParseError` for invalid JSON at `index` (default: `pos`)."""
         line, column = self.line_column(self.pos if index is None else index)
@@ -195,6 +211,10 @@ def _value(window: _Window, limit: int, *, keep: bool) -> tuple[Any, str]:
         try:
             value, end = DECODER.raw_decode(text, start)
         except json.JSONDecodeError as error:
+            if window.done and (
+                error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+            ):
+                window.truncated()
             if window.done or not _cut_short(error, text):
                 window.fail(error.msg, error.pos)
         except RecursionError:
@@ -294,7 +314,7 @@ def _pass_over(window: _Window) -> Oversized:
         window.pos = pos
         passed += text_bytes(text[:pos], 0)
         if not _carry_on(window):
-            window.fail("the text ends inside a value", len(window.text))
+            window.truncated()
 
 
 def _end(pattern: re.Pattern[str], text: str, pos: int) -> int:

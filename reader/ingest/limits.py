@@ -20,6 +20,9 @@ from reader.ingest.notes import warn
 from reader.models import ArticleDraft
 from reader.text.sanitize import sanitize_line
 
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""The largest local file read whole; a larger feed or JSON file is read as it is parsed
+(`files.is_large`), anything else is refused."""
 MAX_BODY_BYTES = 4 * 1024 * 1024
 """An article's text, in bytes of UTF-8 (a long novel fits; a dump of a whole site does not)."""
 MAX_RECORD_BYTES = 4 * MAX_BODY_BYTES

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from reader.ingest.errors import ParseError
+from reader.ingest.mapped import Data
 from reader.models import ArticleDraft
 
 # File endings and the kind of source each holds. "xml" is a feed or an OPML list and "json" a
@@ -43,6 +44,7 @@ PARSER_MODULES: dict[str, str] = {
 # Kinds whose sources are remembered so that `refresh` can fetch them again.
 FEED = "feed"
 _FEED_ROOT = re.compile(r"<(?:[\w-]+:)?(?:rss|feed|RDF|channel)\b", re.IGNORECASE)
+_MB = 1024 * 1024
 _FEED_TYPES = ("rss", "atom", "rdf", "feed+json", "/json", "/xml")
 
 
@@ -92,7 +94,7 @@ def sniff(data: bytes, content_type: str = "") -> str:
 
 def load(
     kind: str,
-    data: bytes,
+    data: Data,
     location: str,
     *,
     headers: Mapping[str, str] | None = None,
@@ -105,15 +107,25 @@ def load(
     `location` names the source in messages and GUIDs; `base` is the address it was fetched from
     (relative links); `name` is the category name an OPML list gave a feed; `root` is the file
     or folder named on the command line (a Markdown file's folders below it are its category).
+    A mapped file (too large to be read whole, `files.is_large`) is read as it is parsed when
+    it is an RSS or Atom feed or JSON, and else refused or read whole as a smaller file is.
     """
     content_type = (headers or {}).get("content-type", "")
     if kind in ("xml", "url"):
-        kind = sniff(data, content_type)
+        kind = sniff(bytes(data[:8192]), content_type)
     elif kind == "json":
         from reader.ingest.decode import decode_bytes
         from reader.ingest.jsonfeed import looks_like_json_feed
 
-        kind = FEED if looks_like_json_feed(decode_bytes(data[:4096]).text) else "jsonl"
+        kind = FEED if looks_like_json_feed(decode_bytes(bytes(data[:4096])).text) else "jsonl"
+    if not isinstance(data, bytes):  # a mapped file
+        if kind == FEED:
+            return _large_feed(data, location, name)
+        if kind == "jsonl":
+            from reader.ingest.jsonl import parse as parse_jsonl
+
+            return Loaded(kind, parse_jsonl(data, location))  # parsed as it is read
+        data = _whole(data, kind)
     if kind == FEED:
         return _feed(data, location, headers, base, name)
     if kind == "opml":
@@ -155,6 +167,43 @@ def _feed(
         title=feed.title,
         encoding=feed.encoding,
     )
+
+
+def _large_feed(data: Data, location: str, name: str) -> Loaded:
+    """A local RSS or Atom file too large to be read whole, read a group of entries at a time."""
+    from reader.ingest.feeds import feed_name
+    from reader.ingest.feedstream import read_stream
+    from reader.ingest.jsonfeed import looks_like_json_feed
+
+    if looks_like_json_feed(data[:4096].decode("utf-8", "replace")):
+        raise ParseError(f"JSON Feed too large ({len(data) // _MB} MB; at most 20 MB)")
+    feed, drafts = read_stream(data, location)
+
+    def uncategorised() -> Iterator[ArticleDraft]:
+        for draft in drafts:
+            draft.category = ()
+            yield draft
+
+    return Loaded(
+        FEED,
+        uncategorised(),
+        category=(name or feed_name(feed, location),),
+        record=True,
+        title=feed.title,
+        encoding=feed.encoding,
+    )
+
+
+def _whole(data: Data, kind: str) -> bytes:
+    """A mapped file of a kind only read whole, as bytes, if it is no larger than any such."""
+    from reader.ingest.limits import MAX_FILE_BYTES
+
+    if len(data) > MAX_FILE_BYTES:
+        what = {"opml": "OPML list", "html": "page"}.get(kind, "file")
+        raise ParseError(
+            f"{what} too large ({len(data) // _MB} MB; at most {MAX_FILE_BYTES // _MB} MB)"
+        )
+    return bytes(data)
 
 
 def _opml(data: bytes) -> Loaded:

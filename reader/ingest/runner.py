@@ -4,6 +4,11 @@ A source is a file, a folder (read recursively) or an http(s) URL; an OPML list 
 further sources. URLs are fetched a few at a time in worker threads while the calling thread
 parses and saves, in the order the sources were given. One bad source is reported with its
 reason and skipped; every other source is still imported.
+
+A large local file (`files.is_large`: a feed over 20 MB, a JSON file over 256 MB) is saved in
+batches of `batches.BATCH_ARTICLES`, each one transaction; a feed's record goes with its last batch.
+Articles are known by their keys, so importing such a file again after an import stopped
+part-way leaves the batches saved before alone and saves the rest.
 """
 
 from __future__ import annotations
@@ -12,18 +17,21 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from reader.ingest import notes
 from reader.ingest.ahead import ReadAhead, take
+from reader.ingest.batches import save_batches, save_whole
 from reader.ingest.errors import ParseError
 from reader.ingest.fetch import Response
-from reader.ingest.files import expand, read_file, source_name
+from reader.ingest.files import expand, large_file, read_file, source_name
 from reader.ingest.jobs import Job, Ready
 from reader.ingest.limits import capped
 from reader.ingest.load import FEED, Loaded, load
-from reader.models import ArticleDraft
+from reader.ingest.mapped import Data
+from reader.models import ArticleDraft, SaveResult
 from reader.store import Library, LibraryError
 from reader.store.idset import IdSet
 from reader.store.prepared import PreparedArticle, prepare
@@ -37,7 +45,6 @@ WINDOW = 16
 # Kinds holding one article per file: without a URL or GUID, the file itself is its identity, so
 # an edited file updates its article instead of adding a second one.
 SINGLE_ARTICLE_KINDS = frozenset({"pagetext", "markdown", "html"})
-_PLAIN_CODECS = frozenset({"", "utf-8", "utf-8-sig", "ascii"})
 
 
 class Fetcher(Protocol):
@@ -202,6 +209,7 @@ def import_job(
     outcome = SourceOutcome(job.location, job.kind or "")
     outcomes = [outcome]
     children: list[Job] = []
+    batched = False
     with notes.collect() as warnings:
         try:
             source = take(ready) if ready is not None else None
@@ -219,12 +227,18 @@ def import_job(
             # One transaction for the source's articles and its record (or an OPML list's
             # feeds): a crash or a full disk keeps all of the source, or none of it.
             saved: tuple[int, ...] = ()
-            with library.transaction():
-                if loaded.kind == "opml":
-                    children = _subscriptions(library, job, loaded, fetch_feeds, outcome)
-                else:
-                    saved = _save(library, job, source, outcome, warnings, written)
-            written.update(saved)
+            if source.batched:
+                batched = True
+                save_batches(library, job, source, warnings, written, partial(_count, outcome))
+            else:
+                with library.transaction():
+                    if loaded.kind == "opml":
+                        children = _subscriptions(library, job, loaded, fetch_feeds, outcome)
+                    else:
+                        result = save_whole(library, job, source, warnings, written)
+                        _count(outcome, result)
+                        saved = result.article_ids
+                written.update(saved)
         except Exception as error:
             # Whatever reading, parsing or saving one source raises is that source's failure;
             # only an error about the library itself stops the import (no later source could
@@ -232,7 +246,10 @@ def import_job(
             if isinstance(error, LibraryError) and _fatal(error):
                 raise
             outcome.error = _reason(error)
-    if outcome.error:  # the transaction was rolled back: nothing of the source was kept
+    kept = outcome.added + outcome.updated + outcome.unchanged
+    if outcome.error and batched and kept:  # the batches committed before the failure stay
+        outcome.error += f" (its first {kept:,} articles were saved; importing it again goes on)"
+    elif outcome.error:  # the transaction was rolled back: nothing of the source was kept
         outcome.added = outcome.updated = outcome.unchanged = 0
     outcome.warnings = list(warnings)
     return outcomes, children
@@ -252,6 +269,8 @@ def read_ahead(job: Job) -> Ready | str:
     """
     with notes.collect() as warnings:
         try:
+            if large_file(job.location, job.kind):  # read by the writer as it saves it
+                return Ready(Loaded(job.kind or ""), (), b"", declined=True)
             source = _read(job, None)
             assert source is not None  # only a fetch can be "not modified"
             prepared: list[ArticleDraft | PreparedArticle] = []
@@ -281,6 +300,7 @@ def _read(job: Job, fetched: Future[Response] | None) -> Ready | None:
         )
     headers: Mapping[str, str] = {}
     base = ""
+    data: Data
     if fetched is not None:
         response = fetched.result()
         if response.not_modified:
@@ -298,9 +318,11 @@ def _read(job: Job, fetched: Future[Response] | None) -> Ready | None:
         drafts = _keyed_by_file(drafts, job.location)
     # Every article is held to the limits of one (a long one is cut, with a warning).
     drafts = capped(drafts, file_bytes=size if size > len(data) else 0)
-    # The bytes are kept only where they may be recorded; a parser still reading them holds
-    # them as long as it needs them.
-    return Ready(loaded, drafts, data if loaded.record else b"", headers)
+    # The bytes are kept only where they may be recorded (never a large file's); a parser still
+    # reading them holds them as long as it needs them.
+    batched = not isinstance(data, bytes)
+    kept = data if loaded.record and isinstance(data, bytes) else b""
+    return Ready(loaded, drafts, kept, headers, batched=batched)
 
 
 MAX_REASON = 300
@@ -321,70 +343,16 @@ def _reason(error: BaseException) -> str:
     return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
 
 
-def _fetch(fetcher: Fetcher, job: Job) -> Response:
-    return fetcher(job.location, etag=job.etag, last_modified=job.last_modified)
-
-
-def _save(
-    library: Library,
-    job: Job,
-    source: Ready,
-    outcome: SourceOutcome,
-    warnings: list[str],
-    written: IdSet,
-) -> tuple[int, ...]:
-    """Save a source's drafts in one transaction and remember the source if it is a feed or page.
-
-    Returns the ids of the articles it carries.
-    """
-    loaded = source.loaded
-    path = job.category + loaded.category
-    # The drafts may still be parsed as they are saved: a large file is never held whole.
-    result = library.save(
-        source.drafts,
-        source=source_name(job.location),
-        category=path,
-        earlier=written,
-        marks=job.with_state,
-    )
-    saved = result.article_ids
+def _count(outcome: SourceOutcome, result: SaveResult) -> None:
     outcome.added, outcome.updated, outcome.unchanged = (
         result.added,
         result.updated,
         result.unchanged,
     )
-    if not saved:
-        if loaded.kind != FEED:
-            raise ParseError("no articles found")
-        notes.warn("the feed has no entries")
-    if loaded.record:
-        keep = job.remote or loaded.encoding not in _PLAIN_CODECS or bool(warnings)
-        library.record_source(
-            source_name(job.location),
-            loaded.kind,
-            category=path,
-            title=loaded.title,
-            etag=source.headers.get("etag"),
-            last_modified=source.headers.get("last-modified"),
-            encoding=loaded.encoding or None,
-            warning="; ".join(warnings) or None,
-            raw=source.data if keep else None,
-        )
-    if result.repeated:  # after the record: repeats are no reason to keep the source's bytes
-        notes.warn(_repeated(result.repeated))
-    if result.unmarked:
-        notes.warn(
-            f"{result.unmarked} of its articles carry a reader's marks (read, starred, position),"
-            " not added to yours (import with --with-state to add them)"
-        )
-    return saved
 
 
-def _repeated(count: int) -> str:
-    """The warning for drafts that repeat articles an earlier source of the import carried."""
-    if count == 1:
-        return "1 article repeats one saved earlier in this import; the first was kept"
-    return f"{count} articles repeat ones saved earlier in this import; the first were kept"
+def _fetch(fetcher: Fetcher, job: Job) -> Response:
+    return fetcher(job.location, etag=job.etag, last_modified=job.last_modified)
 
 
 def _subscriptions(

@@ -164,13 +164,13 @@ def test_single_article_files_are_read_only_as_far_as_an_article_goes(
         assert article is not None and 3 * MB < _size(article.body) <= MAX_BODY_BYTES
 
 
-def test_feeds_and_pages_over_their_cap_are_refused_unread(
+def test_pages_over_their_cap_are_refused_unread_and_feeds_read_as_they_go(
     library: Library, tmp_path: Path
 ) -> None:
     (tmp_path / "a.rss").write_bytes(b"<rss>" + b" " * (21 * MB) + b"</rss>")
     (tmp_path / "b.html").write_bytes(b"<html>" + b" " * (21 * MB) + b"</html>")
     first, second = import_sources(library, [str(tmp_path)]).outcomes
-    assert first.error == "feed too large (21 MB; at most 20 MB)"
+    assert first.error == "not a feed (no entry in its first 4 MB)"
     assert second.error == "page too large (21 MB; at most 20 MB)"
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from reader.ingest import jsonstream
 from reader.ingest.errors import ParseError
-from reader.ingest.jsonstream import Oversized, pieces
+from reader.ingest.jsonstream import Oversized, Truncated, pieces
 
 SCALARS = (
     st.none()
@@ -109,8 +109,6 @@ def test_pathological_records_are_passed_over_in_linear_time(body: str) -> None:
         (b'{"a": 1}\n{"b": }', "line 2, column 7"),
         (b'[\n  {"a": 1},\n  {"b": 2},\n]', "line 4, column 1"),
         (b'[{"a": 1} {"b": 2}]', "line 1, column 11"),
-        (b'{"a": "never closed', "line 1, column 7"),
-        (b"[1, 2", "line 1, column 6"),
     ],
 )
 def test_invalid_json_names_its_line_and_column(data: bytes, where: str) -> None:
@@ -118,3 +116,14 @@ def test_invalid_json_names_its_line_and_column(data: bytes, where: str) -> None
         with pytest.raises(ParseError) as caught:
             _read(data, chunk)
         assert str(caught.value).startswith(where), (chunk, str(caught.value))
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [(b'{"a": "never closed', 1), (b"[1, 2", 1), (b'[\n{"a": 1},\n{"b": [2, ', 3), (b"[1,\n", 2)],
+)
+def test_data_that_ends_inside_a_value_was_cut_short(data: bytes, line: int) -> None:
+    for chunk in (1, 3, 1024):
+        with pytest.raises(Truncated) as caught:
+            _read(data, chunk)
+        assert str(caught.value) == f"the file ends inside the record on line {line}"

@@ -95,9 +95,23 @@ def test_a_json_feed_document_gives_its_items() -> None:
 
 
 @pytest.mark.parametrize(
+    "data",
+    [
+        b'{"title": "a"}\n{"title": "b"}\n{"title": "c", "bo',
+        b'[{"title": "a"},\n{"title": "b"},\n{"title": "c", "body": "\xe6\xad\xa3',
+    ],
+)
+def test_a_file_cut_short_gives_its_whole_records_with_a_warning(data: bytes) -> None:
+    with notes.collect() as warnings:
+        assert [d.title for d in drafts(data)] == ["a", "b"]
+    assert warnings == [
+        "the file ends inside the record on line 3; the articles before it were read"
+    ]
+
+
+@pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b'{"title": "ok"}\n{"title": \n', "line 3, column 1: invalid JSON: Expecting value"),
         (b'{"title": "ok"}\n{"title": "x"} trailing\n', "line 2, column 16: invalid JSON"),
         (b'{"title": "ok"}\n["a"]\n', "line 2, item 1: expected a JSON object, found text"),
         (b'{"title": "ok"}\n{"body": "no title"}\n', "line 2: the article has no 'title'"),
