@@ -58,7 +58,8 @@ def line(article: Article, *, with_state: bool) -> bytes:
 PER_FILE = 10_000
 """Articles per file of an export split into a folder."""
 MAX_FILE_BYTES = 128 * 1024 * 1024
-"""A file of a split export ends once it passes this size (an import reads up to 256 MB)."""
+"""A file of a split export ends once it passes this size (files easy to move and look at;
+an import reads a file of any size)."""
 _PART = re.compile(r"^articles-[0-9]{6}\.jsonl$")
 
 
