@@ -15,6 +15,7 @@ from rich.cells import cell_len
 
 from reader.cli.terminal import writes_utf8
 from reader.models import Article, ArticleSummary, Category
+from reader.text.i18n import _, format_datetime, ngettext
 from reader.text.sanitize import sanitize, sanitize_line
 
 
@@ -128,12 +129,13 @@ def listing_lines(
 
 def article_text(article: Article) -> str:
     """An article as text: breadcrumb, title, metadata line, body, and the page's related list."""
-    crumbs = " › ".join(["Home", *article.category, article.title])
-    meta = [article.published.replace("T", " "), f"{article.views} views"]
+    crumbs = " › ".join([_("Home"), *article.category, article.title])
+    views = ngettext("{count} view", "{count} views", article.views).format(count=article.views)
+    meta = [format_datetime(article.published, seconds=True), views]
     if article.author:
         meta.append(article.author)
     if article.tags:
-        meta.append("tags: " + ", ".join(article.tags))
+        meta.append(_("tags: {tags}").format(tags=", ".join(article.tags)))
     parts = [
         sanitize_line(crumbs),
         "",
@@ -148,8 +150,10 @@ def article_text(article: Article) -> str:
 
 def category_lines(categories: Iterable[Category], total: tuple[int, int]) -> list[str]:
     """The category tree as indented text with article and unread counts."""
-    lines = [f"All articles  ({total[0]}, {total[1]} unread)"]
+    counts = _("{total}, {unread} unread")
+    lines = [f"{_('All articles')}  ({counts.format(total=total[0], unread=total[1])})"]
     for cat in categories:
         indent = "  " * (cat.depth + 1)
-        lines.append(f"{indent}{sanitize_line(cat.name)}  ({cat.total}, {cat.unread} unread)")
+        numbers = counts.format(total=cat.total, unread=cat.unread)
+        lines.append(f"{indent}{sanitize_line(cat.name)}  ({numbers})")
     return lines

@@ -20,6 +20,7 @@ import click
 from reader.cli.output import dumps, dumps_line, listing_lines, summary_json
 from reader.models import ArticleSummary, SearchCursor, SearchHit
 from reader.store import Library, Sort
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 
 Shape = Literal["text", "json", "jsonl"]
@@ -32,7 +33,7 @@ def shape(as_json: bool, as_jsonl: bool) -> Shape:
     if as_json and as_jsonl:
         from reader.cli.common import fail
 
-        fail("give --json or --jsonl, not both", 2)
+        fail(_("give --json or --jsonl, not both"), 2)
     return "jsonl" if as_jsonl else "json" if as_json else "text"
 
 
