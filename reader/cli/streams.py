@@ -111,7 +111,7 @@ def print_hits(library: Library, hits: Iterable[SearchHit], how: Shape, *, width
     if how == "text":
         for chunk in _chunks((hit, paths.of(hit.summary.category_id)) for hit in hits):
             lines = listing_lines([(hit.summary, path) for hit, path in chunk], width=width)
-            for (hit, _), text in zip(chunk, lines, strict=True):
+            for (hit, _path), text in zip(chunk, lines, strict=True):
                 click.echo(text)
                 click.echo(f"         {sanitize_line(hit.snippet)}")
         return

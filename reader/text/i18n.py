@@ -70,7 +70,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations(language()).ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for the marker)
+def N_(message: str) -> str:
     """Mark `message` for extraction; it is translated where it is shown, with `_()`."""
     return message
 

@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from reader.models import Change, View
 from reader.store import LibraryError
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 from reader.ui import workers
 from reader.ui.state import Listing, Place, Rows, RowsRequest, Shelves
@@ -134,21 +135,28 @@ class BrowsingScreen(Screen[None]):
     def place_name(self, scope: int) -> str:
         """What a scope is called: a category's name, `#tag`, or All articles."""
         path = self.names.get(scope, ())
-        return sanitize_line(path[-1]) if path else ALL_ARTICLES
+        return sanitize_line(path[-1]) if path else _(ALL_ARTICLES)
 
     def _describe_list(self, listing: Listing, total: int) -> None:
         name = self.place_name(listing.scope)
         more = "+" if listing.open_ended and self.articles.more_expected() else ""
         shown = total - (1 if more else 0)
         if listing.search:
-            self.articles.border_title = Content.assemble("Search: ", sanitize_line(listing.search))
-            self.articles.border_subtitle = Content(f"{shown:,}{more} in {name}")
+            self.articles.border_title = Content.assemble(
+                _("Search: "), sanitize_line(listing.search)
+            )
+            count = f"{shown:,}{more}"
+            self.articles.border_subtitle = Content(
+                _("{count} in {name}").format(count=count, name=name)
+            )
             return
         view = listing.view
         self.articles.border_title = Content(view_name(view) if view else name)
-        what = "unread" if listing.unread_only and listing.filterable else "articles"
+        unread = listing.unread_only and listing.filterable
+        what = _("{count} unread") if unread else _("{count} articles")
         order = workers.SORT_NAMES[listing.sort] if listing.sortable else "date"
-        self.articles.border_subtitle = Content(f"{shown:,}{more} {what} · by {order}")
+        by = _("by {order}").format(order=_(order))
+        self.articles.border_subtitle = Content(f"{what.format(count=f'{shown:,}{more}')} · {by}")
 
     def record_change(self, change: Change) -> None:
         """Note a change made to the library (it can be taken back with `Library.undo`) and

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import CONFIRM_BINDINGS, PROMPT_BINDINGS
 
@@ -68,9 +69,9 @@ class Confirm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and the keys that answer it."""
         with Vertical(id="confirm", classes="dialog") as box:
-            box.border_title = "Confirm"
+            box.border_title = _("Confirm")
             yield Static(self.question)
-            yield Static(Content.styled("y / Enter: yes   n / Esc: no", "dim"))
+            yield Static(Content.styled(_("y / Enter: yes   n / Esc: no"), "dim"))
 
     def action_yes(self) -> None:
         """Yes."""

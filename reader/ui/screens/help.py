@@ -11,9 +11,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.text.i18n import N_, _
 from reader.ui.commands import HELP_BINDINGS, Section, live_key
+from reader.ui.language import translate
 
-INTRO = (
+INTRO = N_(
     "reader: a category tree, an article list and a reading pane. Tab moves between panes; "
     "Ctrl+P lists every command. Counts in the tree are unread/total articles."
 )
@@ -27,15 +29,17 @@ def help_content(sections: list[Section], keymap: dict[str, str]) -> Content:
         for binding in section.bindings
     }
     width = max((len(k) for k in keys.values()), default=8) + 2
-    lines: list[Content] = [Content(INTRO), Content()]
+    lines: list[Content] = [Content(_(INTRO)), Content()]
     for section in sections:
-        lines.append(Content.styled(section.title, "bold"))
+        lines.append(Content.styled(_(section.title), "bold"))
         about = getattr(section.node, "HELP", "")
         if about:
-            lines.append(Content.styled(about, "italic"))
+            lines.append(Content.styled(_(about), "italic"))
         for binding in section.bindings:
             lines.append(
-                Content.assemble((f"  {keys[id(binding)]:<{width}}", "bold"), binding.tooltip)
+                Content.assemble(
+                    (f"  {keys[id(binding)]:<{width}}", "bold"), translate(binding.tooltip)
+                )
             )
         lines.append(Content())
     return Content("\n").join(lines)
@@ -54,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """A scrolling page of keys."""
         with VerticalScroll(id="help") as scroll:
-            scroll.border_title = "Keys"
+            scroll.border_title = _("Keys")
             yield Static(help_content(self.sections, self.keymap))
 
     def action_close(self) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import OUTLINE_BINDINGS
 
@@ -26,18 +27,18 @@ class OutlineScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         """One option per heading, indented by level."""
-        top = min(level for level, _, _ in self.headings)
+        top = min(heading[0] for heading in self.headings)
         options = [
             Option(Content("  " * (level - top) + sanitize_line(text)))
-            for level, text, _ in self.headings
+            for level, text, _index in self.headings
         ]
         outline = OptionList(*options, id="outline")
-        outline.border_title = "Outline"
+        outline.border_title = _("Outline")
         yield outline
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Jump to the chosen heading's line."""
-        _, _, line = self.headings[event.option_index]
+        line = self.headings[event.option_index][2]
         self.dismiss(line)
 
     def action_close(self) -> None:

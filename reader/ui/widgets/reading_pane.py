@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
+from reader.text.i18n import N_, _
 from reader.ui.commands import READING_BINDINGS
 from reader.ui.layout import ArticlePage, ArticleView, Line, build_page, layout
 from reader.ui.targets import OpenArticle, ShowPart, Target
@@ -60,7 +61,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     """Shows the open article: breadcrumb, title, metadata, body, then the articles most like it
     and five random ones."""
 
-    HELP = (
+    HELP = N_(
         "The article. Scroll with the usual keys; 6-0 open a related article, 1-5 a random one "
         "(or click it)."
     )
@@ -302,7 +303,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             if number > top:
                 self.scroll_to_line(number)
                 return
-        self.notify("No more matches below", timeout=2)
+        self.notify(_("No more matches below"), timeout=2)
 
     def action_previous_match(self) -> None:
         """Jump to the previous search match above the top line."""
@@ -311,7 +312,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             if number < top:
                 self.scroll_to_line(number)
                 return
-        self.notify("No more matches above", timeout=2)
+        self.notify(_("No more matches above"), timeout=2)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide match, part and article keys when they can do nothing."""
