@@ -34,7 +34,7 @@ def _report(change: Change, as_json: bool) -> None:
     if as_json:
         click.echo(dumps({"summary": change.summary, "articles": change.articles}))
     else:
-        click.echo(sanitize_line(change.summary))
+        click.echo(sanitize_line(change.shown()))
 
 
 def _date(text: str | None) -> str | None:

@@ -109,7 +109,7 @@ def tag_command(
             change = library.retag(article_id, add=add, remove=remove)
             article = library.get(article_id)
             assert article is not None
-            message = change.summary
+            message = change.shown()
         else:
             message = " ".join(f"#{t}" for t in article.tags) or _("no tags")
     if as_json:

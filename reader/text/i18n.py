@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import gettext
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "reader"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -96,3 +98,44 @@ def format_date(iso: str) -> str:
     except ValueError:
         return text
     return f"{year}年{month}月{day}日"
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """A message to be said later, in the language of then: the store says what it did in
+    English (for JSON and logs) and the app or the command line shows it in the reader's
+    language. Values may be `Later` messages themselves."""
+
+    text: str
+    values: tuple[tuple[str, Any], ...] = ()
+    plural: str | None = None
+    count: int = 1
+
+    def english(self) -> str:
+        """The message in English (as `reader ... --json` prints it)."""
+        return self._say(gettext.NullTranslations())
+
+    def shown(self) -> str:
+        """The message in the interface's language."""
+        return self._say(_translations(language()))
+
+    def _say(self, catalogue: gettext.NullTranslations) -> str:
+        if self.plural is not None:
+            template = catalogue.ngettext(self.text, self.plural, self.count)
+        else:
+            template = catalogue.gettext(self.text)
+        values = {
+            name: value._say(catalogue) if isinstance(value, Later) else value
+            for name, value in self.values
+        }
+        return template.format(**values)
+
+
+def later(text: str, **values: Any) -> Later:
+    """`text` with its `{values}`, to be said later (see `Later`)."""
+    return Later(text, tuple(values.items()))
+
+
+def later_plural(singular: str, plural: str, count: int, **values: Any) -> Later:
+    """A counted message (`{count}` is the count, written `1,234`), to be said later."""
+    return Later(singular, (("count", f"{count:,}"), *values.items()), plural, count)

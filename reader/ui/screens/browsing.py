@@ -162,7 +162,7 @@ class BrowsingScreen(Screen[None]):
         """Note a change made to the library (it can be taken back with `Library.undo`) and
         say in one line what was done."""
         self.changes.append(change)
-        self.notify(change.summary, markup=False, timeout=4)
+        self.notify(change.shown(), markup=False, timeout=4)
 
     def action_unread_only(self) -> None:
         """Show only unread articles, or all of them again."""

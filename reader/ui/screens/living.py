@@ -196,7 +196,7 @@ class LiveScreen(BrowsingScreen):
         """Note a change made to the library (Ctrl+Z takes it back), say in one line what was
         done, and show the library as it is now."""
         self.changes.append(change)
-        self.notify(sanitize_line(change.summary), markup=False, timeout=4)
+        self.notify(sanitize_line(change.shown()), markup=False, timeout=4)
         self.reload_now()
         self.refresh_bindings()
 
@@ -215,7 +215,7 @@ class LiveScreen(BrowsingScreen):
         except LibraryError as error:
             self.post_message(
                 self.Problem(
-                    _("Not undone: {change} ({error})").format(change=change.summary, error=error)
+                    _("Not undone: {change} ({error})").format(change=change.shown(), error=error)
                 )
             )
             return
@@ -223,5 +223,5 @@ class LiveScreen(BrowsingScreen):
 
     @on(Undone)
     def _undone(self, message: Undone) -> None:
-        self.notify(sanitize_line(message.done.summary), markup=False, timeout=4)
+        self.notify(sanitize_line(message.done.shown()), markup=False, timeout=4)
         self.reload_now()
