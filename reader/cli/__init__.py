@@ -475,6 +475,7 @@ def _width() -> int:
 def usage_line(error: click.UsageError) -> str:
     """Click's usage error as one line: what was wrong, then where the help is."""
     message = sanitize_line(error.format_message()).rstrip(".").replace(". Did you", "; did you")
+    message = message.replace("。 ", "；").rstrip("。")
     message = message[:1].lower() + message[1:]
     command = error.ctx.command_path if error.ctx is not None else "reader"
     return _("{message} (see {command} --help)").format(message=message, command=command)

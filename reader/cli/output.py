@@ -15,7 +15,7 @@ from rich.cells import cell_len
 
 from reader.cli.terminal import writes_utf8
 from reader.models import Article, ArticleSummary, Category
-from reader.text.i18n import _, format_datetime, ngettext
+from reader.text.i18n import _, format_date, format_datetime, is_chinese, ngettext
 from reader.text.sanitize import sanitize, sanitize_line
 
 
@@ -117,11 +117,12 @@ def listing_lines(
 ) -> list[str]:
     """One line per article: id, date, views, marks, title, category path."""
     lines = []
-    title_width = max(20, width - 50)
+    date_width = 14 if is_chinese() else 10  # 2024年11月13日
+    title_width = max(20, width - 46 - date_width)
     for item, category in rows:
         marks = ("*" if item.starred else " ") + (" " if item.read else "•")
         lines.append(
-            f"{item.id:>7}  {item.published[:10]}  {item.views:>6}  {marks} "
+            f"{item.id:>7}  {fit(format_date(item.published), date_width)}  {item.views:>6}  {marks} "
             f"{fit(item.title, title_width)}  {sanitize_line(' › '.join(category))}"
         )
     return lines

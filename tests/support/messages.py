@@ -1,7 +1,7 @@
 """The translation catalogues: extract the messages, update the catalogues, compile them.
 
 `python -m tests.support.messages` (`make messages`) writes `reader/locale/reader.pot` from
-the strings marked in `reader/` (`_`, `N_`, `ngettext`), the help of the `reader` command and
+the strings marked in `reader/` (`_`, `N_`, `ngettext`, `later`, `later_plural`), the help of the `reader` command and
 click's own messages; merges it into each language's `reader.po`, and compiles the `.mo` files
 the package ships. `--check` changes nothing and says what is missing or out of date (a test
 runs it). Uses Babel, a development dependency only.
@@ -24,7 +24,7 @@ from reader.cli.language import help_texts
 from reader.text.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "later": None, "later_plural": (1, 2)}
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 
 
