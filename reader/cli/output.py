@@ -118,11 +118,12 @@ def listing_lines(
     """One line per article: id, date, views, marks, title, category path."""
     lines = []
     date_width = 14 if is_chinese() else 10  # 2024年11月13日
-    title_width = max(20, width - 46 - date_width)
+    title_width = max(20, width - 40 - date_width)
     for item, category in rows:
         marks = ("*" if item.starred else " ") + (" " if item.read else "•")
+        published = fit(format_date(item.published), date_width)
         lines.append(
-            f"{item.id:>7}  {fit(format_date(item.published), date_width)}  {item.views:>6}  {marks} "
+            f"{item.id:>7}  {published}  {item.views:>6}  {marks} "
             f"{fit(item.title, title_width)}  {sanitize_line(' › '.join(category))}"
         )
     return lines
