@@ -1,5 +1,5 @@
 """SVG snapshots that guard the layout: 80x24 and 160x48, with and without an article open, and
-the tree with its views (a saved search, Starred) and its tags; the main screen in Chinese.
+the tree with its views (a saved search, Starred) and its tags; the main screen in Chinese."""
 
 from __future__ import annotations
 
