@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.tmux_control import Tmux, peak_mb, wait_exit
-from bench.ui_terminal import cells
+from bench.ui_terminal import cells, views_above
 
 TIMEOUT_S = 60.0
 START_TIMEOUT_S = 600.0
@@ -250,7 +250,7 @@ class ReaderDriver(Driver):
         """Back to the tree and All articles (so a search covers the whole library)."""
         self.keys("Escape")
         self.keys("Escape")
-        self.keys("g")
+        self.keys("g", *["j"] * views_above(self.db))
         self.until(lambda s: len(boxes(s)) >= 2 and "All articles" in boxes(s)[1][0], "All")
 
     def _prompt(self, screen: Screen) -> bool:

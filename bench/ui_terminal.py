@@ -256,10 +256,10 @@ def _wait_filled(session: str, wide: bool) -> None:
 def leave_keys(db: Path) -> list[str]:
     """From the list: to the tree, All articles (below the views), back to the list, its first
     article opened."""
-    return ["Escape", "g", *["j"] * _views(db), "Enter", "g", "Enter"]
+    return ["Escape", "g", *["j"] * views_above(db), "Enter", "g", "Enter"]
 
 
-def _views(db: Path) -> int:
+def views_above(db: Path) -> int:
     """How many lines the views take at the top of the tree."""
     with Library(db, create=False) as lib:
         return len(lib.views(count_searches=False))
@@ -288,7 +288,7 @@ def _tree_steps(db: Path) -> int:
     top-level `bench` category."""
     with Library(db, create=False) as lib:
         tops = [c for c in lib.categories() if c.depth == 0]
-    return _views(db) + 1 + next(i for i, c in enumerate(tops) if c.path == CATEGORY[:1])
+    return views_above(db) + 1 + next(i for i, c in enumerate(tops) if c.path == CATEGORY[:1])
 
 
 def browse(db: Path, width: int = 160, height: int = 48) -> dict[str, Any]:

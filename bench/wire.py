@@ -36,6 +36,7 @@ from typing import Any
 
 from bench.peer import Peer, ensure_newsboat, reader_program
 from bench.store_library import label, reader_commit, write_results
+from bench.ui_terminal import views_above
 from bench.wire_report import markdown, table
 
 WIDTH, HEIGHT = 120, 40
@@ -220,10 +221,11 @@ def measure(size: int, seed: int, runs: int, version: str | None) -> dict[str, A
     newsboat = ["newsboat", "-C", f"{h}/config", "-u", f"{h}/urls", "-c", f"{h}/cache.db"]
     nb_env = _env({"HOME": h, "XDG_CONFIG_HOME": h, "XDG_DATA_HOME": h})
     programs = []
+    to_biggest = ("Escape", "g", *["j"] * (views_above(peer.db) + 1), "Enter")
     for name, args, env, to_feed, back, quit_keys, redraw in (
-        ("reader", reader, _env({}), ("Escape", "g", "j", "Enter"), ("Escape",), ("q",), None),
+        ("reader", reader, _env({}), to_biggest, ("Escape",), ("q",), None),
         ("reader, truecolor", reader, _env({"COLORTERM": "truecolor"}),
-         ("Escape", "g", "j", "Enter"), ("Escape",), ("q",), None),
+         to_biggest, ("Escape",), ("q",), None),
         ("newsboat", newsboat, nb_env, ("Enter",), ("q",), ("q", "q"), b"\x0c"),
     ):  # fmt: skip
         if name == "newsboat" and version is None:

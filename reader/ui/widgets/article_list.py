@@ -17,7 +17,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import BindingType
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
@@ -27,7 +27,7 @@ from reader.models import ArticleSummary, Cursor, SearchCursor
 from reader.text.i18n import N_
 from reader.ui.commands import LIST_BINDINGS
 from reader.ui.state import BLOCK, Listing, Reload, Reloaded, Rows, RowsRequest
-from reader.ui.widgets.article_rows import row_strip, text_strip
+from reader.ui.widgets.article_rows import fewer_styles, row_strip, text_strip
 
 FOLLOWING = 5
 """How many articles after the cursor's are remembered for a reload: when the cursor's article
@@ -365,6 +365,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 style += self.get_component_rich_style(role, partial=True)
             self._styles[key] = style
         return style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows with the border's cells joined to the row's where they share a style, and
+        the blank cells past the row's end drawn in its style: fewer bytes written to the
+        terminal for each row redrawn (the list has no scroll bar for the same reason: it
+        would be written again, cell by cell, on every page down)."""
+        return [
+            Strip(fewer_styles(list(strip)), strip.cell_length)
+            for strip in super().render_lines(crop)
+        ]
 
     def render_line(self, y: int) -> Strip:
         """Draw one row: marks, title, then category, date and views on the right."""

@@ -51,7 +51,33 @@ def row_strip(
     for text, text_style in right:
         segments.append(Segment(" ", base))
         segments.append(Segment(text, text_style))
-    return Strip(segments).crop_extend(0, width, base)
+    return Strip(fewer_styles(segments)).crop_extend(0, width, base)
+
+
+def fewer_styles(segments: list[Segment]) -> list[Segment]:
+    """`segments` with blank cells drawn in their left neighbour's style where that looks the
+    same (only the foreground differs), then neighbours of one style joined: each change of
+    style costs about 25 bytes on the wire, so a row drawn over SSH is about half as long."""
+    drawn: list[Segment] = []
+    for segment in segments:
+        if drawn and segment.text.isspace() and _same_blank(drawn[-1].style, segment.style):
+            segment = Segment(segment.text, drawn[-1].style)
+        drawn.append(segment)
+    return list(Segment.simplify(drawn))
+
+
+def _same_blank(left: Style | None, right: Style | None) -> bool:
+    """Whether a space looks the same in `left` as in `right` (same background, nothing drawn
+    across or under it)."""
+    if left is None or right is None:
+        return left is right
+    return (
+        left.bgcolor == right.bgcolor
+        and not (left.reverse or right.reverse)
+        and not (left.underline or right.underline or left.strike or right.strike)
+        and not (left.overline or right.overline)
+        and left.link == right.link
+    )
 
 
 def fit(text: str, width: int) -> str:
