@@ -368,7 +368,7 @@ def paths_command(as_json: bool) -> None:
     if as_json:
         click.echo(dumps(data))
         return
-    names = {key: _(key) for key in ("library", "data", "config")}
+    names = {"library": _("library"), "data": _("data"), "config": _("config")}
     width = max(cell_len(name) for name in names.values()) + 2
     for key, name in names.items():
         click.echo(f"{name}{' ' * (width - cell_len(name))}{data[key]}")
