@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from support.library import run_cli as run
 
 
@@ -105,3 +106,17 @@ def test_a_change_summary_in_json_stays_english(
     code, out, _err = run(["mark-read", "--db", str(demo), "--json"], capsys)
     assert code == 0
     assert json.loads(out) == {"summary": "Marked 37 articles read", "articles": 37}
+
+
+@pytest.mark.parametrize("command", [[], ["show"], ["import"], ["search"]])
+def test_chinese_help_fits_the_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """Click measures help by characters and breaks it at spaces; Chinese is two cells a
+    character and has no spaces, so its help is wrapped by cells."""
+    monkeypatch.setenv("READER_LANG", "zh_CN")
+    monkeypatch.setenv("COLUMNS", "80")
+    _code, out, _err = run([*command, "--help"], capsys)
+    widths = [cell_len(line) for line in out.splitlines()]
+    assert max(widths) <= 80, out
+    assert all(line == line.rstrip() for line in out.splitlines())
