@@ -45,7 +45,7 @@ from reader.cli.stopping import Stopped
 from reader.cli.terminal import fit_output_to_charset
 from reader.models import ROOT_SCOPE
 from reader.store import SORTS, Library, LibraryError, Sort
-from reader.text.i18n import _
+from reader.text.i18n import _, told
 from reader.text.sanitize import sanitize_line
 
 
@@ -457,7 +457,7 @@ def serve_command(ctx: click.Context, db: str | None, host: str, port: int) -> N
     try:
         serve(path, user, host.strip(), port)
     except ServeError as error:
-        fail(str(error))
+        fail(told(error))
 
 
 manage.register(cli)
@@ -504,7 +504,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.flush()
         os._exit(128 + stop.number)
     except LibraryError as error:
-        fail(str(error))
+        fail(told(error))
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)

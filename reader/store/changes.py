@@ -169,7 +169,9 @@ class Changes:
         """Give a category a new name (a sibling's name is an error: merge instead)."""
         cleaned = sanitize_line(name)
         if not cleaned or "/" in cleaned:
-            raise LibraryError(f"not a usable category name: {cleaned!r} (no '/', not empty)")
+            raise LibraryError(
+                later("not a usable category name: {name!r} (no '/', not empty)", name=cleaned)
+            )
         with self._change() as journal:
             old = reorganise.rename(journal.conn, journal, category_id, cleaned)
         return _change(journal.token, later("Renamed {old} to {new}", old=old, new=cleaned))
@@ -216,7 +218,9 @@ class Changes:
                     keep_articles_in,
                     *reorganise.outer_ancestors(conn, keep_articles_in),
                 ]:
-                    raise LibraryError("articles cannot be kept in the category being deleted")
+                    raise LibraryError(
+                        later("articles cannot be kept in the category being deleted")
+                    )
                 ids = reorganise._scope_articles(conn, category_id)
                 count = reorganise.move_articles(conn, journal, ids, keep_articles_in)
                 if conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
@@ -243,7 +247,7 @@ class Changes:
             conn = journal.conn
             row = conn.execute("SELECT tags FROM articles WHERE id = ?", (article_id,)).fetchone()
             if row is None:
-                raise LibraryError(f"no article with id {article_id}")
+                raise LibraryError(later("no article with id {id}", id=article_id))
             current = [t for t in json.loads(row[0]) if isinstance(t, str)]
             wanted = tags.changed(current, add, remove)
             journal.log("retagged", article_id, None, row[0])
@@ -266,7 +270,9 @@ class Changes:
             record = sources.find(conn, location_or_id)
             if record is None:
                 raise LibraryError(
-                    f"no feed {location_or_id!r} in this library (see `reader feeds`)"
+                    later(
+                        "no feed {feed!r} in this library (see `reader feeds`)", feed=location_or_id
+                    )
                 )
             step = journal.log("sources_removed")
             conn.execute(
@@ -301,14 +307,16 @@ class Changes:
     def undo(self, change: Change) -> Change:
         """Take a change back (once). Return a `Change` saying what was undone."""
         if change.token in self._undone:
-            raise LibraryError("that change was already undone")
+            raise LibraryError(later("that change was already undone"))
         with self._articles_changing(), self._tx.write() as conn:
             try:
                 reorganise.undo(conn, change.token)
             except sqlite3.IntegrityError:
                 raise LibraryError(
-                    "cannot undo: the library changed since (an article or category it would "
-                    "put back is taken)"
+                    later(
+                        "cannot undo: the library changed since (an article or category it "
+                        "would put back is taken)"
+                    )
                 ) from None
             forget(conn, change.token)
         self._undone.add(change.token)
@@ -323,10 +331,10 @@ def _now() -> str:
 def _total(conn: sqlite3.Connection, scope: int) -> int:
     row = conn.execute("SELECT total FROM scope_counts WHERE scope_id = ?", (scope,)).fetchone()
     if row is None:
-        raise LibraryError(f"no category with id {scope}")
+        raise LibraryError(later("no category with id {id}", id=scope))
     return int(row[0])
 
 
 def _exists(conn: sqlite3.Connection, category_id: int) -> None:
     if not conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
-        raise LibraryError(f"no category with id {category_id}")
+        raise LibraryError(later("no category with id {id}", id=category_id))

@@ -139,3 +139,21 @@ def later(text: str, **values: Any) -> Later:
 def later_plural(singular: str, plural: str, count: int, **values: Any) -> Later:
     """A counted message (`{count}` is the count, written `1,234`), to be said later."""
     return Later(singular, (("count", f"{count:,}"), *values.items()), plural, count)
+
+
+class SaidError(Exception):
+    """An error whose message may be a `Later`: `str()` is its English (logs, JSON), and
+    `shown()` the message in the interface's language."""
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        self.said = message if isinstance(message, Later) else None
+        super().__init__(message.english() if isinstance(message, Later) else message, *args)
+
+    def shown(self) -> str:
+        """The message in the interface's language."""
+        return self.said.shown() if self.said is not None else str(self)
+
+
+def told(error: BaseException) -> str:
+    """What an error says, in the interface's language when it can (a `SaidError`)."""
+    return error.shown() if isinstance(error, SaidError) else str(error)

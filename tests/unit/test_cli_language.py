@@ -120,3 +120,19 @@ def test_chinese_help_fits_the_terminal(
     widths = [cell_len(line) for line in out.splitlines()]
     assert max(widths) <= 80, out
     assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_library_and_search_errors_in_chinese(
+    tmp_path: Path, demo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("READER_LANG", "zh_CN")
+    missing = tmp_path / "nowhere.db"
+    code, _out, err = run(["list", "--db", str(missing)], capsys)
+    assert code == 1
+    assert err == f"reader: {missing} 不存在；请用 `reader import` 或 `demo` 创建\n"
+    code, _out, err = run(["search", "--db", str(demo), "--", "-茶"], capsys)
+    assert code == 1
+    assert err == "reader: 没有要搜索的内容：请给出要找的词，而不只是要排除的词\n"
+    monkeypatch.setenv("READER_LANG", "en")
+    code, _out, err = run(["list", "--db", str(missing)], capsys)
+    assert "does not exist" in err

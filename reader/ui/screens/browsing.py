@@ -21,7 +21,7 @@ from textual.screen import Screen
 
 from reader.models import Change, View
 from reader.store import LibraryError
-from reader.text.i18n import _
+from reader.text.i18n import _, told
 from reader.text.sanitize import sanitize_line
 from reader.ui import workers
 from reader.ui.state import Listing, Place, Rows, RowsRequest, Shelves
@@ -110,7 +110,7 @@ class BrowsingScreen(Screen[None]):
         try:
             rows = workers.read_rows(self.library, request)
         except LibraryError as error:
-            self.post_message(self.RowsFailed(request, str(error)))
+            self.post_message(self.RowsFailed(request, told(error)))
             return
         self.post_message(self.RowsRead(request, rows))
 
@@ -190,7 +190,7 @@ class BrowsingScreen(Screen[None]):
         try:
             shelves = workers.load_shelves(self.library)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Recounted(shelves))
         self._count_searches(shelves.views)
@@ -202,7 +202,7 @@ class BrowsingScreen(Screen[None]):
             for counted in workers.count_searches(self.library, views):
                 self.post_message(self.SearchCounted(counted))
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
 
     def show_shelves(self, shelves: Shelves) -> None:
         """Show what the tree holds: names for the list's title, the tree's lines and counts."""

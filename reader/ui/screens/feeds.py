@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from reader.models import Change
 from reader.store import LibraryError
-from reader.text.i18n import N_, _, format_datetime, ngettext
+from reader.text.i18n import N_, _, format_datetime, ngettext, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import FEEDS_BINDINGS
 from reader.ui.language import TranslatedBindings
@@ -160,7 +160,7 @@ class FeedsScreen(TranslatedBindings, Screen[int | None]):
         try:
             self.post_message(self.Loaded(read_feeds(self.library)))
         except LibraryError as error:
-            self.post_message(self.Failed(str(error)))
+            self.post_message(self.Failed(told(error)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -292,7 +292,7 @@ class FeedsScreen(TranslatedBindings, Screen[int | None]):
         try:
             change = self.library.unsubscribe(str(feed_id), delete_articles=delete_articles)
         except LibraryError as error:
-            self.post_message(self.Failed(str(error)))
+            self.post_message(self.Failed(told(error)))
             return
         self.post_message(self.Unsubscribed(change))
 

@@ -23,7 +23,7 @@ from textual.reactive import var
 from reader.models import Change
 from reader.paths import default_db
 from reader.store import LibraryError
-from reader.text.i18n import _
+from reader.text.i18n import _, told
 from reader.text.sanitize import sanitize_line
 from reader.ui import reloading, workers
 from reader.ui.screens.browsing import BrowsingScreen
@@ -131,7 +131,7 @@ class LiveScreen(BrowsingScreen):
             self.post_message(self.LibraryChanged(shelves))
             self._count_searches(shelves.views)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
         finally:
             if not force:
                 self._checking = False
@@ -166,7 +166,7 @@ class LiveScreen(BrowsingScreen):
         try:
             found = reloading.reload_rows(self.library, request)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.RowsReloaded(request, found))
 

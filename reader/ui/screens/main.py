@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 
 from reader.models import ArticleSummary
 from reader.store import LibraryError
-from reader.text.i18n import N_, _
+from reader.text.i18n import N_, _, told
 from reader.text.sanitize import sanitize_line
 from reader.text.urls import web_link
 from reader.ui import workers
@@ -147,7 +147,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         try:
             start = workers.load_start(self.library)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Started(start))
         # The tree shows first; the saved searches' counts follow as each is known.
@@ -244,7 +244,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         try:
             view = workers.load_view(self.library, article_id, count=count, terms=terms)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Ready(view, count, push, focus))
         if count and view is not None:
@@ -255,7 +255,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         try:
             view = workers.random_view(self.library, place)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         if view is None:
             self.post_message(self.Problem(_("There are no articles here yet.")))
@@ -270,7 +270,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             before = self.library.summaries([view.article.id])
             counted = workers.count_view(self.library, view.article.id)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         if counted is not None:
             self.post_message(self.Counted(counted, bool(before) and before[0].read))

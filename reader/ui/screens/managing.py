@@ -20,7 +20,7 @@ from textual.reactive import var
 
 from reader.models import Change
 from reader.store import LibraryError
-from reader.text.i18n import N_, _, ngettext
+from reader.text.i18n import N_, _, ngettext, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.screens.choosing import TOP_LEVEL, CategoryPicker, Choice, Choose
 from reader.ui.screens.dialogs import Confirm, Prompt
@@ -159,7 +159,7 @@ class ManagingScreen(LiveScreen, MarkingScreen):
             ]
             feeds = self.library.sources(kinds=("feed",), under=found.path)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(
             self.DeleteAsked(category_id, found.name, found.total, len(inside) - 1, len(feeds))
@@ -272,7 +272,7 @@ class ManagingScreen(LiveScreen, MarkingScreen):
         try:
             counts = None if listing.search else self.library.counts(listing.scope)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.MarksAsked(listing, read, counts))
 
@@ -371,7 +371,7 @@ class ManagingScreen(LiveScreen, MarkingScreen):
         try:
             done = change()
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Made(done))
 

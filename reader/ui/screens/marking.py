@@ -13,7 +13,7 @@ from textual.message import Message
 
 from reader.models import ArticleSummary
 from reader.store import LibraryError
-from reader.text.i18n import _
+from reader.text.i18n import _, told
 from reader.text.urls import web_link
 from reader.ui.screens.browsing import BrowsingScreen
 
@@ -62,7 +62,7 @@ class MarkingScreen(BrowsingScreen):
             else:
                 self.library.set_read(article_id, value)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Changed(article_id, field, value))
 

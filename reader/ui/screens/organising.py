@@ -17,7 +17,7 @@ from textual.message import Message
 
 from reader.models import ROOT_SCOPE, Change, View
 from reader.store import LibraryError
-from reader.text.i18n import _
+from reader.text.i18n import _, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.screens.dialogs import Confirm, Prompt
 from reader.ui.screens.marking import MarkingScreen
@@ -86,7 +86,7 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
             change = self.library.retag(article_id, add=add, remove=remove)
             found = self.library.summaries([article_id])
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         tags = found[0].tags if found else ()
         self.post_message(self.Retagged(article_id, tags, change))
@@ -161,7 +161,7 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
         try:
             self.library.save_search(name, query)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.SearchesChanged(_("Saved the search {name}").format(name=name)))
 
@@ -181,7 +181,7 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
         try:
             self.library.rename_search(view.name, name)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         renamed = View("search", name, view.query)
         text = _("Renamed the saved search {old} to {new}").format(old=view.name, new=name)
@@ -203,7 +203,7 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
         try:
             self.library.delete_search(view.name)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(
             self.SearchesChanged(_("Deleted the saved search {name}").format(name=view.name))

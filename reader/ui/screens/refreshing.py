@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from reader.store import LibraryError
-from reader.text.i18n import _, ngettext
+from reader.text.i18n import _, ngettext, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.fetching import Fetched, FetchGate, Fetching
 from reader.ui.screens.feeds import FeedsScreen
@@ -226,7 +226,7 @@ class RefreshingScreen(LiveScreen):
         except FetchStopped:
             return
         except LibraryError as error:
-            problem = str(error)
+            problem = told(error)
         except Exception as error:
             if not stop.is_set():  # else the app ended and its library is closing
                 self.post_message(self.FetchBroke(error))
