@@ -18,7 +18,7 @@ WHEELS := $(WHEELHOUSE)/.complete
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test test-quick check format bench bench-quick lock wheelhouse clean
+.PHONY: run test test-quick check format bench bench-quick lock wheelhouse messages clean
 
 $(UV_STAMP):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -73,6 +73,11 @@ check: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format reader tests bench
 	$(BIN)/ruff check --fix reader tests bench
+
+# The translations: extract the messages into reader/locale/reader.pot, merge them into each
+# language's reader.po (translate what is new there), compile the reader.mo files the package ships.
+messages: $(STAMP)
+	$(BIN)/python -m tests.support.messages
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

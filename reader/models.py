@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from reader.text.i18n import Later
+
 ROOT_SCOPE = 0
 """The scope id that stands for the whole library ("All articles")."""
 
@@ -177,13 +179,19 @@ class SearchPage:
 class Change:
     """A change made to the library that can be taken back for the session (`Library.undo`).
 
-    `summary` says in one line what was done to what; `articles` is how many articles it
-    touched.
+    `summary` says in one line what was done to what, in English (as `--json` prints it);
+    `said` is the same message to be shown in the reader's language (`shown()`); `articles` is
+    how many articles it touched.
     """
 
     token: int
     summary: str
     articles: int = 0
+    said: Later | None = None
+
+    def shown(self) -> str:
+        """The summary in the interface's language."""
+        return self.said.shown() if self.said is not None else self.summary
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,8 @@ def _isolated_home(
     monkeypatch.delenv("READER_DEBUG", raising=False)
     # The once-per-user warning about this machine's SQLite (test_concurrency.py checks it).
     monkeypatch.setenv("READER_SQLITE_WARNING", "0")
+    # The interface in English whatever the machine's locale; tests of Chinese set READER_LANG.
+    monkeypatch.setenv("READER_LANG", "en")
 
 
 @pytest.fixture

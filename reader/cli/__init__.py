@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Literal
 
 import click
+from rich.cells import cell_len
 
 from reader import paths
 from reader.cli import exporting, manage, streams, views
@@ -31,6 +32,7 @@ from reader.cli.common import (
     user_option,
     warn_once,
 )
+from reader.cli.language import LocalisedGroup
 from reader.cli.output import (
     article_json,
     article_text,
@@ -43,10 +45,15 @@ from reader.cli.stopping import Stopped
 from reader.cli.terminal import fit_output_to_charset
 from reader.models import ROOT_SCOPE
 from reader.store import SORTS, Library, LibraryError, Sort
+from reader.text.i18n import _, told
 from reader.text.sanitize import sanitize_line
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LocalisedGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
 @user_option
 @click.option(
@@ -65,7 +72,12 @@ def cli(ctx: click.Context, db: str | None, restrict: bool) -> None:
     if restricted:
         restrict_environment()
         if ctx.invoked_subcommand is not None:
-            fail(f"`{ctx.invoked_subcommand}` is not available in restricted mode", 2)
+            fail(
+                _("`{command}` is not available in restricted mode").format(
+                    command=ctx.invoked_subcommand
+                ),
+                2,
+            )
         ctx.obj.setdefault("user", account_name())
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None:
@@ -111,7 +123,7 @@ def run_app(db: str | None, *, restricted: bool = False) -> None:
         if problem:
             fail(problem)
     elif not follow_server(server):
-        fail("the `reader serve` that started this session has stopped")
+        fail(_("the `reader serve` that started this session has stopped"))
     library = prepare_default_library(db)
     # After the library is open, so that what is wrong with the file named is said first.
     missing = not_a_terminal() if server is None else None
@@ -241,7 +253,7 @@ def show_command(
     with open_library(_db(ctx, db), create=False) as library:
         article = library.get(article_id)
         if article is None:
-            fail(f"no article {article_id} in {library.path}")
+            fail(_("no article {id} in {path}").format(id=article_id, path=library.path))
         count = not no_count and not library.readonly
         if count:  # shown as it is once this view is counted
             article = replace(article, views=article.views + 1, read=True)
@@ -250,7 +262,11 @@ def show_command(
         if count:
             library.count_view(article_id, wait=False)
         elif not no_count and library.notice is None:  # a read-only library can still be read
-            click.echo(f"reader: {library.path} is read-only; this view was not counted", err=True)
+            click.echo(
+                "reader: "
+                + _("{path} is read-only; this view was not counted").format(path=library.path),
+                err=True,
+            )
 
 
 @cli.command("random")
@@ -265,7 +281,8 @@ def random_command(ctx: click.Context, db: str | None, category: str | None, as_
         scope = resolve_scope(library, category)
         article = library.random_whole_article(scope)
         if article is None:
-            fail("the library has no articles" if scope == ROOT_SCOPE else "no articles there")
+            empty = _("the library has no articles") if scope == ROOT_SCOPE else None
+            fail(empty or _("no articles there"))
     click.echo(dumps(article_json(article)) if as_json else article_text(article))
 
 
@@ -310,9 +327,10 @@ def search_command(
     with open_library(_db(ctx, db), create=False) as library:
         if save_as is not None:
             library.save_search(save_as, query)
-            total, _, exact = library.search_counts(query)
+            total, _unread, exact = library.search_counts(query)
             found = f"{total:,}" if exact else f"{total:,}+"
-            click.echo(sanitize_line(f"Saved the search {save_as!r}: {query} ({found} found)"))
+            saved = _("Saved the search {name!r}: {query} ({found} found)")
+            click.echo(sanitize_line(saved.format(name=save_as, query=query, found=found)))
             return
         scope = resolve_scope(library, category)
         hits = streams.found(library, query, scope, order=order, limit=None if every else limit)
@@ -350,10 +368,11 @@ def paths_command(as_json: bool) -> None:
     if as_json:
         click.echo(dumps(data))
         return
-    click.echo(f"library  {data['library']}")
-    click.echo(f"data     {data['data']}")
-    click.echo(f"config   {data['config']}")
-    click.echo(f"(set {paths.DB_ENV} to use another library)")
+    names = {"library": _("library"), "data": _("data"), "config": _("config")}
+    width = max(cell_len(name) for name in names.values()) + 2
+    for key, name in names.items():
+        click.echo(f"{name}{' ' * (width - cell_len(name))}{data[key]}")
+    click.echo(_("(set {variable} to use another library)").format(variable=paths.DB_ENV))
 
 
 @cli.command("demo")
@@ -366,9 +385,16 @@ def demo_command(ctx: click.Context, db: str | None) -> None:
 
     with open_library(_db(ctx, db), create=True, write=True) as library:
         result = write_demo(library)
+        summary = _(
+            "demo library in {path}: {added} added, {updated} updated, {unchanged} unchanged"
+        )
         click.echo(
-            f"demo library in {library.path}: {result.added} added, {result.updated} updated, "
-            f"{result.unchanged} unchanged"
+            summary.format(
+                path=library.path,
+                added=result.added,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
         )
 
 
@@ -399,7 +425,7 @@ def reindex_command(ctx: click.Context, db: str | None) -> None:
     """Rebuild the search index from the articles."""
     with open_library(_db(ctx, db), create=False, write=True) as library:
         count = library.reindex()
-    click.echo(f"search index rebuilt: {count} articles")
+    click.echo(_("search index rebuilt: {count} articles").format(count=count))
 
 
 @cli.command("serve")
@@ -423,7 +449,7 @@ def reindex_command(ctx: click.Context, db: str | None) -> None:
 def serve_command(ctx: click.Context, db: str | None, host: str, port: int) -> None:
     """Serve the app to web browsers: each browser session runs its own `reader`."""
     if not host.strip():
-        raise click.BadParameter("give an address or a host name", param_hint="--host")
+        raise click.BadParameter(_("give an address or a host name"), param_hint="--host")
     with prepare_default_library(_db(ctx, db)) as library:
         path, user = library.path.resolve(), library.user
     from reader.cli.serve import ServeError, serve
@@ -431,7 +457,7 @@ def serve_command(ctx: click.Context, db: str | None, host: str, port: int) -> N
     try:
         serve(path, user, host.strip(), port)
     except ServeError as error:
-        fail(str(error))
+        fail(told(error))
 
 
 manage.register(cli)
@@ -449,9 +475,10 @@ def _width() -> int:
 def usage_line(error: click.UsageError) -> str:
     """Click's usage error as one line: what was wrong, then where the help is."""
     message = sanitize_line(error.format_message()).rstrip(".").replace(". Did you", "; did you")
+    message = message.replace("。 ", "；").rstrip("。")
     message = message[:1].lower() + message[1:]
     command = error.ctx.command_path if error.ctx is not None else "reader"
-    return f"{message} (see {command} --help)"
+    return _("{message} (see {command} --help)").format(message=message, command=command)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -466,22 +493,26 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as error:
         fail(sanitize_line(error.format_message()), error.exit_code)
     except click.exceptions.Abort:
-        fail("aborted", 130)
+        fail(_("aborted"), 130)
     except KeyboardInterrupt:
-        fail("interrupted", 130)
+        fail(_("interrupted"), 130)
     except Stopped as stop:
         # Everything the command started has been ended on the way here; fetches still under
         # way in their threads would hold the exit back until their deadline, so go now.
         with contextlib.suppress(OSError):  # a hang-up may have taken the terminal with it
-            click.echo(f"reader: stopped by {stop.name}", err=True)
+            click.echo("reader: " + _("stopped by {signal}").format(signal=stop.name), err=True)
             sys.stdout.flush()
         os._exit(128 + stop.number)
     except LibraryError as error:
-        fail(str(error))
+        fail(told(error))
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
     except Exception as error:
         if os.environ.get("READER_DEBUG"):
             raise
-        fail(f"unexpected error: {type(error).__name__}: {error} (READER_DEBUG=1 shows details)")
+        fail(
+            _("unexpected error: {error} (READER_DEBUG=1 shows details)").format(
+                error=f"{type(error).__name__}: {error}"
+            )
+        )

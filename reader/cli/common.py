@@ -15,10 +15,11 @@ import click
 from reader import paths
 from reader.models import ROOT_SCOPE, ArticleSummary
 from reader.store import MAX_ID, Library, LibraryError
+from reader.text.i18n import N_, _
 from reader.text.sanitize import sanitize_line
 
 SQLITE_WARNING_ENV = "READER_SQLITE_WARNING"
-DB_HELP = "Library file (default: $READER_DB, else the platform data folder)."
+DB_HELP = N_("Library file (default: $READER_DB, else the platform data folder).")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -80,7 +81,9 @@ class ArticleId(click.ParamType):
             number = None
         if number is None or not 1 <= number <= MAX_ID:
             self.fail(
-                f"{str(value)!r} is not an article id (a whole number from 1 to {MAX_ID})",
+                _("{value!r} is not an article id (a whole number from 1 to {largest})").format(
+                    value=str(value), largest=MAX_ID
+                ),
                 param,
                 ctx,
             )
@@ -102,7 +105,7 @@ def warn_once(warnings: Sequence[str]) -> list[str]:
     if marker.exists():
         return []
     for warning in warnings:
-        click.echo(f"reader: warning: {warning}", err=True)
+        click.echo(f"reader: {_('warning')}: {warning}", err=True)
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
@@ -118,7 +121,11 @@ def resolve_scope(library: Library, category: str | None) -> int:
         return ROOT_SCOPE
     found = library.find_category(names)
     if found is None:
-        fail(f"no category {'/'.join(names)!r} in {library.path} (see `reader categories`)")
+        fail(
+            _("no category {path!r} in {library} (see `reader categories`)").format(
+                path="/".join(names), library=library.path
+            )
+        )
     return found.id
 
 
@@ -134,7 +141,7 @@ def with_paths(library: Library, items: Sequence[ArticleSummary]) -> list[tuple[
 
 
 db_option = click.option("--db", "db", metavar="PATH", default=None, help=DB_HELP)
-USER_HELP = (
+USER_HELP = N_(
     "Whose read marks, stars, reading positions and saved state to use "
     "[default: $READER_USER, else the login name]."
 )

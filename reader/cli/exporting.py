@@ -43,6 +43,7 @@ from reader.export.outlines import Subscription, opml_document
 from reader.export.place import ExportError, replacing
 from reader.models import ROOT_SCOPE, Article
 from reader.store import Library, Only
+from reader.text.i18n import _, ngettext
 from reader.text.sanitize import sanitize_line
 
 FORMATS = ("jsonl", "markdown", "opml")
@@ -97,11 +98,11 @@ def export_command(
     `reader import --with-state` adds to the importing reader's.
     """
     if category and view:
-        fail("give --category or --view, not both", 2)
+        fail(_("give --category or --view, not both"), 2)
     if fmt == "opml" and (view or with_state):
-        fail("an OPML export lists subscriptions: --view and --with-state do not apply", 2)
+        fail(_("an OPML export lists subscriptions: --view and --with-state do not apply"), 2)
     if fmt == "markdown" and output in (None, "-"):
-        fail("a Markdown export is a folder: name it with -o FOLDER", 2)
+        fail(_("a Markdown export is a folder: name it with -o FOLDER"), 2)
     with open_library(_db(ctx, db), create=False) as library, until_the_pipe_closes():
         try:
             what = _export(library, fmt, category, view, with_state=with_state, output=output)
@@ -123,7 +124,8 @@ def _export(
 ) -> str:
     """Write the export; return what it held, for the closing line (`8 articles`)."""
     if fmt == "opml":
-        return _plural(_export_opml(library, category, output), "feed")
+        count = _export_opml(library, category, output)
+        return ngettext("{count} feed", "{count} feeds", count).format(count=f"{count:,}")
     scope = resolve_scope(library, category)
     articles, total = select(library, scope, view)
     with _bar(total) as advance:
@@ -138,18 +140,14 @@ def _export(
         else:
             with _destination(output) as out:
                 count = write_jsonl(articles, out, with_state=with_state, progress=advance)
-    return _plural(count, "article")
-
-
-def _plural(count: int, what: str) -> str:
-    return f"{count:,} {what}{'' if count == 1 else 's'}"
+    return ngettext("{count} article", "{count} articles", count).format(count=f"{count:,}")
 
 
 def _why(error: Exception, output: str | None) -> str:
     """The one line saying why the export could not be written."""
     if isinstance(error, OSError):
-        where = error.filename or output or "the output"
-        return f"cannot write {where}: {error.strerror or error}"
+        where = error.filename or output or _("the output")
+        return _("cannot write {path}: {reason}").format(path=where, reason=error.strerror or error)
     return str(error)
 
 
@@ -159,7 +157,8 @@ def select(library: Library, scope: int, view: str | None) -> tuple[Iterator[Art
         return library.export_articles(scope), library.count_articles(scope)
     only = BUILT_IN_VIEWS.get(view.strip().casefold())
     if only is None:
-        fail(f"no view {view!r} (views: {', '.join(name.title() for name in BUILT_IN_VIEWS)})")
+        names = ", ".join(name.title() for name in BUILT_IN_VIEWS)
+        fail(_("no view {name!r} (views: {names})").format(name=view, names=names))
     return library.export_articles(ROOT_SCOPE, only), library.count_articles(ROOT_SCOPE, only)
 
 
@@ -208,7 +207,7 @@ def _bar(total: int) -> Iterator[Callable[[int], None]]:
         yield lambda _count: None
         return
     progress = Progress(
-        TextColumn("exporting"),
+        TextColumn(_("exporting")),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -216,7 +215,7 @@ def _bar(total: int) -> Iterator[Callable[[int], None]]:
         console=Console(stderr=True, markup=False, highlight=False),
         transient=True,
     )
-    task = progress.add_task("exporting", total=total)
+    task = progress.add_task(_("exporting"), total=total)
     with progress:
         yield lambda count: progress.update(task, advance=count)
 
@@ -225,6 +224,8 @@ def _done(what: str, output: str | None) -> None:
     """Say what was exported where: on stdout when the export went to a file or folder, on a
     terminal's stderr when it went to stdout (which holds the export itself)."""
     if output not in (None, "-"):
-        click.echo(f"Exported {what} to {sanitize_line(output or '')}")
+        click.echo(
+            _("Exported {what} to {path}").format(what=what, path=sanitize_line(output or ""))
+        )
     elif sys.stderr.isatty():
-        click.echo(f"Exported {what}", err=True)
+        click.echo(_("Exported {what}").format(what=what), err=True)

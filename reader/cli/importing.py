@@ -26,6 +26,7 @@ from reader.cli.stopping import stopped_by_signals
 from reader.ingest.files import expand
 from reader.ingest.runner import ImportReport, SourceOutcome, import_sources
 from reader.store import Library, LibraryError
+from reader.text.i18n import _, ngettext
 from reader.text.sanitize import sanitize_line
 
 
@@ -78,7 +79,7 @@ def run_import(
     """Import with a progress bar on a terminal, then print the summary (`with_state`: add the
     marks the files carry to the reader's own)."""
     total = sum(1 for _ in expand(sources)) if sys.stderr.isatty() else None
-    bar = _Bar(total, "importing")
+    bar = _Bar(total, _("importing"))
     with (
         stopped_by_signals(lambda: _stop_now(library)),
         bar.progress or contextlib.nullcontext(),
@@ -122,7 +123,7 @@ def run_refresh(library: Library, category: Sequence[str], *, as_json: bool) -> 
     """Re-fetch the library's feeds with a progress bar on a terminal, then print the summary."""
     from reader.ingest.refresh import refresh
 
-    bar = _Bar(None, "refreshing")
+    bar = _Bar(None, _("refreshing"))
     with (
         stopped_by_signals(lambda: _stop_now(library)),
         bar.progress or contextlib.nullcontext(),
@@ -160,14 +161,25 @@ def print_report(report: ImportReport, *, as_json: bool) -> None:
         )
         return
     sources = len(report.outcomes)
+    summary = ngettext(
+        "{sources} source: {added} added, {updated} updated, {unchanged} unchanged, "
+        "{failed} failed",
+        "{sources} sources: {added} added, {updated} updated, {unchanged} unchanged, "
+        "{failed} failed",
+        sources,
+    )
     click.echo(
-        f"{sources} source{'s' if sources != 1 else ''}: {report.total('added')} added, "
-        f"{report.total('updated')} updated, {report.total('unchanged')} unchanged, "
-        f"{len(report.failed)} failed"
+        summary.format(
+            sources=sources,
+            added=report.total("added"),
+            updated=report.total("updated"),
+            unchanged=report.total("unchanged"),
+            failed=len(report.failed),
+        )
     )
     for outcome in report.outcomes:
         where = sanitize_line(outcome.location)
         if outcome.error:
-            click.echo(f"  failed: {where}: {sanitize_line(outcome.error)}")
+            click.echo(f"  {_('failed')}: {where}: {sanitize_line(outcome.error)}")
         for warning in outcome.warnings:
-            click.echo(f"  warning: {where}: {sanitize_line(warning)}")
+            click.echo(f"  {_('warning')}: {where}: {sanitize_line(warning)}")

@@ -26,6 +26,7 @@ from reader.cli.common import (
 from reader.cli.output import dumps
 from reader.models import ROOT_SCOPE, Change
 from reader.store import Library
+from reader.text.i18n import _, format_datetime, ngettext
 from reader.text.sanitize import sanitize_line
 
 
@@ -33,7 +34,7 @@ def _report(change: Change, as_json: bool) -> None:
     if as_json:
         click.echo(dumps({"summary": change.summary, "articles": change.articles}))
     else:
-        click.echo(sanitize_line(change.summary))
+        click.echo(sanitize_line(change.shown()))
 
 
 def _date(text: str | None) -> str | None:
@@ -45,13 +46,13 @@ def _date(text: str | None) -> str | None:
             return date.fromisoformat(text.strip()).isoformat()
         return datetime.fromisoformat(text.strip()).replace(tzinfo=None).isoformat()
     except ValueError:
-        fail(f"not a date: {text!r} (write 2024-11-13 or 2024-11-13T17:49)", 2)
+        fail(_("not a date: {text!r} (write 2024-11-13 or 2024-11-13T17:49)").format(text=text), 2)
 
 
 def _category(library: Library, path: str) -> int:
     scope = resolve_scope(library, path)
     if scope == ROOT_SCOPE:
-        fail("name a category (e.g. 国际/亚洲), not the whole library", 2)
+        fail(_("name a category (e.g. 国际/亚洲), not the whole library"), 2)
     return scope
 
 
@@ -102,7 +103,7 @@ def delete_command(
     with open_library(_db(ctx, db), create=False) as library:
         missing = [i for i in article_ids if not library.summaries([i])]
         if missing:
-            fail(f"no article with id {missing[0]} in {library.path}")
+            fail(_("no article with id {id} in {path}").format(id=missing[0], path=library.path))
         change = library.delete(list(dict.fromkeys(article_ids)))
     _report(change, as_json)
 
@@ -227,13 +228,18 @@ def feeds_list(ctx: click.Context, db: str | None, as_json: bool) -> None:
         )
         return
     if not records:
-        click.echo("No feeds yet: `reader feeds add URL` subscribes to one.")
+        click.echo(_("No feeds yet: `reader feeds add URL` subscribes to one."))
         return
     for r in records:
-        status = f"failed: {r.last_error}" if r.last_error else ("ok" if r.checked_at else "new")
-        when = (r.checked_at or "never").replace("T", " ")[:16]
+        if r.last_error:
+            status = _("failed: {error}").format(error=r.last_error)
+        else:
+            status = _("ok") if r.checked_at else _("new")
+        when = format_datetime(r.checked_at) if r.checked_at else _("never")
         where = "/".join(paths[r.id]) or "-"
-        line = f"{r.id:>4}  {r.articles:>6} articles  {where}  {r.location}  ({when}, {status})"
+        articles = ngettext("{count} article", "{count} articles", r.articles)
+        count = articles.format(count=f"{r.articles:>6}")
+        line = f"{r.id:>4}  {count}  {where}  {r.location}  ({when}, {status})"
         click.echo(sanitize_line(line))
 
 
@@ -251,7 +257,7 @@ def feeds_add(
     from reader.cli.importing import run_import
 
     if not url.lower().startswith(("http://", "https://")):
-        fail(f"not a feed address: {url!r} (give an http:// or https:// URL)", 2)
+        fail(_("not a feed address: {url!r} (give an http:// or https:// URL)").format(url=url), 2)
     with open_library(_db(ctx, db), create=True) as library:
         report = run_import(library, [url], split_category(category), as_json=as_json)
     sys.exit(1 if report.failed else 0)

@@ -15,6 +15,7 @@ from rich.cells import cell_len
 
 from reader.cli.terminal import writes_utf8
 from reader.models import Article, ArticleSummary, Category
+from reader.text.i18n import _, format_date, format_datetime, is_chinese, ngettext
 from reader.text.sanitize import sanitize, sanitize_line
 
 
@@ -116,11 +117,13 @@ def listing_lines(
 ) -> list[str]:
     """One line per article: id, date, views, marks, title, category path."""
     lines = []
-    title_width = max(20, width - 50)
+    date_width = 14 if is_chinese() else 10  # 2024年11月13日
+    title_width = max(20, width - 40 - date_width)
     for item, category in rows:
         marks = ("*" if item.starred else " ") + (" " if item.read else "•")
+        published = fit(format_date(item.published), date_width)
         lines.append(
-            f"{item.id:>7}  {item.published[:10]}  {item.views:>6}  {marks} "
+            f"{item.id:>7}  {published}  {item.views:>6}  {marks} "
             f"{fit(item.title, title_width)}  {sanitize_line(' › '.join(category))}"
         )
     return lines
@@ -128,12 +131,13 @@ def listing_lines(
 
 def article_text(article: Article) -> str:
     """An article as text: breadcrumb, title, metadata line, body, and the page's related list."""
-    crumbs = " › ".join(["Home", *article.category, article.title])
-    meta = [article.published.replace("T", " "), f"{article.views} views"]
+    crumbs = " › ".join([_("Home"), *article.category, article.title])
+    views = ngettext("{count} view", "{count} views", article.views).format(count=article.views)
+    meta = [format_datetime(article.published, seconds=True), views]
     if article.author:
         meta.append(article.author)
     if article.tags:
-        meta.append("tags: " + ", ".join(article.tags))
+        meta.append(_("tags: {tags}").format(tags=", ".join(article.tags)))
     parts = [
         sanitize_line(crumbs),
         "",
@@ -148,8 +152,10 @@ def article_text(article: Article) -> str:
 
 def category_lines(categories: Iterable[Category], total: tuple[int, int]) -> list[str]:
     """The category tree as indented text with article and unread counts."""
-    lines = [f"All articles  ({total[0]}, {total[1]} unread)"]
+    counts = _("{total}, {unread} unread")
+    lines = [f"{_('All articles')}  ({counts.format(total=total[0], unread=total[1])})"]
     for cat in categories:
         indent = "  " * (cat.depth + 1)
-        lines.append(f"{indent}{sanitize_line(cat.name)}  ({cat.total}, {cat.unread} unread)")
+        numbers = counts.format(total=cat.total, unread=cat.unread)
+        lines.append(f"{indent}{sanitize_line(cat.name)}  ({numbers})")
     return lines

@@ -22,7 +22,7 @@ import os
 import pwd
 
 RESTRICT_ENV = "READER_RESTRICT"
-KEPT = frozenset({RESTRICT_ENV, "READER_BUSY_TIMEOUT", "READER_SQLITE_WARNING"})
+KEPT = frozenset({RESTRICT_ENV, "READER_BUSY_TIMEOUT", "READER_SQLITE_WARNING", "READER_LANG"})
 """The reader's own variables still read in restricted mode: they tune, they do not choose."""
 
 

@@ -35,6 +35,7 @@ from aiohttp import web
 from textual_serve.server import Server
 
 from reader.cli.served import SERVED_BY_ENV
+from reader.text.i18n import _
 
 PAGE_FOLDER = Path(__file__).parent / "web"
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
@@ -81,7 +82,9 @@ def check_port_free(host: str, port: int) -> None:
             host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
         )
     except (OSError, UnicodeError) as error:
-        raise ServeError(f"cannot listen on {host}: {_reason(error)}") from None
+        raise ServeError(
+            _("cannot listen on {address}: {reason}").format(address=host, reason=_reason(error))
+        ) from None
     for family, kind, proto, _name, address in infos:
         with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -91,7 +94,9 @@ def check_port_free(host: str, port: int) -> None:
                 probe.bind(address)
             except OSError as error:
                 raise ServeError(
-                    f"cannot listen on {_url_host(host)}:{port}: {_reason(error)}"
+                    _("cannot listen on {address}: {reason}").format(
+                        address=f"{_url_host(host)}:{port}", reason=_reason(error)
+                    )
                 ) from None
 
 
@@ -204,21 +209,32 @@ def serve(db: Path, user: str, host: str, port: int) -> None:
     until Ctrl+C (or SIGTERM)."""
     check_port_free(host, port)
     server = ReaderServer(app_command(db, user), host, port)
-    click.echo(f"reader: serving {db} at http://{_url_host(host)}:{port}/ (Ctrl+C stops)")
+    address = f"http://{_url_host(host)}:{port}/"
+    click.echo(
+        "reader: "
+        + _("serving {path} at {address} (Ctrl+C stops)").format(path=db, address=address)
+    )
     if not server.loopback:
         click.echo(
-            f"reader: warning: {host} is not a loopback address: anyone who can reach port "
-            f"{port} of this machine can read the library (as {user})",
+            f"reader: {_('warning')}: "
+            + _(
+                "{host} is not a loopback address: anyone who can reach port {port} of this "
+                "machine can read the library (as {user})"
+            ).format(host=host, port=port, user=user),
             err=True,
         )
     os.environ[SERVED_BY_ENV] = str(os.getpid())  # for the apps it starts: see `served`
     try:
         server.serve()
     except OSError as error:
-        raise ServeError(f"cannot listen on {_url_host(host)}:{port}: {_reason(error)}") from None
+        raise ServeError(
+            _("cannot listen on {address}: {reason}").format(
+                address=f"{_url_host(host)}:{port}", reason=_reason(error)
+            )
+        ) from None
     finally:
         stop_children(STOP_GRACE)
-    click.echo("reader: stopped serving")
+    click.echo("reader: " + _("stopped serving"))
 
 
 def _children() -> list[int]:

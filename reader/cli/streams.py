@@ -20,6 +20,7 @@ import click
 from reader.cli.output import dumps, dumps_line, listing_lines, summary_json
 from reader.models import ArticleSummary, SearchCursor, SearchHit
 from reader.store import Library, Sort
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 
 Shape = Literal["text", "json", "jsonl"]
@@ -32,7 +33,7 @@ def shape(as_json: bool, as_jsonl: bool) -> Shape:
     if as_json and as_jsonl:
         from reader.cli.common import fail
 
-        fail("give --json or --jsonl, not both", 2)
+        fail(_("give --json or --jsonl, not both"), 2)
     return "jsonl" if as_jsonl else "json" if as_json else "text"
 
 
@@ -110,7 +111,7 @@ def print_hits(library: Library, hits: Iterable[SearchHit], how: Shape, *, width
     if how == "text":
         for chunk in _chunks((hit, paths.of(hit.summary.category_id)) for hit in hits):
             lines = listing_lines([(hit.summary, path) for hit, path in chunk], width=width)
-            for (hit, _), text in zip(chunk, lines, strict=True):
+            for (hit, _path), text in zip(chunk, lines, strict=True):
                 click.echo(text)
                 click.echo(f"         {sanitize_line(hit.snippet)}")
         return

@@ -8,6 +8,7 @@ import click
 from reader.cli.common import _db, db_option, fail, json_option, open_library, user_option
 from reader.cli.output import dumps, summary_json
 from reader.models import View
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 
 
@@ -50,7 +51,9 @@ def views_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
         return
     for view in found:
         what = f"  {view.query}" if view.query else ""
-        line = f"{view.name}  ({_count(view)}, {view.unread:,} unread){what}"
+        counts = _("{total}, {unread} unread").format(total=_count(view), unread=f"{view.unread:,}")
+        name = view.name if view.kind == "search" else _(view.name)
+        line = f"{name}  ({counts}){what}"
         click.echo(sanitize_line(line))
 
 
@@ -67,7 +70,7 @@ def related_command(
     """The articles most like ARTICLE_ID (shared rare words, category and tags)."""
     with open_library(_db(ctx, db), create=False) as library:
         if library.get(article_id) is None:
-            fail(f"no article with id {article_id} in {library.path}")
+            fail(_("no article with id {id} in {path}").format(id=article_id, path=library.path))
         found = library.related(article_id, limit)
         paths = [library.category_path(s.category_id) for s in found]
     if as_json:
@@ -95,18 +98,20 @@ def tag_command(
     remove = [c[1:] for c in changes if c.startswith("-")]
     odd = [c for c in changes if not c.startswith(("+", "-"))]
     if odd:
-        fail(f"write +TAG to add a tag and -TAG to remove one, not {odd[0]!r}", 2)
+        fail(
+            _("write +TAG to add a tag and -TAG to remove one, not {word!r}").format(word=odd[0]), 2
+        )
     with open_library(_db(ctx, db), create=False) as library:
         article = library.get(article_id)
         if article is None:
-            fail(f"no article with id {article_id} in {library.path}")
+            fail(_("no article with id {id} in {path}").format(id=article_id, path=library.path))
         if changes:
             change = library.retag(article_id, add=add, remove=remove)
             article = library.get(article_id)
             assert article is not None
-            message = change.summary
+            message = change.shown()
         else:
-            message = " ".join(f"#{t}" for t in article.tags) or "no tags"
+            message = " ".join(f"#{t}" for t in article.tags) or _("no tags")
     if as_json:
         click.echo(dumps({"id": article_id, "tags": list(article.tags)}))
     else:

@@ -18,6 +18,7 @@ from reader.models import ROOT_SCOPE, Change
 from reader.store import reorganise
 from reader.store.errors import LibraryError
 from reader.store.undo import Journal, forget
+from reader.text.i18n import Later, later, later_plural
 from reader.text.sanitize import sanitize_line
 
 if TYPE_CHECKING:
@@ -26,8 +27,13 @@ if TYPE_CHECKING:
 _tokens = itertools.count(1)
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+def _articles(count: int) -> Later:
+    return later_plural("{count} article", "{count} articles", count)
+
+
+def _change(token: int, said: Later, articles: int = 0) -> Change:
+    """A change whose summary is `said` in English, and `said` to show it translated."""
+    return Change(token, said.english(), articles, said)
 
 
 class Changes:
@@ -63,6 +69,10 @@ class Changes:
 
     def _name(self, category_id: int | None) -> str:
         return "/".join(self.category_path(category_id)) if category_id else "the top level"
+
+    def _place(self, category_id: int | None) -> str | Later:
+        """Where a category goes: another's path, or the top level (said in the language)."""
+        return self._name(category_id) if category_id else later("the top level")
 
     # -- read marks --------------------------------------------------------------------------
 
@@ -128,8 +138,11 @@ class Changes:
                     " (SELECT article_id FROM temp.undo_marks WHERE token = ? AND step = ?)",
                     (reader, journal.token, step),
                 ).rowcount
-        what = "read" if read else "unread"
-        return Change(journal.token, f"Marked {_plural(changed, 'article')} {what}", changed)
+        if read:
+            said = later("Marked {articles} read", articles=_articles(changed))
+        else:
+            said = later("Marked {articles} unread", articles=_articles(changed))
+        return _change(journal.token, said, changed)
 
     # -- deleting and moving articles --------------------------------------------------------
 
@@ -138,15 +151,17 @@ class Changes:
         categories left empty go too, unless a subscription is filed in them."""
         with self._change() as journal:
             count = reorganise.delete_articles(journal.conn, journal, list(article_ids))
-        return Change(journal.token, f"Deleted {_plural(count, 'article')}", count)
+        return _change(journal.token, later("Deleted {articles}", articles=_articles(count)), count)
 
     def move_articles(self, article_ids: Sequence[int], category_id: int) -> Change:
         """Move articles into a category (for everyone); categories left empty go."""
         with self._change() as journal:
             _exists(journal.conn, category_id)
             count = reorganise.move_articles(journal.conn, journal, list(article_ids), category_id)
-        summary = f"Moved {_plural(count, 'article')} to {self._name(category_id)}"
-        return Change(journal.token, summary, count)
+        said = later(
+            "Moved {articles} to {name}", articles=_articles(count), name=self._name(category_id)
+        )
+        return _change(journal.token, said, count)
 
     # -- categories --------------------------------------------------------------------------
 
@@ -154,10 +169,12 @@ class Changes:
         """Give a category a new name (a sibling's name is an error: merge instead)."""
         cleaned = sanitize_line(name)
         if not cleaned or "/" in cleaned:
-            raise LibraryError(f"not a usable category name: {cleaned!r} (no '/', not empty)")
+            raise LibraryError(
+                later("not a usable category name: {name!r} (no '/', not empty)", name=cleaned)
+            )
         with self._change() as journal:
             old = reorganise.rename(journal.conn, journal, category_id, cleaned)
-        return Change(journal.token, f"Renamed {old} to {cleaned}")
+        return _change(journal.token, later("Renamed {old} to {new}", old=old, new=cleaned))
 
     def move_category(self, category_id: int, parent_id: int | None) -> Change:
         """Move a category, with everything under it, under `parent_id` (None: to the top)."""
@@ -165,7 +182,8 @@ class Changes:
             articles = _total(journal.conn, category_id)
             reorganise.reparent(journal.conn, journal, category_id, parent_id)
         name = self.category_path(category_id)[-1]
-        return Change(journal.token, f"Moved {name} to {self._name(parent_id)}", articles)
+        said = later("Moved {name} to {parent}", name=name, parent=self._place(parent_id))
+        return _change(journal.token, said, articles)
 
     def merge_category(self, source_id: int, target_id: int) -> Change:
         """Merge a category into another: articles and subcategories move in (same-named
@@ -175,8 +193,13 @@ class Changes:
             _exists(journal.conn, target_id)
             count = _total(journal.conn, source_id)
             reorganise.merge(journal.conn, journal, source_id, target_id)
-        summary = f"Merged {source} into {self._name(target_id)} ({_plural(count, 'article')})"
-        return Change(journal.token, summary, count)
+        said = later(
+            "Merged {name} into {target} ({articles})",
+            name=source,
+            target=self._name(target_id),
+            articles=_articles(count),
+        )
+        return _change(journal.token, said, count)
 
     def delete_category(self, category_id: int, *, keep_articles_in: int | None = None) -> Change:
         """Delete a category and everything under it, for everyone: its articles too, unless
@@ -186,23 +209,29 @@ class Changes:
             conn = journal.conn
             if keep_articles_in is None:
                 count = reorganise.delete_category(conn, journal, category_id)
-                summary = f"Deleted {name} and its {_plural(count, 'article')}"
+                said = later(
+                    "Deleted {name} and its {articles}", name=name, articles=_articles(count)
+                )
             else:
                 _exists(conn, keep_articles_in)
                 if category_id in [
                     keep_articles_in,
                     *reorganise.outer_ancestors(conn, keep_articles_in),
                 ]:
-                    raise LibraryError("articles cannot be kept in the category being deleted")
+                    raise LibraryError(
+                        later("articles cannot be kept in the category being deleted")
+                    )
                 ids = reorganise._scope_articles(conn, category_id)
                 count = reorganise.move_articles(conn, journal, ids, keep_articles_in)
                 if conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
                     reorganise.delete_category(conn, journal, category_id)
-                summary = (
-                    f"Deleted {name}; its {_plural(count, 'article')} moved to "
-                    f"{self._name(keep_articles_in)}"
+                said = later(
+                    "Deleted {name}; its {articles} moved to {target}",
+                    name=name,
+                    articles=_articles(count),
+                    target=self._name(keep_articles_in),
                 )
-        return Change(journal.token, summary, count)
+        return _change(journal.token, said, count)
 
     # -- tags -------------------------------------------------------------------------------
 
@@ -218,15 +247,16 @@ class Changes:
             conn = journal.conn
             row = conn.execute("SELECT tags FROM articles WHERE id = ?", (article_id,)).fetchone()
             if row is None:
-                raise LibraryError(f"no article with id {article_id}")
+                raise LibraryError(later("no article with id {id}", id=article_id))
             current = [t for t in json.loads(row[0]) if isinstance(t, str)]
             wanted = tags.changed(current, add, remove)
             journal.log("retagged", article_id, None, row[0])
             value = json.dumps(wanted, ensure_ascii=False)
             conn.execute("UPDATE articles SET tags = ? WHERE id = ?", (value, article_id))
             tags.sync(conn, article_id, value)
-        shown = " ".join(f"#{t}" for t in wanted) or "no tags"
-        return Change(journal.token, f"Tagged article {article_id}: {shown}", 1)
+        shown: str | Later = " ".join(f"#{t}" for t in wanted) or later("no tags")
+        said = later("Tagged article {id}: {tags}", id=article_id, tags=shown)
+        return _change(journal.token, said, 1)
 
     # -- subscriptions ----------------------------------------------------------------------
 
@@ -240,7 +270,9 @@ class Changes:
             record = sources.find(conn, location_or_id)
             if record is None:
                 raise LibraryError(
-                    f"no feed {location_or_id!r} in this library (see `reader feeds`)"
+                    later(
+                        "no feed {feed!r} in this library (see `reader feeds`)", feed=location_or_id
+                    )
                 )
             step = journal.log("sources_removed")
             conn.execute(
@@ -260,28 +292,36 @@ class Changes:
             if record.category_id is not None:
                 reorganise.prune(conn, journal, [record.category_id])
         name = record.title or record.location
-        summary = f"Unsubscribed from {name}"
         if delete_articles:
-            summary += f" and deleted its {_plural(count, 'article')}"
-        return Change(journal.token, summary, count)
+            said = later(
+                "Unsubscribed from {name} and deleted its {articles}",
+                name=name,
+                articles=_articles(count),
+            )
+        else:
+            said = later("Unsubscribed from {name}", name=name)
+        return _change(journal.token, said, count)
 
     # -- undo --------------------------------------------------------------------------------
 
     def undo(self, change: Change) -> Change:
         """Take a change back (once). Return a `Change` saying what was undone."""
         if change.token in self._undone:
-            raise LibraryError("that change was already undone")
+            raise LibraryError(later("that change was already undone"))
         with self._articles_changing(), self._tx.write() as conn:
             try:
                 reorganise.undo(conn, change.token)
             except sqlite3.IntegrityError:
                 raise LibraryError(
-                    "cannot undo: the library changed since (an article or category it would "
-                    "put back is taken)"
+                    later(
+                        "cannot undo: the library changed since (an article or category it "
+                        "would put back is taken)"
+                    )
                 ) from None
             forget(conn, change.token)
         self._undone.add(change.token)
-        return Change(change.token, f"Undone: {change.summary}", change.articles)
+        undone = later("Undone: {change}", change=change.said or change.summary)
+        return _change(change.token, undone, change.articles)
 
 
 def _now() -> str:
@@ -291,10 +331,10 @@ def _now() -> str:
 def _total(conn: sqlite3.Connection, scope: int) -> int:
     row = conn.execute("SELECT total FROM scope_counts WHERE scope_id = ?", (scope,)).fetchone()
     if row is None:
-        raise LibraryError(f"no category with id {scope}")
+        raise LibraryError(later("no category with id {id}", id=scope))
     return int(row[0])
 
 
 def _exists(conn: sqlite3.Connection, category_id: int) -> None:
     if not conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
-        raise LibraryError(f"no category with id {category_id}")
+        raise LibraryError(later("no category with id {id}", id=category_id))

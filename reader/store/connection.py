@@ -12,6 +12,7 @@ from pathlib import Path
 from reader.store.errors import LibraryError
 from reader.store.filekind import FileKind, classify, header, header_kind, in_wal_mode
 from reader.store.filesystems import network_filesystem
+from reader.text.i18n import Later, later
 
 BUSY_TIMEOUT_S = 15.0
 BUSY_TIMEOUT_ENV = "READER_BUSY_TIMEOUT"
@@ -31,7 +32,11 @@ def check_sqlite_version() -> None:
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         wanted = ".".join(map(str, MIN_SQLITE))
         raise LibraryError(
-            f"SQLite {sqlite3.sqlite_version} is too old; reader needs {wanted} or newer"
+            later(
+                "SQLite {version} is too old; reader needs {wanted} or newer",
+                version=sqlite3.sqlite_version,
+                wanted=wanted,
+            )
         )
 
 
@@ -66,9 +71,12 @@ def busy_timeout(seconds: float | None = None) -> float:
         except ValueError:
             seconds = math.nan
         if not (math.isfinite(seconds) and seconds >= 0):
-            raise LibraryError(f"{BUSY_TIMEOUT_ENV}={text!r} is not a number of seconds")
+            setting = f"{BUSY_TIMEOUT_ENV}={text!r}"
+            raise LibraryError(later("{setting} is not a number of seconds", setting=setting))
     if not (math.isfinite(seconds) and seconds >= 0):
-        raise LibraryError(f"the busy timeout must be a number of seconds, not {seconds!r}")
+        raise LibraryError(
+            later("the busy timeout must be a number of seconds, not {value!r}", value=seconds)
+        )
     return seconds
 
 
@@ -113,30 +121,53 @@ def connect(
     seconds = busy_timeout(timeout)
     shown = str(path)
     if path.is_dir():
-        raise LibraryError(f"{shown} is a folder, not a library file; give a file path")
+        raise LibraryError(
+            later("{path} is a folder, not a library file; give a file path", path=shown)
+        )
     exists = path.exists()
     if not exists:
         if not create:
-            raise LibraryError(f"{shown} does not exist; create it with `reader import` or `demo`")
+            raise LibraryError(
+                later("{path} does not exist; create it with `reader import` or `demo`", path=shown)
+            )
         if not path.parent.is_dir():
-            raise LibraryError(f"cannot create {shown}: folder {path.parent} does not exist")
+            raise LibraryError(
+                later(
+                    "cannot create {path}: folder {folder} does not exist",
+                    path=shown,
+                    folder=path.parent,
+                )
+            )
         if not os.access(path.parent, os.W_OK):
-            raise LibraryError(f"cannot create {shown}: folder {path.parent} is not writable")
+            raise LibraryError(
+                later(
+                    "cannot create {path}: folder {folder} is not writable",
+                    path=shown,
+                    folder=path.parent,
+                )
+            )
     elif not os.access(path, os.R_OK):
-        raise LibraryError(f"cannot read {shown}: permission denied")
+        raise LibraryError(later("cannot read {path}: permission denied", path=shown))
     elif _empty(path):
         # SQLite would take an empty file as a new database; it is more likely a library lost
         # by a failed copy or a full disk, so say so instead of writing into it.
         raise LibraryError(
-            f"{shown} is an empty file (0 bytes), not a reader library; nothing was changed "
-            "(delete it to start a new library there)"
+            later(
+                "{path} is an empty file (0 bytes), not a reader library; nothing was changed "
+                "(delete it to start a new library there)",
+                path=shown,
+            )
         )
     network = network_filesystem(path.parent)
     if network:
         raise LibraryError(
-            f"{shown} is on a network filesystem ({network}), where SQLite's write-ahead log "
-            "cannot share memory between programs and the library could be damaged; "
-            "keep it on a local disk (--db or READER_DB)"
+            later(
+                "{path} is on a network filesystem ({network}), where SQLite's write-ahead log "
+                "cannot share memory between programs and the library could be damaged; "
+                "keep it on a local disk (--db or READER_DB)",
+                path=shown,
+                network=network,
+            )
         )
     kind_of_file = identify(path, shown, seconds) if exists else FileKind("new")
     if not exists and _create_atomically(path, seconds):
@@ -173,8 +204,12 @@ def _refuse_unreplayed_log(path: Path, shown: str) -> None:
     wal = _wal(path)
     if wal.exists() and wal.stat().st_size > 0:
         raise LibraryError(
-            f"{shown} has changes in {wal.name} that were never written back into it, and its "
-            "folder is read-only; make the folder writable and open the library once"
+            later(
+                "{path} has changes in {log} that were never written back into it, and its "
+                "folder is read-only; make the folder writable and open the library once",
+                path=shown,
+                log=wal.name,
+            )
         )
 
 
@@ -185,7 +220,9 @@ def identify(path: Path, shown: str, timeout: float) -> FileKind:
     try:
         data = header(path)
     except OSError as error:
-        raise LibraryError(f"cannot read {shown}: {error.strerror or error}") from None
+        raise LibraryError(
+            later("cannot read {path}: {reason}", path=shown, reason=error.strerror or error)
+        ) from None
     has_log = _wal(path).exists()
     marked = header_kind(data)
     if marked is not None and not has_log:
@@ -204,8 +241,12 @@ def identify(path: Path, shown: str, timeout: float) -> FileKind:
             # A hot journal: a program stopped in the middle of changing the file (reader's own
             # libraries use a write-ahead log instead, so it was another program).
             raise LibraryError(
-                f"{shown} is an SQLite database of another program (in the middle of a change "
-                f"it did not finish: {path.name}-journal); nothing was changed"
+                later(
+                    "{path} is an SQLite database of another program (in the middle of a change "
+                    "it did not finish: {journal}); nothing was changed",
+                    path=shown,
+                    journal=path.name + "-journal",
+                )
             ) from None
         if error_name(error) in ("READONLY", "CANTOPEN"):
             _refuse_unreplayed_log(path, shown)
@@ -276,35 +317,52 @@ def is_file_error(error: sqlite3.Error) -> bool:
     return error_name(error) in _FILE_ERRORS
 
 
-def describe(error: sqlite3.Error, shown: str) -> str:
+def describe(error: sqlite3.Error, shown: str) -> Later:
     """Turn an SQLite error into one line naming the library and what to do."""
     text = str(error)
     name = error_name(error)
     if name == "NOTADB" or "not a database" in text:
-        return f"{shown} is not a reader library (not an SQLite database); nothing was changed"
+        return later(
+            "{path} is not a reader library (not an SQLite database); nothing was changed",
+            path=shown,
+        )
     if name == "CORRUPT" or "malformed" in text or "corrupt" in text:
-        return (
-            f"{shown} is damaged ({text}); restore it from a backup, or recover it with "
-            "`sqlite3 FILE .recover`"
+        return later(
+            "{path} is damaged ({reason}); restore it from a backup, or recover it with "
+            "`sqlite3 FILE .recover`",
+            path=shown,
+            reason=text,
         )
     if getattr(error, "sqlite_errorname", "") == "SQLITE_READONLY_DBMOVED":
         return moved_message(shown)
     if name in ("BUSY", "LOCKED") or "locked" in text or "busy" in text:
-        return f"{shown} is locked by another program; try again when it has finished"
+        return later(
+            "{path} is locked by another program; try again when it has finished", path=shown
+        )
     if name == "READONLY" or "readonly" in text or "read-only" in text:
-        return f"{shown} is read-only; it can be read but not changed"
+        return read_only(shown)
     if name == "FULL" or "disk is full" in text:
-        return f"the disk holding {shown} is full; free some space and try again"
+        return later("the disk holding {path} is full; free some space and try again", path=shown)
     if name == "IOERR":
-        return f"cannot read or write {shown} ({text}); check the disk it is on"
+        return later(
+            "cannot read or write {path} ({reason}); check the disk it is on",
+            path=shown,
+            reason=text,
+        )
     if name == "CANTOPEN" or "unable to open" in text:
-        return f"cannot open {shown}: {text}"
-    return f"{shown}: {text}"
+        return later("cannot open {path}: {reason}", path=shown, reason=text)
+    return later("{path}: {reason}", path=shown, reason=text)
 
 
-def moved_message(shown: str) -> str:
+def moved_message(shown: str) -> Later:
     """The message for a library file deleted, moved or replaced while it was open."""
-    return (
-        f"{shown} was moved or deleted while it was open, so the last change was not saved; "
-        "put it back, or give its new place with --db"
+    return later(
+        "{path} was moved or deleted while it was open, so the last change was not saved; "
+        "put it back, or give its new place with --db",
+        path=shown,
     )
+
+
+def read_only(shown: str) -> Later:
+    """The message for a change asked of a library that can only be read."""
+    return later("{path} is read-only; it can be read but not changed", path=shown)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from reader.text.i18n import SaidError
 
-class LibraryError(Exception):
-    """The library cannot be opened or used; the message says why and what to do."""
+
+class LibraryError(SaidError):
+    """The library cannot be opened or used; the message says why and what to do (`str()` in
+    English, `shown()` in the interface's language)."""
 
 
 class LibraryReadOnly(LibraryError):

@@ -23,6 +23,7 @@ from typing import Literal
 
 from reader.store.errors import LibraryError
 from reader.store.schema import APPLICATION_ID, SCHEMA_VERSION, known_migrations, migrations
+from reader.text.i18n import Later, later
 from reader.text.sanitize import sanitize_line
 
 FIRST_MIGRATION = "m001_initial"
@@ -65,11 +66,12 @@ def newer_message(shown: str, version: int) -> str:
     )
 
 
-def newer_refusal(shown: str) -> str:
+def newer_refusal(shown: str) -> Later:
     """One line for a write asked of a library made by a newer reader."""
-    return (
-        f"{shown} was made by a newer reader; this one can read it but not change it, and "
-        "nothing was changed (upgrade reader)"
+    return later(
+        "{path} was made by a newer reader; this one can read it but not change it, and "
+        "nothing was changed (upgrade reader)",
+        path=shown,
     )
 
 
@@ -118,7 +120,7 @@ def _migrations(
     return {row[1] for row in rows if row[0] == migrations.name}
 
 
-def foreign_message(shown: str, names: list[str], app_id: int, version: int) -> str:
+def foreign_message(shown: str, names: list[str], app_id: int, version: int) -> Later:
     """One line saying that the file belongs to another program and was left as it was."""
     if names:
         listed = ", ".join(sanitize_line(n) or "?" for n in names[:_SHOWN_NAMES])
@@ -130,7 +132,11 @@ def foreign_message(shown: str, names: list[str], app_id: int, version: int) -> 
         what += f"; application id {app_id & 0xFFFFFFFF:#010x}"
     elif version:
         what += f"; user version {version}"
-    return f"{shown} is an SQLite database of another program ({what}); nothing was changed"
+    return later(
+        "{path} is an SQLite database of another program ({what}); nothing was changed",
+        path=shown,
+        what=what,
+    )
 
 
 def header(path: Path) -> bytes:

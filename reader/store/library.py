@@ -44,6 +44,7 @@ from reader.store.schema import MARK, migrations
 from reader.store.sources import SourceRecord
 from reader.store.transactions import NO_WAIT_S, Transactions
 from reader.store.views import ViewsMixin
+from reader.text.i18n import later
 from reader.text.sanitize import sanitize_line
 
 UNCATEGORISED = "Uncategorised"
@@ -134,7 +135,10 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
             upgrades = [m for m in migrations.pending(self.db) if m.name != MARK]
             if upgrades and self.notice is None:
                 raise LibraryReadOnly(
-                    f"{self.path} is read-only and needs an upgrade; make it writable once"
+                    later(
+                        "{path} is read-only and needs an upgrade; make it writable once",
+                        path=self.path,
+                    )
                 )
             return
         if has_wal_reset_bug():
@@ -161,8 +165,11 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
                 raise LibraryError(
-                    f"{self.path} cannot use write-ahead logging (is it on a network drive?); "
-                    "move the library to a local disk"
+                    later(
+                        "{path} cannot use write-ahead logging (is it on a network drive?); "
+                        "move the library to a local disk",
+                        path=self.path,
+                    )
                 )
         # Re-checked under the write lock: another process may have migrated meanwhile.
         with self._tx.write(wait=wait) as locked:

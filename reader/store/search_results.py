@@ -22,6 +22,7 @@ from reader.store import categories
 from reader.store.errors import LibraryError, SearchQueryError
 from reader.store.search import DAY_BITS, DISPLACED_KEY, check_ready, day_of, has_flag
 from reader.text import query as text_query
+from reader.text.i18n import later
 from reader.text.query import (
     Query,
     index_exact,
@@ -250,11 +251,13 @@ def search_page(
     the hits come without excerpts (no article text is read for them).
     """
     if order not in ORDERS:
-        raise LibraryError(f"unknown search order {order!r} (use newest or best)")
+        raise LibraryError(
+            later("unknown search order {order!r} (use newest or best)", order=order)
+        )
     try:
         query = parse_query(text)
     except text_query.SearchQueryError as error:
-        raise SearchQueryError(str(error)) from None
+        raise SearchQueryError(error.said or str(error)) from None
     check_ready(conn)
     # Candidates' bodies are read at random: SQLite's default 2 MB cache thrashes on a page.
     if conn.execute("PRAGMA cache_size").fetchone()[0] > -_CACHE_KIB:

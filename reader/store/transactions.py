@@ -29,8 +29,10 @@ from reader.store.connection import (
     error_name,
     is_file_error,
     moved_message,
+    read_only,
 )
 from reader.store.errors import LibraryBusy, LibraryError, LibraryReadOnly, LibraryUnavailable
+from reader.text.i18n import Later, later
 
 # Where SQLite has the WAL-reset bug (`reader.store.connection.has_wal_reset_bug`):
 CHECKPOINT_BYTES = 4 * 1024 * 1024
@@ -80,15 +82,13 @@ class Transactions:
         *,
         timeout: float = BUSY_TIMEOUT_S,
         path: Path | None = None,
-        readonly_message: str | None = None,
+        readonly_message: Later | None = None,
     ) -> None:
         self.conn = conn
         self.reader = reader
         self.shown = shown
         self.readonly = readonly
-        self.readonly_message = (
-            readonly_message or f"{shown} is read-only; it can be read but not changed"
-        )
+        self.readonly_message = readonly_message or read_only(shown)
         self.timeout = timeout
         self.lock = threading.RLock()
         self._read_lock = threading.RLock()
@@ -328,8 +328,12 @@ class Transactions:
     def _busy(self, wait: float | None) -> LibraryBusy:
         seconds = self.timeout if wait is None else wait
         return LibraryBusy(
-            f"{self.shown} is busy: another program has held its write lock for more than "
-            f"{seconds:g} s; try again when it has finished"
+            later(
+                "{path} is busy: another program has held its write lock for more than "
+                "{seconds} s; try again when it has finished",
+                path=self.shown,
+                seconds=format(seconds, "g"),
+            )
         )
 
     def translate(self, error: sqlite3.Error, wait: float | None = None) -> LibraryError:

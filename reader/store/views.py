@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, Page, SearchCursor, SearchPage, View
 from reader.store import shuffle
 from reader.store.errors import LibraryError
+from reader.text.i18n import N_
 from reader.text.sanitize import sanitize_line
 
 if TYPE_CHECKING:
@@ -28,8 +29,8 @@ RANDOM_BOUND = 10_000
 """Random reading in Starred or a search walks at most this many of its newest articles."""
 MAX_NAME = 80
 """The longest name of a saved search."""
-UNREAD = "Unread"
-STARRED = "Starred"
+UNREAD = N_("Unread")
+STARRED = N_("Starred")
 
 
 def clean_name(name: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from reader.text.fold import dropped, fold
 from reader.text.folded import Folded
+from reader.text.i18n import SaidError, later
 from reader.text.sanitize import sanitize
 
 MAX_QUERY = 10_000
@@ -51,7 +52,7 @@ text too, as no character of it is ever joined to the one before it."""
 _CODES = "I" if array("I").itemsize == 4 else "L"
 
 
-class SearchQueryError(ValueError):
+class SearchQueryError(SaidError, ValueError):
     """A query that cannot be searched for; the message says why in one line."""
 
 
@@ -127,7 +128,11 @@ def parse_query(text: str) -> Query:
     then folded (`reader.text.fold`), so `國`, `ＡＢＣ` and a decomposed `é` find `国`, `abc`, `é`.
     """
     if len(text) > MAX_QUERY:
-        raise SearchQueryError(f"the search is too long (at most {MAX_QUERY:,} characters)")
+        raise SearchQueryError(
+            later(
+                "the search is too long (at most {count} characters)", count=format(MAX_QUERY, ",")
+            )
+        )
     cleaned = _SURROGATES.sub("", sanitize(text))
     include: list[str] = []
     exclude: list[str] = []
@@ -157,9 +162,9 @@ def parse_query(text: str) -> Query:
     if not include:
         if exclude:
             raise SearchQueryError(
-                "nothing to search for: give a word to find, not only words to leave out"
+                later("nothing to search for: give a word to find, not only words to leave out")
             )
-        raise SearchQueryError("nothing to search for")
+        raise SearchQueryError(later("nothing to search for"))
     return Query(tuple(include), tuple(exclude))
 
 

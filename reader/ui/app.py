@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.command import CommandPalette
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.paths import config_file, keymap_file, styles_dir
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize, sanitize_line
 from reader.ui.commands import APP_BINDINGS, palette_commands, screen_sections
 from reader.ui.config import Config, load_config
@@ -147,27 +149,36 @@ class ReaderApp(App[None]):
             yield from palette_commands(self, screen_sections(target))
         for command in super().get_system_commands(screen):
             if not (self.restricted and command.title in WRITES_FILES):
-                yield command
+                yield command._replace(title=_(command.title), help=_(command.help))
+
+    def action_command_palette(self) -> None:
+        """Show the command palette, its prompt in the interface's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open a (checked) link in the browser; restricted, copy it instead (OSC 52 reaches
         the client's terminal through SSH, where starting a browser would run it on the server)."""
         if self.restricted:
             self.copy_to_clipboard(url)
-            self.notify(f"Copied {url} (this server does not open browsers)", markup=False)
+            self.notify(
+                _("Copied {url} (this server does not open browsers)").format(url=url),
+                markup=False,
+            )
             return
         super().open_url(url, new_tab=new_tab)
-        self.notify(f"Opening {url}", markup=False, timeout=3)
+        self.notify(_("Opening {url}").format(url=url), markup=False, timeout=3)
 
     def deliver_text(self, path_or_file: Any, **options: Any) -> str | None:
         """Save text for the user (a screenshot); refused when restricted."""
-        if self._refused("Saving files"):
+        if self._refused(_("Saving files")):
             return None
         return super().deliver_text(path_or_file, **options)
 
     def deliver_binary(self, path_or_file: Any, **options: Any) -> str | None:
         """Save a file for the user; refused when restricted."""
-        if self._refused("Saving files"):
+        if self._refused(_("Saving files")):
             return None
         return super().deliver_binary(path_or_file, **options)
 
@@ -175,18 +186,20 @@ class ReaderApp(App[None]):
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str:
         """Write a screenshot file; refused when restricted (returns an empty name)."""
-        if self._refused("Saving screenshots"):
+        if self._refused(_("Saving screenshots")):
             return ""
         return super().save_screenshot(filename, path, time_format)
 
     def action_suspend_process(self) -> None:
         """Suspend to the shell; refused when restricted (there is no shell to return to)."""
-        if not self._refused("Suspending"):
+        if not self._refused(_("Suspending")):
             super().action_suspend_process()
 
     def _refused(self, what: str) -> bool:
         if self.restricted:
-            self.notify(f"{what} is not available on this server.", severity="warning")
+            self.notify(
+                _("{what} is not available on this server.").format(what=what), severity="warning"
+            )
         return self.restricted
 
     def _main_screen(self) -> MainScreen | None:

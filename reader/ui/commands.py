@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 from textual.app import SystemCommand
 from textual.binding import Binding
 
+from reader.text.i18n import N_, _
+from reader.ui.language import NUMBERED, translated
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
@@ -29,7 +32,14 @@ def _bind(
     *,
     show: bool = True,
     key_display: str | None = None,
+    number: int | None = None,
 ) -> Binding:
+    """A binding; `description` and `tooltip` are English (the catalogue's message ids), with
+    `{n}` standing for `number` where one is given."""
+    if number is not None:
+        for template in (description, tooltip):
+            NUMBERED[template.format(n=number)] = (template, number)
+        description, tooltip = description.format(n=number), tooltip.format(n=number)
     return Binding(
         key,
         action,
@@ -52,147 +62,173 @@ def _ids(scope: str, bindings: list[Binding]) -> list[Binding]:
 APP_BINDINGS = _ids(
     "app",
     [
-        _bind("q", "quit", "Quit", "Quit the reader; the category and article are remembered."),
-        _bind("question_mark", "help", "Help", "Show every key and what it does.", key_display="?"),
+        _bind(
+            "q", "quit", N_("Quit"), N_("Quit the reader; the category and article are remembered.")
+        ),
+        _bind(
+            "question_mark",
+            "help",
+            N_("Help"),
+            N_("Show every key and what it does."),
+            key_display="?",
+        ),
     ],
 )
 
 MAIN_BINDINGS = _ids(
     "main",
     [
-        _bind("r", "random", "Random", "Open a random article from the current category."),
+        _bind("r", "random", N_("Random"), N_("Open a random article from the current category.")),
         _bind(
             "R",
             "random_all",
-            "Random (all)",
-            "Open a random article from the whole library.",
+            N_("Random (all)"),
+            N_("Open a random article from the whole library."),
             show=False,
         ),
         _bind(
-            "H,alt+left", "back", "Back", "Go back to the previously opened article.", show=False
+            "H,alt+left",
+            "back",
+            N_("Back"),
+            N_("Go back to the previously opened article."),
+            show=False,
         ),
-        _bind("L,alt+right", "forward", "Forward", "Go forward again in the history.", show=False),
-        _bind("s", "star", "Star", "Star or unstar the article."),
-        _bind("m", "toggle_read", "Read", "Mark the article read or unread.", show=False),
+        _bind(
+            "L,alt+right",
+            "forward",
+            N_("Forward"),
+            N_("Go forward again in the history."),
+            show=False,
+        ),
+        _bind("s", "star", N_("Star"), N_("Star or unstar the article.")),
+        _bind("m", "toggle_read", N_("Read"), N_("Mark the article read or unread."), show=False),
         _bind(
             "A",
             "mark_many",
-            "Mark all",
-            "Mark read (or unread) in bulk: the category, the search results, or what is older "
-            "than a date.",
+            N_("Mark all"),
+            N_(
+                "Mark read (or unread) in bulk: the category, the search results, or what is older "
+                "than a date."
+            ),
             show=False,
         ),
         _bind(
             "t",
             "edit_tags",
-            "Tags",
-            "Add or remove the article's tags (+tag -tag, or the whole list).",
+            N_("Tags"),
+            N_("Add or remove the article's tags (+tag -tag, or the whole list)."),
             show=False,
         ),
-        _bind("u", "unread_only", "Unread", "Show only unread articles, or all again."),
-        _bind("S", "sort", "Sort", "Sort the list by date, views or title (cycles)."),
+        _bind("u", "unread_only", N_("Unread"), N_("Show only unread articles, or all again.")),
+        _bind("S", "sort", N_("Sort"), N_("Sort the list by date, views or title (cycles).")),
         _bind(
             "y",
             "copy_link",
-            "Copy link",
-            "Copy the article's web link (works over SSH).",
+            N_("Copy link"),
+            N_("Copy the article's web link (works over SSH)."),
             show=False,
         ),
         _bind(
             "O",
             "open_link",
-            "Open link",
-            "Open the article's web link in your browser (http and https only).",
+            N_("Open link"),
+            N_("Open the article's web link in your browser (http and https only)."),
             show=False,
         ),
         # A priority binding runs before the keys typed after it are delivered, so the box
         # has focus when they arrive; inside the box `/` is a character (see check_action).
         replace(
-            _bind("slash", "search", "Search", "Search the library.", key_display="/"),
+            _bind("slash", "search", N_("Search"), N_("Search the library."), key_display="/"),
             priority=True,
         ),
         _bind(
             "ctrl+t",
             "search_scope",
-            "Scope",
-            "Search the current category or the whole library (toggles).",
+            N_("Scope"),
+            N_("Search the current category or the whole library (toggles)."),
         ),
         _bind(
             "ctrl+o",
             "search_order",
-            "Order",
-            "Search results newest first or best match first (toggles).",
+            N_("Order"),
+            N_("Search results newest first or best match first (toggles)."),
         ),
         _bind(
             "v",
             "select",
-            "Select",
-            "Select the article under the cursor, or unselect it (d deletes the selected).",
+            N_("Select"),
+            N_("Select the article under the cursor, or unselect it (d deletes the selected)."),
             show=False,
         ),
-        _bind("V", "clear_selection", "Unselect", "Unselect every article.", show=False),
+        _bind("V", "clear_selection", N_("Unselect"), N_("Unselect every article."), show=False),
         _bind(
             "d,delete",
             "delete",
-            "Delete",
-            "Delete the article, the selected articles, or the category under the cursor, for "
-            "everyone (asks first when more than one article goes).",
+            N_("Delete"),
+            N_(
+                "Delete the article, the selected articles, or the category under the cursor, for "
+                "everyone (asks first when more than one article goes)."
+            ),
             show=False,
         ),
-        _bind("e", "rename", "Rename", "Rename the category under the cursor.", show=False),
+        _bind("e", "rename", N_("Rename"), N_("Rename the category under the cursor."), show=False),
         _bind(
             "M",
             "move",
-            "Move",
-            "Move the category under the cursor into another one (or to the top level).",
+            N_("Move"),
+            N_("Move the category under the cursor into another one (or to the top level)."),
             show=False,
         ),
         _bind(
             "I",
             "merge",
-            "Merge",
-            "Merge the category under the cursor into another one.",
+            N_("Merge"),
+            N_("Merge the category under the cursor into another one."),
             show=False,
         ),
-        _bind("ctrl+z,U", "undo", "Undo", "Take back the last change made in this session."),
+        _bind(
+            "ctrl+z,U", "undo", N_("Undo"), N_("Take back the last change made in this session.")
+        ),
         _bind(
             "ctrl+r",
             "refresh",
-            "Refresh",
-            "Fetch the feeds of the category again (every feed, from All articles).",
+            N_("Refresh"),
+            N_("Fetch the feeds of the category again (every feed, from All articles)."),
             show=False,
         ),
         _bind(
             "f",
             "feeds",
-            "Feeds",
-            "The feeds the library follows: add, remove, refresh (in the reading pane, f labels "
-            "the links instead).",
+            N_("Feeds"),
+            N_(
+                "The feeds the library follows: add, remove, refresh (in the reading pane, f "
+                "labels the links instead)."
+            ),
             show=False,
         ),
         _bind(
             "ctrl+s",
             "save_search",
-            "Save",
-            "Save this search under a name: it is listed with the views, above the categories.",
+            N_("Save"),
+            N_("Save this search under a name: it is listed with the views, above the categories."),
         ),
         # Priority, like `/`: a quick Esc Esc walks back two steps, not one.
         replace(
             _bind(
                 "escape",
                 "back_out",
-                "Back",
-                "Close search, leave the reading pane or the list.",
+                N_("Back"),
+                N_("Close search, leave the reading pane or the list."),
                 show=False,
             ),
             priority=True,
         ),
-        _bind("tab", "app.focus_next", "Next pane", "Move to the next pane.", show=False),
+        _bind("tab", "app.focus_next", N_("Next pane"), N_("Move to the next pane."), show=False),
         _bind(
             "shift+tab",
             "app.focus_previous",
-            "Previous pane",
-            "Move to the previous pane.",
+            N_("Previous pane"),
+            N_("Move to the previous pane."),
             show=False,
         ),
     ],
@@ -201,86 +237,101 @@ MAIN_BINDINGS = _ids(
 TREE_BINDINGS = _ids(
     "tree",
     [
-        _bind("down,j", "cursor_down", "Down", "Next category.", show=False),
-        _bind("up,k", "cursor_up", "Up", "Previous category.", show=False),
-        _bind("home,g", "scroll_home", "First", "First line (Unread).", show=False),
-        _bind("end,G", "scroll_end", "Last", "Last category.", show=False),
-        _bind("pagedown,ctrl+d", "page_down", "Page down", "Down a page.", show=False),
-        _bind("pageup,ctrl+u", "page_up", "Page up", "Up a page.", show=False),
-        _bind("right,l", "expand", "Expand", "Show the subcategories.", show=False),
+        _bind("down,j", "cursor_down", N_("Down"), N_("Next category."), show=False),
+        _bind("up,k", "cursor_up", N_("Up"), N_("Previous category."), show=False),
+        _bind("home,g", "scroll_home", N_("First"), N_("First line (Unread)."), show=False),
+        _bind("end,G", "scroll_end", N_("Last"), N_("Last category."), show=False),
+        _bind("pagedown,ctrl+d", "page_down", N_("Page down"), N_("Down a page."), show=False),
+        _bind("pageup,ctrl+u", "page_up", N_("Page up"), N_("Up a page."), show=False),
+        _bind("right,l", "expand", N_("Expand"), N_("Show the subcategories."), show=False),
         _bind(
             "left,h",
             "collapse",
-            "Collapse",
-            "Hide the subcategories, or go to the parent.",
+            N_("Collapse"),
+            N_("Hide the subcategories, or go to the parent."),
             show=False,
         ),
-        _bind("space", "toggle_node", "Toggle", "Expand or collapse the category.", show=False),
-        _bind("enter", "select_cursor", "Open", "Show this category's articles in the list."),
-        _bind("e", "rename", "Rename", "Rename the saved search under the cursor."),
-        _bind("d,delete", "delete", "Delete", "Delete the saved search under the cursor."),
+        _bind(
+            "space", "toggle_node", N_("Toggle"), N_("Expand or collapse the category."), show=False
+        ),
+        _bind(
+            "enter", "select_cursor", N_("Open"), N_("Show this category's articles in the list.")
+        ),
+        _bind("e", "rename", N_("Rename"), N_("Rename the saved search under the cursor.")),
+        _bind("d,delete", "delete", N_("Delete"), N_("Delete the saved search under the cursor.")),
     ],
 )
 
 LIST_BINDINGS = _ids(
     "list",
     [
-        _bind("down,j", "cursor_down", "Down", "Next article.", show=False),
-        _bind("up,k", "cursor_up", "Up", "Previous article.", show=False),
-        _bind("home,g", "first", "First", "First article.", show=False),
-        _bind("end,G", "last", "Last", "Last article.", show=False),
-        _bind("pagedown", "page_down", "Page down", "Down a page.", show=False),
-        _bind("pageup", "page_up", "Page up", "Up a page.", show=False),
-        _bind("ctrl+d", "half_down", "Half page down", "Down half a page.", show=False),
-        _bind("ctrl+u", "half_up", "Half page up", "Up half a page.", show=False),
-        _bind("enter", "open", "Open", "Open the article in the reading pane."),
+        _bind("down,j", "cursor_down", N_("Down"), N_("Next article."), show=False),
+        _bind("up,k", "cursor_up", N_("Up"), N_("Previous article."), show=False),
+        _bind("home,g", "first", N_("First"), N_("First article."), show=False),
+        _bind("end,G", "last", N_("Last"), N_("Last article."), show=False),
+        _bind("pagedown", "page_down", N_("Page down"), N_("Down a page."), show=False),
+        _bind("pageup", "page_up", N_("Page up"), N_("Up a page."), show=False),
+        _bind("ctrl+d", "half_down", N_("Half page down"), N_("Down half a page."), show=False),
+        _bind("ctrl+u", "half_up", N_("Half page up"), N_("Up half a page."), show=False),
+        _bind("enter", "open", N_("Open"), N_("Open the article in the reading pane.")),
     ],
 )
 
 READING_BINDINGS = _ids(
     "reading",
     [
-        _bind("down,j", "scroll_down", "Down", "Scroll down a line.", show=False),
-        _bind("up,k", "scroll_up", "Up", "Scroll up a line.", show=False),
-        _bind("home,g", "top", "Top", "Go to the top of the article.", show=False),
-        _bind("end,G", "bottom", "Bottom", "Go to the end (the random articles).", show=False),
-        _bind("pagedown,space", "page_down", "Page down", "Down a page.", show=False),
-        _bind("pageup,b", "page_up", "Page up", "Up a page.", show=False),
-        _bind("ctrl+d", "half_down", "Half page down", "Down half a page.", show=False),
-        _bind("ctrl+u", "half_up", "Half page up", "Up half a page.", show=False),
-        _bind("J", "next_article", "Next", "Open the next article of the list."),
-        _bind("K", "previous_article", "Prev", "Open the previous article of the list."),
-        _bind("o", "outline", "Outline", "Jump to a section heading."),
+        _bind("down,j", "scroll_down", N_("Down"), N_("Scroll down a line."), show=False),
+        _bind("up,k", "scroll_up", N_("Up"), N_("Scroll up a line."), show=False),
+        _bind("home,g", "top", N_("Top"), N_("Go to the top of the article."), show=False),
+        _bind(
+            "end,G", "bottom", N_("Bottom"), N_("Go to the end (the random articles)."), show=False
+        ),
+        _bind("pagedown,space", "page_down", N_("Page down"), N_("Down a page."), show=False),
+        _bind("pageup,b", "page_up", N_("Page up"), N_("Up a page."), show=False),
+        _bind("ctrl+d", "half_down", N_("Half page down"), N_("Down half a page."), show=False),
+        _bind("ctrl+u", "half_up", N_("Half page up"), N_("Up half a page."), show=False),
+        _bind("J", "next_article", N_("Next"), N_("Open the next article of the list.")),
+        _bind("K", "previous_article", N_("Prev"), N_("Open the previous article of the list.")),
+        _bind("o", "outline", N_("Outline"), N_("Jump to a section heading.")),
         _bind(
             "f",
             "hint_open",
-            "Open a link",
-            "Label each link on screen with letters; type a label to open that link (http and "
-            "https only; copied instead on a restricted server). Esc cancels.",
+            N_("Open a link"),
+            N_(
+                "Label each link on screen with letters; type a label to open that link (http "
+                "and https only; copied instead on a restricted server). Esc cancels."
+            ),
             show=False,
         ),
         _bind(
             "F",
             "hint_copy",
-            "Copy a link",
-            "Label each link on screen with letters; type a label to copy that link. Esc cancels.",
+            N_("Copy a link"),
+            N_(
+                "Label each link on screen with letters; type a label to copy that link. "
+                "Esc cancels."
+            ),
             show=False,
         ),
-        _bind("n", "next_match", "Next match", "Jump to the next search match.", show=False),
-        _bind("N", "previous_match", "Prev match", "Jump to the previous match.", show=False),
+        _bind(
+            "n", "next_match", N_("Next match"), N_("Jump to the next search match."), show=False
+        ),
+        _bind(
+            "N", "previous_match", N_("Prev match"), N_("Jump to the previous match."), show=False
+        ),
         _bind(
             "right_square_bracket",
             "next_part",
-            "Next part",
-            "Next part of a long article.",
+            N_("Next part"),
+            N_("Next part of a long article."),
             show=False,
             key_display="]",
         ),
         _bind(
             "left_square_bracket",
             "previous_part",
-            "Prev part",
-            "Previous part.",
+            N_("Prev part"),
+            N_("Previous part."),
             show=False,
             key_display="[",
         ),
@@ -288,9 +339,10 @@ READING_BINDINGS = _ids(
             _bind(
                 str(n),
                 f"open_related({n - 1})",
-                f"Random {n}",
-                f"Open random article {n} from the list under the article.",
+                N_("Random {n}"),
+                N_("Open random article {n} from the list under the article."),
                 show=False,
+                number=n,
             )
             for n in range(1, 6)
         ),
@@ -298,9 +350,10 @@ READING_BINDINGS = _ids(
             _bind(
                 key,
                 f"open_similar({n})",
-                f"Related {n + 1}",
-                f"Open related article {n + 1} from the list under the article.",
+                N_("Related {n}"),
+                N_("Open related article {n} from the list under the article."),
                 show=False,
+                number=n + 1,
             )
             for n, key in enumerate("67890")
         ),
@@ -309,62 +362,62 @@ READING_BINDINGS = _ids(
 
 OUTLINE_BINDINGS = _ids(
     "outline",
-    [_bind("escape,o,q", "close", "Close", "Close the outline without jumping.")],
+    [_bind("escape,o,q", "close", N_("Close"), N_("Close the outline without jumping."))],
 )
 
 PROMPT_BINDINGS = _ids(
     "prompt",
     [
-        _bind("enter", "submit", "OK", "Answer with what is typed."),
-        _bind("escape", "cancel", "Cancel", "Close the prompt without changing anything."),
+        _bind("enter", "submit", N_("OK"), N_("Answer with what is typed.")),
+        _bind("escape", "cancel", N_("Cancel"), N_("Close the prompt without changing anything.")),
     ],
 )
 
 CONFIRM_BINDINGS = _ids(
     "confirm",
     [
-        _bind("y,enter", "yes", "Yes", "Yes, go ahead."),
-        _bind("n,escape", "no", "No", "No, leave it as it is."),
+        _bind("y,enter", "yes", N_("Yes"), N_("Yes, go ahead.")),
+        _bind("n,escape", "no", N_("No"), N_("No, leave it as it is.")),
     ],
 )
 
 CHOOSE_BINDINGS = _ids(
     "choose",
-    [_bind("escape", "cancel", "Cancel", "Close the menu without choosing.")],
+    [_bind("escape", "cancel", N_("Cancel"), N_("Close the menu without choosing."))],
 )
 
 PICKER_BINDINGS = _ids(
     "picker",
     [
-        _bind("escape", "cancel", "Cancel", "Close the list without choosing."),
-        _bind("down", "down", "Down", "Next category.", show=False),
-        _bind("up", "up", "Up", "Previous category.", show=False),
+        _bind("escape", "cancel", N_("Cancel"), N_("Close the list without choosing.")),
+        _bind("down", "down", N_("Down"), N_("Next category."), show=False),
+        _bind("up", "up", N_("Up"), N_("Previous category."), show=False),
     ],
 )
 
 FEEDS_BINDINGS = _ids(
     "feeds",
     [
-        _bind("a", "add", "Add", "Subscribe to a feed by its address, and fetch it."),
+        _bind("a", "add", N_("Add"), N_("Subscribe to a feed by its address, and fetch it.")),
         _bind(
             "d,delete",
             "remove",
-            "Remove",
-            "Unsubscribe from the feed under the cursor (its articles kept, or deleted too).",
+            N_("Remove"),
+            N_("Unsubscribe from the feed under the cursor (its articles kept, or deleted too)."),
         ),
-        _bind("r", "refresh", "Refresh", "Fetch every feed again."),
-        _bind("j", "next", "Down", "Next feed.", show=False),
-        _bind("k", "previous", "Up", "Previous feed.", show=False),
-        _bind("g", "first", "First", "First feed.", show=False),
-        _bind("G", "last", "Last", "Last feed.", show=False),
-        _bind("enter", "show", "Show", "Show the feed's articles."),
-        _bind("escape,q,f", "close", "Close", "Back to the articles."),
+        _bind("r", "refresh", N_("Refresh"), N_("Fetch every feed again.")),
+        _bind("j", "next", N_("Down"), N_("Next feed."), show=False),
+        _bind("k", "previous", N_("Up"), N_("Previous feed."), show=False),
+        _bind("g", "first", N_("First"), N_("First feed."), show=False),
+        _bind("G", "last", N_("Last"), N_("Last feed."), show=False),
+        _bind("enter", "show", N_("Show"), N_("Show the feed's articles.")),
+        _bind("escape,q,f", "close", N_("Close"), N_("Back to the articles.")),
     ],
 )
 
 HELP_BINDINGS = _ids(
     "help",
-    [_bind("escape,q,question_mark", "close", "Close", "Close the help.")],
+    [_bind("escape,q,question_mark", "close", N_("Close"), N_("Close the help."))],
 )
 
 
@@ -415,7 +468,7 @@ def palette_commands(app: App[Any], sections: Iterable[Section]) -> Iterator[Sys
     """One palette command per binding whose action is available now."""
     for section in sections:
         for binding in section.bindings:
-            name, _, _ = binding.action.partition("(")
+            name = binding.action.partition("(")[0]
             if name.startswith("app."):
                 node: DOMNode = app
                 name = name[4:]
@@ -424,9 +477,10 @@ def palette_commands(app: App[Any], sections: Iterable[Section]) -> Iterator[Sys
             if node.check_action(name, ()) is False:
                 continue
             keys = live_key(binding, getattr(app, "keymap_overrides", {}))
+            shown = translated(binding)
             yield SystemCommand(
-                f"{binding.description}  ({keys})",
-                f"{section.title}: {binding.tooltip}",
+                f"{shown.description}  ({keys})",
+                f"{_(section.title)}: {shown.tooltip}",
                 _runner(app, binding.action, section.node),
             )
 

@@ -16,6 +16,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.text.i18n import _
+
 MIN_REFRESH_MINUTES = 1.0
 """A shorter interval would fetch every feed again before the last round has finished."""
 
@@ -35,20 +37,26 @@ def load_config(path: Path) -> tuple[Config, str | None]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return Config(), f"{path}: not read ({error}); using the default settings"
+        return Config(), _("{path}: not read ({error}); using the default settings").format(
+            path=path, error=error
+        )
     problems: list[str] = []
     minutes = data.pop("refresh_minutes", None)
     if minutes is not None and not _minutes(minutes):
         problems.append(
-            f"refresh_minutes must be a number of minutes, at least {MIN_REFRESH_MINUTES:g}"
+            _("refresh_minutes must be a number of minutes, at least {minimum}").format(
+                minimum=f"{MIN_REFRESH_MINUTES:g}"
+            )
         )
         minutes = None
     theme = data.pop("theme", None)
     if theme is not None and not (isinstance(theme, str) and theme.strip()):
-        problems.append("theme must be the name of a theme")
+        problems.append(_("theme must be the name of a theme"))
         theme = None
     if data:
-        problems.append(f"ignored {', '.join(sorted(data)[:5])} (unknown setting)")
+        problems.append(
+            _("ignored {names} (unknown setting)").format(names=", ".join(sorted(data)[:5]))
+        )
     config = Config(
         refresh_minutes=float(minutes) if minutes is not None else None,
         theme=theme.strip() if isinstance(theme, str) else None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from reader.text.i18n import _
 from reader.ui.commands import all_binding_ids
 
 
@@ -23,7 +24,9 @@ def load_keymap(path: Path) -> tuple[dict[str, str], str | None]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return {}, f"{path}: not read ({error}); using the default keys"
+        return {}, _("{path}: not read ({error}); using the default keys").format(
+            path=path, error=error
+        )
     known = all_binding_ids()
     keymap: dict[str, str] = {}
     unknown: list[str] = []
@@ -34,5 +37,7 @@ def load_keymap(path: Path) -> tuple[dict[str, str], str | None]:
             unknown.append(key)
     problem = None
     if unknown:
-        problem = f"{path}: ignored {', '.join(sorted(unknown)[:5])} (unknown id or not a string)"
+        problem = _("{path}: ignored {names} (unknown id or not a string)").format(
+            path=path, names=", ".join(sorted(unknown)[:5])
+        )
     return keymap, problem

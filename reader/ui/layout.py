@@ -16,6 +16,7 @@ from textual.content import Content, Span
 
 from reader.models import Article, ArticleSummary
 from reader.text import outline
+from reader.text.i18n import _, format_date, format_datetime, ngettext
 from reader.text.query import Query, SearchQueryError, match_spans, parse_query
 from reader.text.sanitize import sanitize_line
 from reader.ui.document import BLANK, Block, markdown_blocks, split_parts
@@ -69,8 +70,9 @@ class ArticlePage:
 
 
 def shown_date(published: str) -> str:
-    """`2024-11-13T17:49:38` -> `2024-11-13 17:49:38`, as `reader show` prints it."""
-    return published.replace("T", " ")[:19]
+    """`2024-11-13T17:49:38` -> `2024-11-13 17:49:38`, as `reader show` prints it
+    (`2024年11月13日 17:49:38` in Chinese)."""
+    return format_datetime(published, seconds=True)
 
 
 def build_page(view: ArticleView, known: ArticlePage | None = None) -> ArticlePage:
@@ -81,7 +83,7 @@ def build_page(view: ArticleView, known: ArticlePage | None = None) -> ArticlePa
     part = min(max(view.part, 0), len(parts) - 1)
     title = sanitize_line(article.title)
     queries = search_queries(view.terms)
-    crumbs = [Content.styled("Home", "crumb")]
+    crumbs = [Content.styled(_("Home"), "crumb")]
     for name in article.category:
         crumbs.append(Content.styled(sanitize_line(name), "crumb"))
     crumbs.append(Content.styled(title, "crumb-here"))
@@ -93,7 +95,8 @@ def build_page(view: ArticleView, known: ArticlePage | None = None) -> ArticlePa
         BLANK,
     ]
     if len(parts) > 1:
-        blocks += [Block(Content.styled(f"Part {part + 1} of {len(parts)}", "meta")), BLANK]
+        part_line = _("Part {part} of {parts}").format(part=part + 1, parts=len(parts))
+        blocks += [Block(Content.styled(part_line, "meta")), BLANK]
     body = markdown_blocks(parts[part])
     if queries:
         body = [highlight(block, queries) for block in body]
@@ -111,17 +114,19 @@ def build_page(view: ArticleView, known: ArticlePage | None = None) -> ArticlePa
         whole = [(0, level, label) for _, level, label in headings]
     blocks.append(BLANK)
     if part + 1 < len(parts):
-        more = f"▶ Continue: part {part + 2} of {len(parts)} (press ] or click)"
+        more = _("▶ Continue: part {part} of {parts} (press ] or click)").format(
+            part=part + 2, parts=len(parts)
+        )
         blocks += [Block(Content.styled(more, "link"), target=ShowPart(part + 1)), BLANK]
     if view.similar:
         blocks.append(Block(Content.styled("─" * 3, "rule"), kind="rule"))
-        blocks.append(Block(Content.styled("Related articles", "section")))
+        blocks.append(Block(Content.styled(_("Related articles"), "section")))
         blocks += _entries(RELATED_KEYS, view.similar)
         blocks.append(BLANK)
     blocks.append(Block(Content.styled("─" * 3, "rule"), kind="rule"))
-    blocks.append(Block(Content.styled("Random articles", "section")))
+    blocks.append(Block(Content.styled(_("Random articles"), "section")))
     if not view.related:
-        blocks.append(Block(Content.styled("No other articles yet.", "meta")))
+        blocks.append(Block(Content.styled(_("No other articles yet."), "meta")))
     blocks += _entries(RANDOM_KEYS, view.related)
     return ArticlePage(view, blocks, len(parts), headings, whole)
 
@@ -146,7 +151,7 @@ def _entries(keys: str, summaries: Sequence[ArticleSummary]) -> list[Block]:
         entry = Content.assemble(
             (f"{key} ", "bullet"),
             (sanitize_line(summary.title), "related"),
-            (f"  {summary.published[:10]}", "meta"),
+            (f"  {format_date(summary.published)}", "meta"),
         )
         blocks.append(Block(entry, rest=Content("  "), target=OpenArticle(summary.id)))
     return blocks
@@ -156,19 +161,21 @@ def meta_line(article: Article) -> Content:
     """Publication time, views, author, where it came from (`source: host` or `source: file`),
     tags and the star, joined by dots."""
     pieces: list[Content] = [Content.styled(shown_date(article.published), "meta")]
-    views = "1 view" if article.views == 1 else f"{article.views:,} views"
+    views = ngettext("{count} view", "{count} views", article.views).format(
+        count=f"{article.views:,}"
+    )
     pieces.append(Content.styled(views, "meta"))
     author = sanitize_line(article.author)
     if author:
         pieces.append(Content.styled(author, "meta"))
     source = _source_name(article)
     if source:
-        pieces.append(Content.styled(f"source: {source}", "meta"))
+        pieces.append(Content.styled(_("source: {source}").format(source=source), "meta"))
     tags = [sanitize_line(tag) for tag in article.tags if sanitize_line(tag)]
     if tags:
         pieces.append(Content.styled(" ".join(f"#{tag}" for tag in tags), "tag"))
     if article.starred:
-        pieces.append(Content.styled("★ starred", "star"))
+        pieces.append(Content.styled(_("★ starred"), "star"))
     return Content.styled(" · ", "meta").join(pieces)
 
 
@@ -259,6 +266,9 @@ def _table_lines(block: Block, index: int, width: int) -> list[Line]:
             joined = Block(sep.join(cells), block.first, block.rest)
             result += _wrap_block(joined, index, width)
     if len(block.rows) > MAX_TABLE_ROWS:
-        more = f"… {len(block.rows) - MAX_TABLE_ROWS:,} more rows not shown"
+        hidden = len(block.rows) - MAX_TABLE_ROWS
+        more = ngettext(
+            "… {count} more row not shown", "… {count} more rows not shown", hidden
+        ).format(count=f"{hidden:,}")
         result.append(Line(block.first + Content.styled(more, "meta"), index))
     return result

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.theme import Theme
 
 from reader.store import LibraryError
+from reader.text.i18n import _
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -39,10 +40,9 @@ class ThemeMemory:
             remembered = self.library.get_state(STATE_THEME)
         themes = self.app.available_themes
         if configured is not None and configured not in themes:
-            self.problem = (
-                f"config.toml: there is no theme called {configured!r} "
-                "(Ctrl+P, then Theme, lists them)"
-            )
+            self.problem = _(
+                "config.toml: there is no theme called {name!r} (Ctrl+P, then Theme, lists them)"
+            ).format(name=configured)
         for name in (remembered, configured):
             if isinstance(name, str) and name in themes:
                 self.app.theme = name

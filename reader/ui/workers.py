@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from reader.models import ROOT_SCOPE, ArticleSummary, Cursor, SearchCursor, View
+from reader.text.i18n import N_
 from reader.ui.layout import ArticleView
 from reader.ui.state import BLOCK, Listing, Place, Rows, RowsRequest, Shelves, view_key
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 RELATED = 5
 SORTS = ("published", "views", "title")
-SORT_NAMES = {"published": "date", "views": "views", "title": "title"}
+SORT_NAMES = {"published": N_("date"), "views": N_("views"), "title": N_("title")}
 
 STATE_SCOPE = "ui.scope"
 STATE_ARTICLE = "ui.article"

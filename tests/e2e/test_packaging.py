@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import json
+import os
 import re
 import subprocess
 import sys
@@ -80,8 +81,11 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     yield venv / "bin"
 
 
-def run_installed(bin_dir: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run a program of the installed environment away from the source tree."""
+def run_installed(
+    bin_dir: Path, args: list[str], cwd: Path, *, language: str = "en"
+) -> subprocess.CompletedProcess[str]:
+    """Run a program of the installed environment away from the source tree, its interface in
+    `language` (READER_LANG)."""
     return subprocess.run(
         [str(bin_dir / args[0]), *args[1:]],
         capture_output=True,
@@ -89,6 +93,7 @@ def run_installed(bin_dir: Path, args: list[str], cwd: Path) -> subprocess.Compl
         check=False,
         cwd=cwd,
         timeout=120,
+        env={**os.environ, "READER_LANG": language},
     )
 
 
@@ -101,6 +106,8 @@ def test_wheel_ships_styles_and_demo_articles(wheel: Path) -> None:
     assert {f"reader/ingest/demo_data/{name}" for name in demo} <= names
     assert "reader/__main__.py" in names and "reader/ui/app.py" in names
     assert "reader/cli/web/index.html" in names  # the page `reader serve` gives browsers
+    for language in ("zh_CN", "zh_TW"):
+        assert f"reader/locale/{language}/LC_MESSAGES/reader.mo" in names
     assert not any(n.startswith(("tests/", "bench/", "styles/")) for n in names)
 
 
@@ -135,6 +142,10 @@ def test_installed_copy_runs_the_commands(installed: Path, tmp_path: Path) -> No
         installed, ["python", "-m", "reader", "categories", "--db", str(db)], cwd=tmp_path
     )
     assert module_run.returncode == 0 and module_run.stdout.startswith("All articles")
+    chinese = run_installed(
+        installed, ["reader", "categories", "--db", str(db)], cwd=tmp_path, language="zh_TW"
+    )
+    assert chinese.returncode == 0 and chinese.stdout.startswith("全部文章"), chinese.stderr
 
 
 def test_installed_app_finds_its_styles(installed: Path, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """SVG snapshots that guard the layout: 80x24 and 160x48, with and without an article open, and
-the tree with its views (a saved search, Starred) and its tags."""
+the tree with its views (a saved search, Starred) and its tags; the main screen in Chinese."""
 
 from __future__ import annotations
 
@@ -65,3 +65,13 @@ async def _search_results(pilot: Pilot[Any]) -> None:
 
 def test_search_results_with_excerpts(snap_compare: SnapCompare, lib_path: Path) -> None:
     assert snap_compare(make_app(lib_path), terminal_size=(80, 24), run_before=_search_results)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "zh_TW"])
+def test_library_view_in_chinese(
+    snap_compare: SnapCompare, lib_path: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    """The main screen at 80x24 in Chinese: the tree's names, the list's dates and caption,
+    the footer's keys (twice as wide as their English) fit."""
+    monkeypatch.setenv("READER_LANG", language)
+    assert snap_compare(make_app(lib_path), terminal_size=(80, 24), run_before=_settled)

@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from reader.models import ROOT_SCOPE, Change, View
 from reader.store import LibraryError
+from reader.text.i18n import _, told
 from reader.text.sanitize import sanitize_line
 from reader.ui import workers
 from reader.ui.state import Listing, Place, Rows, RowsRequest, Shelves
@@ -118,7 +119,7 @@ class BrowsingScreen(Screen[None]):
         try:
             rows = workers.read_rows(self.library, request)
         except LibraryError as error:
-            self.post_message(self.RowsFailed(request, str(error)))
+            self.post_message(self.RowsFailed(request, told(error)))
             return
         self.post_message(self.RowsRead(request, rows))
 
@@ -143,27 +144,32 @@ class BrowsingScreen(Screen[None]):
     def place_name(self, scope: int) -> str:
         """What a scope is called: a category's name, `#tag`, or All articles."""
         path = self.names.get(scope, ())
-        return sanitize_line(path[-1]) if path else ALL_ARTICLES
+        return sanitize_line(path[-1]) if path else _(ALL_ARTICLES)
 
     def _describe_list(self, listing: Listing, total: int) -> None:
         name = self.place_name(listing.scope)
         more = "+" if listing.open_ended and self.articles.more_expected() else ""
         shown = total - (1 if more else 0)
         if listing.search:
-            set_title(self.articles, Content.assemble("Search: ", sanitize_line(listing.search)))
-            set_subtitle(self.articles, Content(f"{shown:,}{more} in {name}"))
+            set_title(self.articles, Content.assemble(_("Search: "), sanitize_line(listing.search)))
+            count = f"{shown:,}{more}"
+            set_subtitle(
+                self.articles, Content(_("{count} in {name}").format(count=count, name=name))
+            )
             return
         view = listing.view
         set_title(self.articles, Content(view_name(view) if view else name))
-        what = "unread" if listing.unread_only and listing.filterable else "articles"
+        unread = listing.unread_only and listing.filterable
+        what = _("{count} unread") if unread else _("{count} articles")
         order = workers.SORT_NAMES[listing.sort] if listing.sortable else "date"
-        set_subtitle(self.articles, Content(f"{shown:,}{more} {what} · by {order}"))
+        by = _("by {order}").format(order=_(order))
+        set_subtitle(self.articles, Content(f"{what.format(count=f'{shown:,}{more}')} · {by}"))
 
     def record_change(self, change: Change) -> None:
         """Note a change made to the library (it can be taken back with `Library.undo`) and
         say in one line what was done."""
         self.changes.append(change)
-        self.notify(change.summary, markup=False, timeout=4)
+        self.notify(change.shown(), markup=False, timeout=4)
 
     def action_unread_only(self) -> None:
         """Show only unread articles, or all of them again."""
@@ -191,7 +197,7 @@ class BrowsingScreen(Screen[None]):
         try:
             shelves = workers.load_shelves(self.library)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Recounted(shelves))
         self._count_searches(shelves.views)
@@ -203,7 +209,7 @@ class BrowsingScreen(Screen[None]):
             for counted in workers.count_searches(self.library, views):
                 self.post_message(self.SearchCounted(counted))
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
 
     def show_shelves(self, shelves: Shelves) -> None:
         """Show what the tree holds: names for the list's title, the tree's lines and counts."""

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import CHOOSE_BINDINGS, PICKER_BINDINGS
 from reader.ui.widgets.wrapped import Wrapped
@@ -103,7 +104,7 @@ class CategoryPicker(ModalScreen[int | None]):
         """The filter box over the list of paths."""
         with Vertical(id="picker", classes="dialog") as box:
             box.border_title = self.title_content
-            yield Input(placeholder="type part of a name to narrow the list", id="picker-input")
+            yield Input(placeholder=_("type part of a name to narrow the list"), id="picker-input")
             yield OptionList(id="picker-list")
 
     def on_mount(self) -> None:
@@ -119,15 +120,18 @@ class CategoryPicker(ModalScreen[int | None]):
         wanted = text.strip().casefold()
         found = [(cid, shown) for cid, shown in self.paths if wanted in shown.casefold()]
         options: list[Option] = []
-        if self.top_level and (not wanted or wanted in "the top level"):
-            options.append(Option(Content.styled("(the top level)", "italic"), id="0"))
+        top = _("the top level")
+        if self.top_level and (not wanted or wanted in top.casefold()):
+            options.append(Option(Content.styled(f"({top})", "italic"), id="0"))
         options += [Option(Content(shown), id=str(cid)) for cid, shown in found[:SHOWN]]
         if len(found) > SHOWN:
-            more = f"… {len(found) - SHOWN:,} more: type to narrow the list"
+            more = _("… {count} more: type to narrow the list").format(
+                count=f"{len(found) - SHOWN:,}"
+            )
             options.append(Option(Content.styled(more, "dim"), disabled=True))
         if not options:
             options.append(
-                Option(Content.styled("no category has that in its name", "dim"), disabled=True)
+                Option(Content.styled(_("no category has that in its name"), "dim"), disabled=True)
             )
         listing = self.query_one(OptionList)
         listing.set_options(options)

@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import CONFIRM_BINDINGS, PROMPT_BINDINGS
 from reader.ui.widgets.wrapped import Wrapped
@@ -69,9 +70,9 @@ class Confirm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """The question and the keys that answer it."""
         with Vertical(id="confirm", classes="dialog") as box:
-            box.border_title = "Confirm"
+            box.border_title = _("Confirm")
             yield Wrapped(self.question, id="confirm-question")
-            yield Wrapped(Content.styled("y / Enter: yes   n / Esc: no", "dim"))
+            yield Wrapped(Content.styled(_("y / Enter: yes   n / Esc: no"), "dim"))
 
     def action_yes(self) -> None:
         """Yes."""

@@ -23,8 +23,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from reader.models import Change
 from reader.store import LibraryError
+from reader.text.i18n import N_, _, format_datetime, ngettext, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import FEEDS_BINDINGS
+from reader.ui.language import TranslatedBindings
 from reader.ui.screens.choosing import Choice, Choose
 from reader.ui.screens.dialogs import Prompt
 
@@ -75,11 +77,11 @@ def _text(value: str) -> Text:
     return Text(sanitize_line(value), no_wrap=True, overflow="ellipsis")
 
 
-class FeedsScreen(Screen[int | None]):
+class FeedsScreen(TranslatedBindings, Screen[int | None]):
     """The library's subscriptions; dismissed with a category to show, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(FEEDS_BINDINGS)
-    HELP = "The feeds this library follows, as `reader feeds` lists them."
+    HELP = N_("The feeds this library follows, as `reader feeds` lists them.")
 
     @dataclass
     class Loaded(Message):
@@ -123,7 +125,7 @@ class FeedsScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         """The table, a line about the feed under the cursor, the fetch's progress, the keys."""
         table: DataTable[Text] = DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
-        table.border_title = "Feeds"
+        table.border_title = _("Feeds")
         yield table
         yield Static(Content(), id="feeds-detail")
         yield Static(Content(), id="feeds-progress")
@@ -133,14 +135,14 @@ class FeedsScreen(Screen[int | None]):
         """Read the subscriptions."""
         table = self.query_one(DataTable)
         for label, key in (
-            ("ID", "id"),
-            ("Feed", "feed"),
-            ("Category", "category"),
-            ("Articles", "articles"),
-            ("Last fetch", "checked"),
-            ("Status", "status"),
+            (N_("ID"), "id"),
+            (N_("Feed"), "feed"),
+            (N_("Category"), "category"),
+            (N_("Articles"), "articles"),
+            (N_("Last fetch"), "checked"),
+            (N_("Status"), "status"),
         ):
-            table.add_column(label, key=key)
+            table.add_column(_(label), key=key)
         self.show_progress(self._progress)
         self.load()
 
@@ -158,7 +160,7 @@ class FeedsScreen(Screen[int | None]):
         try:
             self.post_message(self.Loaded(read_feeds(self.library)))
         except LibraryError as error:
-            self.post_message(self.Failed(str(error)))
+            self.post_message(self.Failed(told(error)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -167,20 +169,23 @@ class FeedsScreen(Screen[int | None]):
         self.feeds = message.feeds
         table.clear()
         for feed in self.feeds:
-            when = (feed.checked_at or "never").replace("T", " ")[:16]
+            when = format_datetime(feed.checked_at) if feed.checked_at else _("never")
             table.add_row(
                 Text(str(feed.id), justify="right"),
                 _text(feed.title or feed.location),
                 _text("/".join(feed.category) or "-"),
                 Text(f"{feed.articles:,}", justify="right"),
                 Text(when),
-                Text(feed.status, style="bold red" if feed.error else ""),
+                Text(_(feed.status), style="bold red" if feed.error else ""),
                 key=str(feed.id),
             )
         ids = [f.id for f in self.feeds]
         if current is not None and current.id in ids:
             table.move_cursor(row=ids.index(current.id))
-        table.border_subtitle = f"{len(self.feeds):,} feeds"
+        count = len(self.feeds)
+        table.border_subtitle = ngettext("{count} feed", "{count} feeds", count).format(
+            count=f"{count:,}"
+        )
         self._describe()
         self.refresh_bindings()
 
@@ -201,14 +206,18 @@ class FeedsScreen(Screen[int | None]):
         if feed is None:
             detail.update(
                 Content(
-                    "No feeds yet: a subscribes to one by its address (or, from a shell, "
-                    "reader feeds add URL, or reader import a list.opml)."
+                    _(
+                        "No feeds yet: a subscribes to one by its address (or, from a shell, "
+                        "reader feeds add URL, or reader import a list.opml)."
+                    )
                 )
             )
             return
         line = Content(sanitize_line(feed.location))
         if feed.error:
-            line = Content.assemble(line, (" · last error: ", "bold"), sanitize_line(feed.error))
+            line = Content.assemble(
+                line, (" · " + _("last error: "), "bold"), sanitize_line(feed.error)
+            )
         detail.update(line)
 
     def show_progress(self, line: Content | None) -> None:
@@ -230,7 +239,9 @@ class FeedsScreen(Screen[int | None]):
             if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
                 shown = sanitize_line(url)[:60]
                 self.notify(
-                    f"Not a feed address: {shown} (give an http:// or https:// URL)",
+                    _("Not a feed address: {url} (give an http:// or https:// URL)").format(
+                        url=shown
+                    ),
                     severity="error",
                     markup=False,
                 )
@@ -239,9 +250,11 @@ class FeedsScreen(Screen[int | None]):
 
         self.app.push_screen(
             Prompt(
-                "Subscribe to a feed",
-                hint="its address (http:// or https://); its articles go in a category named "
-                "after it",
+                _("Subscribe to a feed"),
+                hint=_(
+                    "its address (http:// or https://); its articles go in a category named "
+                    "after it"
+                ),
             ),
             answer,
         )
@@ -252,25 +265,34 @@ class FeedsScreen(Screen[int | None]):
         if feed is None:
             return
         name = sanitize_line(feed.title or feed.location)
-        articles = f"{feed.articles:,} article{'' if feed.articles == 1 else 's'}"
+        articles = ngettext("{count} article", "{count} articles", feed.articles).format(
+            count=f"{feed.articles:,}"
+        )
         choices = [
-            Choice("k", Content(f"unsubscribe, keep its {articles}")),
-            Choice("d", Content(f"unsubscribe and delete its {articles} for everyone")),
+            Choice("k", Content(_("unsubscribe, keep its {articles}").format(articles=articles))),
+            Choice(
+                "d",
+                Content(
+                    _("unsubscribe and delete its {articles} for everyone").format(
+                        articles=articles
+                    )
+                ),
+            ),
         ]
 
         def answer(key: str | None) -> None:
             if key in ("k", "d"):
                 self._unsubscribe(feed.id, key == "d")
 
-        title = Content.assemble("Unsubscribe from ", (name, "bold"))
-        self.app.push_screen(Choose(title, choices, note="Esc: keep the feed"), answer)
+        title = Content.from_markup(_("Unsubscribe from [b]$name[/b]"), name=name)
+        self.app.push_screen(Choose(title, choices, note=_("Esc: keep the feed")), answer)
 
     @work(thread=True, group="feeds-change")
     def _unsubscribe(self, feed_id: int, delete_articles: bool) -> None:
         try:
             change = self.library.unsubscribe(str(feed_id), delete_articles=delete_articles)
         except LibraryError as error:
-            self.post_message(self.Failed(str(error)))
+            self.post_message(self.Failed(told(error)))
             return
         self.post_message(self.Unsubscribed(change))
 

@@ -11,10 +11,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 
+from reader.text.i18n import N_, _
 from reader.ui.commands import HELP_BINDINGS, Section, live_key
+from reader.ui.language import translate
 from reader.ui.widgets.wrapped import Paragraph, Wrapped
 
-INTRO = (
+INTRO = N_(
     "reader: a category tree, an article list and a reading pane. Tab moves between panes; "
     "Ctrl+P lists every command. Counts in the tree are unread/total articles."
 )
@@ -29,16 +31,16 @@ def help_content(sections: list[Section], keymap: dict[str, str]) -> list[Paragr
         for binding in section.bindings
     }
     width = max((cell_len(k) for k in keys.values()), default=8) + 2
-    lines: list[Paragraph] = [Content(INTRO), Content()]
+    lines: list[Paragraph] = [Content(_(INTRO)), Content()]
     for section in sections:
-        lines.append(Content.styled(section.title, "bold"))
+        lines.append(Content.styled(_(section.title), "bold"))
         about = getattr(section.node, "HELP", "")
         if about:
-            lines.append(Content.styled(about, "italic"))
+            lines.append(Content.styled(_(about), "italic"))
         for binding in section.bindings:
             key = keys[id(binding)]
             prefix = Content.styled(f"  {key}{' ' * (width - cell_len(key))}", "bold")
-            lines.append((prefix, Content(binding.tooltip)))
+            lines.append((prefix, Content(translate(binding.tooltip))))
         lines.append(Content())
     return lines
 
@@ -56,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """A scrolling page of keys."""
         with VerticalScroll(id="help") as scroll:
-            scroll.border_title = "Keys"
+            scroll.border_title = _("Keys")
             yield Wrapped(*help_content(self.sections, self.keymap), id="help-text")
 
     def action_close(self) -> None:

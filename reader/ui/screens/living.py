@@ -23,6 +23,7 @@ from textual.reactive import var
 from reader.models import Change
 from reader.paths import default_db
 from reader.store import LibraryError
+from reader.text.i18n import _, told
 from reader.text.sanitize import sanitize_line
 from reader.ui import reloading, workers
 from reader.ui.screens.browsing import BrowsingScreen
@@ -36,20 +37,24 @@ LIVE_INTERVAL_S = 1.0
 def empty_library(path: Path) -> Content:
     """What the list says in a library with no articles: how to bring some in."""
     lines = [
-        Content.styled("This library is empty. To fill it, from a shell:", "bold"),
+        Content.styled(_("This library is empty. To fill it, from a shell:"), "bold"),
         Content(""),
         Content.styled("reader import FILE|FOLDER|URL", "bold"),
-        Content("    files, folders, feeds, OPML lists, web pages"),
+        Content("    " + _("files, folders, feeds, OPML lists, web pages")),
         Content.styled("reader feeds add URL", "bold"),
-        Content("    subscribe to a feed (or press f here, then a)"),
+        Content("    " + _("subscribe to a feed (or press f here, then a)")),
         Content.styled("reader demo", "bold"),
-        Content("    a few dozen articles to try the reader on"),
+        Content("    " + _("a few dozen articles to try the reader on")),
         Content(""),
     ]
     if not _same(path, default_db()):
         shown = sanitize_line(str(path))
-        lines.append(Content(f"This is not the default library: add --db {shown} to each."))
-    lines.append(Content("What is imported shows up here at once."))
+        lines.append(
+            Content(
+                _("This is not the default library: add --db {path} to each.").format(path=shown)
+            )
+        )
+    lines.append(Content(_("What is imported shows up here at once.")))
     return Content("\n").join(lines)
 
 
@@ -126,7 +131,7 @@ class LiveScreen(BrowsingScreen):
             self.post_message(self.LibraryChanged(shelves))
             self._count_searches(shelves.views)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
         finally:
             if not force:
                 self._checking = False
@@ -161,7 +166,7 @@ class LiveScreen(BrowsingScreen):
         try:
             found = reloading.reload_rows(self.library, request)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.RowsReloaded(request, found))
 
@@ -180,10 +185,10 @@ class LiveScreen(BrowsingScreen):
         if not self.library_total and not listing.search:
             return empty_library(self.library.path)
         if listing.search:
-            return Content("Nothing found. Esc goes back to the articles.")
+            return Content(_("Nothing found. Esc goes back to the articles."))
         if listing.unread_only:
-            return Content("No unread articles here: u shows them all.")
-        return Content("No articles here.")
+            return Content(_("No unread articles here: u shows them all."))
+        return Content(_("No articles here."))
 
     # -- the session's changes -----------------------------------------------------------
 
@@ -191,14 +196,14 @@ class LiveScreen(BrowsingScreen):
         """Note a change made to the library (Ctrl+Z takes it back), say in one line what was
         done, and show the library as it is now."""
         self.changes.append(change)
-        self.notify(sanitize_line(change.summary), markup=False, timeout=4)
+        self.notify(sanitize_line(change.shown()), markup=False, timeout=4)
         self.reload_now()
         self.refresh_bindings()
 
     def action_undo(self) -> None:
         """Take back the last change made in this session."""
         if not self.changes:
-            self.notify("Nothing to undo.", timeout=3)
+            self.notify(_("Nothing to undo."), timeout=3)
             return
         self._undo(self.changes.pop())
         self.refresh_bindings()
@@ -208,11 +213,15 @@ class LiveScreen(BrowsingScreen):
         try:
             done = self.library.undo(change)
         except LibraryError as error:
-            self.post_message(self.Problem(f"Not undone: {change.summary} ({error})"))
+            self.post_message(
+                self.Problem(
+                    _("Not undone: {change} ({error})").format(change=change.shown(), error=error)
+                )
+            )
             return
         self.post_message(self.Undone(done))
 
     @on(Undone)
     def _undone(self, message: Undone) -> None:
-        self.notify(sanitize_line(message.done.summary), markup=False, timeout=4)
+        self.notify(sanitize_line(message.done.shown()), markup=False, timeout=4)
         self.reload_now()

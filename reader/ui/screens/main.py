@@ -23,12 +23,14 @@ from textual.widgets import Footer, Static
 
 from reader.models import ArticleSummary
 from reader.store import LibraryError
+from reader.text.i18n import N_, _, told
 from reader.text.sanitize import sanitize_line
 from reader.text.urls import web_link
 from reader.ui import workers
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
 from reader.ui.fetching import FetchGate, Fetching
 from reader.ui.history import History
+from reader.ui.language import TranslatedBindings
 from reader.ui.layout import ArticlePage, ArticleView, build_page
 from reader.ui.screens.living import LIVE_INTERVAL_S
 from reader.ui.screens.managing import ManagingScreen
@@ -49,7 +51,7 @@ NARROW_BELOW = 120
 TINY_BELOW = 60
 
 
-class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
+class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, OrganisingScreen):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
@@ -125,19 +127,19 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
     def sections(self) -> list[Section]:
         """The bindings of every pane, titled, for the help screen and the palette."""
         return [
-            Section("Everywhere", self.app, list(APP_BINDINGS)),
-            Section("Main", self, list(MAIN_BINDINGS)),
-            Section("Categories", self.categories, list(self.categories.BINDINGS)),  # type: ignore[arg-type]
-            Section("Article list", self.articles, list(self.articles.BINDINGS)),  # type: ignore[arg-type]
-            Section("Reading pane", self.pane, list(self.pane.BINDINGS)),  # type: ignore[arg-type]
+            Section(N_("Everywhere"), self.app, list(APP_BINDINGS)),
+            Section(N_("Main"), self, list(MAIN_BINDINGS)),
+            Section(N_("Categories"), self.categories, list(self.categories.BINDINGS)),  # type: ignore[arg-type]
+            Section(N_("Article list"), self.articles, list(self.articles.BINDINGS)),  # type: ignore[arg-type]
+            Section(N_("Reading pane"), self.pane, list(self.pane.BINDINGS)),  # type: ignore[arg-type]
         ]
 
     # -- start -------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         """Read the library in a worker; the panes fill when it answers."""
-        self.categories.border_title = "Categories"
-        self.pane.border_title = "Article"
+        self.categories.border_title = _("Categories")
+        self.pane.border_title = _("Article")
         self.articles.focus()
         self._start()
 
@@ -146,7 +148,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
         try:
             start = workers.load_start(self.library)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Started(start))
         # The tree shows first; the saved searches' counts follow as each is known.
@@ -221,7 +223,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
 
         headings = message.headings
         if not headings:
-            self.notify("This article has no section headings.", timeout=3)
+            self.notify(_("This article has no section headings."), timeout=3)
             return
 
         def jump(index: int | None) -> None:
@@ -251,7 +253,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
         try:
             view = workers.load_view(self.library, article_id, count=count, terms=terms)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Ready(view, count, push, focus))
         if count and view is not None:
@@ -262,10 +264,10 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
         try:
             view = workers.random_view(self.library, place)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         if view is None:
-            self.post_message(self.Problem("There are no articles here yet."))
+            self.post_message(self.Problem(_("There are no articles here yet.")))
             return
         self.post_message(self.Ready(view, True, True, True))
         self._count(view)
@@ -277,7 +279,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
             before = self.library.summaries([view.article.id])
             counted = workers.count_view(self.library, view.article.id)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         if counted is not None:
             self.post_message(self.Counted(counted, bool(before) and before[0].read))
@@ -286,7 +288,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
         """Show the article, note it in the history and the list, and remember it."""
         view = message.view
         if view is None:
-            self.notify("That article is no longer in the library.", severity="warning")
+            self.notify(_("That article is no longer in the library."), severity="warning")
             return
         article = view.article
         self.pane.show(view, article.progress, page=message.page)
@@ -413,4 +415,4 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
 
 
 def _crumb(path: tuple[str, ...]) -> str:
-    return " › ".join(sanitize_line(name) for name in path) or "Article"
+    return " › ".join(sanitize_line(name) for name in path) or _("Article")

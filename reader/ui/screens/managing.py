@@ -20,6 +20,7 @@ from textual.reactive import var
 
 from reader.models import Change
 from reader.store import LibraryError
+from reader.text.i18n import N_, _, ngettext, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.screens.choosing import TOP_LEVEL, CategoryPicker, Choice, Choose
 from reader.ui.screens.dialogs import Confirm, Prompt
@@ -28,12 +29,8 @@ from reader.ui.screens.marking import MarkingScreen
 from reader.ui.state import Listing
 from reader.ui.widgets.category_tree import ALL_ARTICLES
 
-AGES = {"w": ("a week", 7), "m": ("a month", 30), "y": ("a year", 365)}
+AGES = {"w": (N_("a week"), 7), "m": (N_("a month"), 30), "y": (N_("a year"), 365)}
 """Keys of the bulk-marking menu for "published more than ... ago", and the days they mean."""
-
-
-def _plural(count: int, one: str, many: str = "") -> str:
-    return f"{count:,} {one}" if count == 1 else f"{count:,} {many or one + 's'}"
 
 
 class ManagingScreen(LiveScreen, MarkingScreen):
@@ -144,7 +141,9 @@ class ManagingScreen(LiveScreen, MarkingScreen):
         if len(ids) == 1:
             self._run(lambda: self.library.delete(ids))
             return
-        question = Content(f"Delete the {len(ids):,} selected articles for everyone?")
+        question = Content(
+            _("Delete the {count} selected articles for everyone?").format(count=f"{len(ids):,}")
+        )
         self._ask(question, lambda: self.library.delete(ids))
 
     @work(thread=True, group="changes")
@@ -160,7 +159,7 @@ class ManagingScreen(LiveScreen, MarkingScreen):
             ]
             feeds = self.library.sources(kinds=("feed",), under=found.path)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(
             self.DeleteAsked(category_id, found.name, found.total, len(inside) - 1, len(feeds))
@@ -175,16 +174,28 @@ class ManagingScreen(LiveScreen, MarkingScreen):
             self._run(delete)
             return
         name = sanitize_line(message.name)
-        articles = _plural(message.articles, "article")
+        articles = ngettext("{count} article", "{count} articles", message.articles).format(
+            count=f"{message.articles:,}"
+        )
         if message.subcategories:
-            subcategories = _plural(message.subcategories, "subcategory", "subcategories")
-            what = f", its {subcategories} and their {articles}"
+            subcategories = ngettext(
+                "{count} subcategory", "{count} subcategories", message.subcategories
+            ).format(count=f"{message.subcategories:,}")
+            what = _(", its {subcategories} and their {articles}").format(
+                subcategories=subcategories, articles=articles
+            )
         else:
-            what = f" and its {articles}"
+            what = _(" and its {articles}").format(articles=articles)
         feeds = ""
         if message.feeds:
-            feeds = f" (unsubscribing from the {_plural(message.feeds, 'feed')} filed there)"
-        question = Content.assemble("Delete ", (name, "bold"), what, feeds, " for everyone?")
+            feeds = _(" (unsubscribing from the {feeds} filed there)").format(
+                feeds=ngettext("{count} feed", "{count} feeds", message.feeds).format(
+                    count=f"{message.feeds:,}"
+                )
+            )
+        question = Content.from_markup(
+            _("Delete [b]$name[/b]$what$feeds for everyone?"), name=name, what=what, feeds=feeds
+        )
         self._ask(question, delete)
 
     # -- renaming, moving, merging -----------------------------------------------------------------
@@ -201,7 +212,8 @@ class ManagingScreen(LiveScreen, MarkingScreen):
             if new and new != name:
                 self._run(lambda: self.library.rename_category(category, new))
 
-        self.app.push_screen(Prompt(f"Rename {sanitize_line(name)}", name), answer)
+        title = _("Rename {name}").format(name=sanitize_line(name))
+        self.app.push_screen(Prompt(title, name), answer)
 
     def action_move(self) -> None:
         """Move the category under the tree's cursor into another (or to the top level)."""
@@ -216,7 +228,7 @@ class ManagingScreen(LiveScreen, MarkingScreen):
                 new = None if parent == TOP_LEVEL else parent
                 self._run(lambda: self.library.move_category(category, new))
 
-        title = Content.assemble("Move ", (sanitize_line(path[-1]), "bold"), " into…")
+        title = Content.from_markup(_("Move [b]$name[/b] into…"), name=sanitize_line(path[-1]))
         self.app.push_screen(CategoryPicker(title, parents, top_level=len(path) > 1), answer)
 
     def action_merge(self) -> None:
@@ -230,7 +242,7 @@ class ManagingScreen(LiveScreen, MarkingScreen):
             if target:
                 self._run(lambda: self.library.merge_category(category, target))
 
-        title = Content.assemble("Merge ", (name, "bold"), " into…")
+        title = Content.from_markup(_("Merge [b]$name[/b] into…"), name=name)
         self.app.push_screen(CategoryPicker(title, self._others(category)), answer)
 
     def _others(
@@ -260,7 +272,7 @@ class ManagingScreen(LiveScreen, MarkingScreen):
         try:
             counts = None if listing.search else self.library.counts(listing.scope)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.MarksAsked(listing, read, counts))
 
@@ -268,25 +280,35 @@ class ManagingScreen(LiveScreen, MarkingScreen):
     def _marks_asked(self, message: MarksAsked) -> None:
         listing, read = message.listing, message.read
         path = self.names.get(listing.scope, ())
-        where = sanitize_line(path[-1]) if path else ALL_ARTICLES
+        where = sanitize_line(path[-1]) if path else _(ALL_ARTICLES)
         if message.counts is None:
-            what = Content.assemble(
-                "all the results of ", (sanitize_line(listing.search), "bold"), f" in {where}"
+            what = Content.from_markup(
+                _("all the results of [b]$search[/b] in $where"),
+                search=sanitize_line(listing.search),
+                where=where,
             )
         else:
             total, unread = message.counts
-            left = f"{unread:,} unread" if read else f"{total - unread:,} read"
-            what = Content.assemble(
-                f"all {_plural(total, 'article')} of ", (where, "bold"), f" ({left})"
+            if read:
+                left = _("{count} unread").format(count=f"{unread:,}")
+            else:
+                left = _("{count} read").format(count=f"{total - unread:,}")
+            what = Content.from_markup(
+                _("all $articles of [b]$where[/b] ($left)"),
+                articles=ngettext("{count} article", "{count} articles", total).format(
+                    count=f"{total:,}"
+                ),
+                where=where,
+                left=left,
             )
         choices = [Choice("a", what)]
         choices += [
-            Choice(key, Content(f"those published more than {span} ago"))
-            for key, (span, _) in AGES.items()
+            Choice(key, Content(_("those published more than {span} ago").format(span=_(span))))
+            for key, (span, _days) in AGES.items()
         ]
-        choices.append(Choice("d", Content("those published before a date…")))
+        choices.append(Choice("d", Content(_("those published before a date…"))))
         flip = "u" if read else "r"
-        other = "mark unread instead" if read else "mark read instead"
+        other = _("mark unread instead") if read else _("mark read instead")
         choices.append(Choice(flip, Content.styled(other, "italic")))
 
         def answer(key: str | None) -> None:
@@ -300,8 +322,9 @@ class ManagingScreen(LiveScreen, MarkingScreen):
                 cutoff = datetime.now() - timedelta(days=AGES[key][1])
                 self._mark_many(listing, cutoff.replace(microsecond=0).isoformat(), read)
 
-        title = Content("Mark read" if read else "Mark unread")
-        self.app.push_screen(Choose(title, choices, note="Esc: leave them as they are"), answer)
+        title = Content(_("Mark read") if read else _("Mark unread"))
+        note = _("Esc: leave them as they are")
+        self.app.push_screen(Choose(title, choices, note=note), answer)
 
     def _ask_date(self, listing: Listing, read: bool) -> None:
         def answer(typed: str | None) -> None:
@@ -311,17 +334,20 @@ class ManagingScreen(LiveScreen, MarkingScreen):
             if cutoff is None:
                 shown = sanitize_line(typed.strip())[:40]
                 self.notify(
-                    f"Not a date: {shown} (write 2024-11-13 or 2024-11-13T17:49)",
+                    _("Not a date: {text} (write 2024-11-13 or 2024-11-13T17:49)").format(
+                        text=shown
+                    ),
                     severity="error",
                     markup=False,
                 )
                 return
             self._mark_many(listing, cutoff, read)
 
-        verb = "read" if read else "unread"
-        self.app.push_screen(
-            Prompt(f"Mark {verb} what was published before", hint="a date: 2024-11-13"), answer
-        )
+        if read:
+            title = _("Mark read what was published before")
+        else:
+            title = _("Mark unread what was published before")
+        self.app.push_screen(Prompt(title, hint=_("a date: 2024-11-13")), answer)
 
     def _mark_many(self, listing: Listing, before: str | None, read: bool) -> None:
         query = listing.search or None
@@ -345,7 +371,7 @@ class ManagingScreen(LiveScreen, MarkingScreen):
         try:
             done = change()
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Made(done))
 

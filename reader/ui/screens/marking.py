@@ -13,6 +13,7 @@ from textual.message import Message
 
 from reader.models import ArticleSummary
 from reader.store import LibraryError
+from reader.text.i18n import _, told
 from reader.text.urls import web_link
 from reader.ui.screens.browsing import BrowsingScreen
 
@@ -61,7 +62,7 @@ class MarkingScreen(BrowsingScreen):
             else:
                 self.library.set_read(article_id, value)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         self.post_message(self.Changed(article_id, field, value))
 
@@ -86,16 +87,16 @@ class MarkingScreen(BrowsingScreen):
         view = self.pane.view
         url = web_link(view.article.url) if view else None
         if url is None:
-            self.notify("This article has no web link to copy.", severity="warning")
+            self.notify(_("This article has no web link to copy."), severity="warning")
             return
         self.app.copy_to_clipboard(url)
-        self.notify(f"Copied {url}", markup=False, timeout=3)
+        self.notify(_("Copied {url}").format(url=url), markup=False, timeout=3)
 
     def action_open_link(self) -> None:
         """Open the article's web link in the browser, on request only (http/https)."""
         view = self.pane.view
         url = web_link(view.article.url) if view else None
         if url is None:
-            self.notify("This article has no web link to open.", severity="warning")
+            self.notify(_("This article has no web link to open."), severity="warning")
             return
         self.app.open_url(url)

@@ -17,6 +17,7 @@ from textual.message import Message
 
 from reader.models import ROOT_SCOPE, Change, View
 from reader.store import LibraryError
+from reader.text.i18n import _, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.screens.dialogs import Confirm, Prompt
 from reader.ui.screens.marking import MarkingScreen
@@ -65,14 +66,16 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
             if add or remove:
                 self._retag(target.id, add, remove)
             else:
-                self.notify("The tags are unchanged.", timeout=3)
+                self.notify(_("The tags are unchanged."), timeout=3)
 
         title = sanitize_line(target.title)
         self.app.push_screen(
             Prompt(
-                f"Tags of {title}",
+                _("Tags of {title}").format(title=title),
                 tags_text(target.tags),
-                hint="+tag adds, -tag removes; or type the whole list (commas if a tag has spaces)",
+                hint=_(
+                    "+tag adds, -tag removes; or type the whole list (commas if a tag has spaces)"
+                ),
             ),
             answer,
         )
@@ -83,7 +86,7 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
             change = self.library.retag(article_id, add=add, remove=remove)
             found = self.library.summaries([article_id])
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         tags = found[0].tags if found else ()
         self.post_message(self.Retagged(article_id, tags, change))
@@ -112,7 +115,7 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
         """Save the search shown under a name (asked for, the query offered)."""
         typed = self.listing.search.strip()
         if not self.searching or not typed:
-            self.notify("Type a search first, then save it.", severity="warning", timeout=3)
+            self.notify(_("Type a search first, then save it."), severity="warning", timeout=3)
             return
         query, hint = self._saved_query(typed)
 
@@ -121,7 +124,7 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
                 return
             name = sanitize_line(name)[:NAME_CHARS].strip()
             if not name:
-                self.notify("Not saved: a saved search needs a name.", severity="warning")
+                self.notify(_("Not saved: a saved search needs a name."), severity="warning")
                 return
             if name not in self._saved_names():
                 self._save_search(name, query)
@@ -131,13 +134,13 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
                 if yes:
                     self._save_search(name, query)
 
-            question = Content.assemble(
-                "Replace the saved search ", (name, "bold"), " with this one?"
+            question = Content.from_markup(
+                _("Replace the saved search [b]$name[/b] with this one?"), name=name
             )
             self.app.push_screen(Confirm(question), replace_it)
 
         self.app.push_screen(
-            Prompt("Save search as", sanitize_line(typed)[:NAME_CHARS], hint=hint),
+            Prompt(_("Save search as"), sanitize_line(typed)[:NAME_CHARS], hint=hint),
             answer,
         )
 
@@ -148,19 +151,19 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
         tag = next((t.name for t in self.shelves.tags if t.scope == scope), None)
         term = tag_term(tag) if tag is not None else None
         if term is not None:
-            return f"{term} {typed}", f"Saved as: {term} {typed}"
+            return f"{term} {typed}", _("Saved as: {query}").format(query=f"{term} {typed}")
         if scope != ROOT_SCOPE:
-            return typed, "A saved search looks through the whole library."
-        return typed, "Listed with Unread and Starred, above the categories."
+            return typed, _("A saved search looks through the whole library.")
+        return typed, _("Listed with Unread and Starred, above the categories.")
 
     @work(thread=True, group="searches")
     def _save_search(self, name: str, query: str) -> None:
         try:
             self.library.save_search(name, query)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
-        self.post_message(self.SearchesChanged(f"Saved the search {name}"))
+        self.post_message(self.SearchesChanged(_("Saved the search {name}").format(name=name)))
 
     @on(CategoryTree.RenameWanted)
     def _rename_wanted(self, message: CategoryTree.RenameWanted) -> None:
@@ -171,17 +174,17 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
             if name and name != view.name:
                 self._rename_search(view, name)
 
-        self.app.push_screen(Prompt("Rename saved search", view.name), answer)
+        self.app.push_screen(Prompt(_("Rename saved search"), view.name), answer)
 
     @work(thread=True, group="searches")
     def _rename_search(self, view: View, name: str) -> None:
         try:
             self.library.rename_search(view.name, name)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
         renamed = View("search", name, view.query)
-        text = f"Renamed the saved search {view.name} to {name}"
+        text = _("Renamed the saved search {old} to {new}").format(old=view.name, new=name)
         self.post_message(self.SearchesChanged(text, Place(view=renamed), was=view))
 
     @on(CategoryTree.DeleteWanted)
@@ -192,7 +195,7 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
             if yes:
                 self._delete_search(view)
 
-        question = Content.assemble("Delete the saved search ", (view.name, "bold"), "?")
+        question = Content.from_markup(_("Delete the saved search [b]$name[/b]?"), name=view.name)
         self.app.push_screen(Confirm(question), answer)
 
     @work(thread=True, group="searches")
@@ -200,9 +203,11 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
         try:
             self.library.delete_search(view.name)
         except LibraryError as error:
-            self.post_message(self.Problem(str(error)))
+            self.post_message(self.Problem(told(error)))
             return
-        self.post_message(self.SearchesChanged(f"Deleted the saved search {view.name}"))
+        self.post_message(
+            self.SearchesChanged(_("Deleted the saved search {name}").format(name=view.name))
+        )
 
     @on(SearchesChanged)
     def _searches_changed(self, message: SearchesChanged) -> None:

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.text.i18n import _
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import OUTLINE_BINDINGS
 
@@ -29,13 +30,13 @@ class OutlineScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         """One option per heading, indented by level; the cursor on the reader's section."""
-        top = min(level for level, _ in self.headings)
+        top = min(level for level, _text in self.headings)
         options = [
             Option(Content("  " * (level - top) + sanitize_line(text)))
             for level, text in self.headings
         ]
         outline = OptionList(*options, id="outline")
-        outline.border_title = "Outline"
+        outline.border_title = _("Outline")
         if 0 <= self.current < len(options):
             outline.highlighted = self.current
         yield outline

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from reader.store import LibraryError
+from reader.text.i18n import _, ngettext, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.fetching import Fetched, FetchGate, Fetching
 from reader.ui.screens.feeds import FeedsScreen
@@ -46,24 +47,25 @@ class Tally:
         """`Refreshing 国际: 3/12 feeds · 5 new · 1 failed`."""
         line = f"{self.doing}: {self.fetched:,}/{max(self.expected, self.fetched):,}"
         if self.added:
-            line += f" · {self.added:,} new"
+            line += " · " + _("{count} new").format(count=f"{self.added:,}")
         if self.failures:
-            line += f" · {len(self.failures):,} failed"
+            line += " · " + _("{count} failed").format(count=f"{len(self.failures):,}")
         return Content(sanitize_line(line))
 
     def summary(self) -> str:
         """One line saying what the fetch did (and the first failure, with why)."""
-        line = f"{self.done}: {_plural(self.fetched, 'feed')}, {_plural(self.added, 'new article')}"
-        line += f", {self.updated:,} updated" if self.updated else ""
+        feeds = ngettext("{count} feed", "{count} feeds", self.fetched)
+        new = ngettext("{count} new article", "{count} new articles", self.added)
+        line = f"{self.done}: {feeds.format(count=f'{self.fetched:,}')}, "
+        line += new.format(count=f"{self.added:,}")
+        if self.updated:
+            line += ", " + _("{count} updated").format(count=f"{self.updated:,}")
         if self.failures:
             first = self.failures[0]
-            line += f"; {len(self.failures):,} failed ({first.location}: {first.error}"
+            failed = _("{count} failed").format(count=f"{len(self.failures):,}")
+            line += f"; {failed} ({first.location}: {first.error}"
             line += ", …)" if len(self.failures) > 1 else ")"
         return sanitize_line(line)
-
-
-def _plural(count: int, one: str) -> str:
-    return f"{count:,} {one}" if count == 1 else f"{count:,} {one}s"
 
 
 class _Reporter:
@@ -152,9 +154,14 @@ class RefreshingScreen(LiveScreen):
         before = getattr(self, "before", None)
         scope = before.listing.scope if before is not None else self.listing.scope
         path = self.names.get(scope, ())
-        name = sanitize_line(path[-1]) if path else "every feed"
+        name = sanitize_line(path[-1]) if path else _("every feed")
         self.start_fetch(
-            Tally(f"Refreshing {name}", f"Refreshed {name}"), path=path, url=None, quiet=False
+            Tally(
+                _("Refreshing {name}").format(name=name), _("Refreshed {name}").format(name=name)
+            ),
+            path=path,
+            url=None,
+            quiet=False,
         )
 
     def refresh_all(self) -> None:
@@ -162,7 +169,7 @@ class RefreshingScreen(LiveScreen):
         if self.check_fetching("refresh") is not True:
             self._cannot_fetch()
             return
-        every = Tally("Refreshing every feed", "Refreshed every feed")
+        every = Tally(_("Refreshing every feed"), _("Refreshed every feed"))
         self.start_fetch(every, path=(), url=None, quiet=False)
 
     def subscribe(self, url: str) -> None:
@@ -170,21 +177,23 @@ class RefreshingScreen(LiveScreen):
         if self.check_fetching("refresh") is not True:
             self._cannot_fetch()
             return
-        tally = Tally(f"Subscribing to {url}", f"Subscribed to {url}")
+        tally = Tally(
+            _("Subscribing to {url}").format(url=url), _("Subscribed to {url}").format(url=url)
+        )
         self.start_fetch(tally, path=(), url=url, quiet=False)
 
     def _timed_refresh(self) -> None:
         if self.check_fetching("refresh") is True:
-            every = Tally("Refreshing every feed", "Refreshed every feed")
+            every = Tally(_("Refreshing every feed"), _("Refreshed every feed"))
             self.start_fetch(every, path=(), url=None, quiet=True)
 
     def _cannot_fetch(self) -> None:
         if self.fetching is None:
-            self.notify("This app cannot fetch feeds.", severity="warning", timeout=3)
+            self.notify(_("This app cannot fetch feeds."), severity="warning", timeout=3)
         elif self.library.readonly:
-            self.notify("The library is read-only.", severity="warning", timeout=3)
+            self.notify(_("The library is read-only."), severity="warning", timeout=3)
         else:
-            self.notify("Feeds are being fetched already.", timeout=3)
+            self.notify(_("Feeds are being fetched already."), timeout=3)
 
     def start_fetch(
         self, tally: Tally, *, path: tuple[str, ...], url: str | None, quiet: bool
@@ -217,7 +226,7 @@ class RefreshingScreen(LiveScreen):
         except FetchStopped:
             return
         except LibraryError as error:
-            problem = str(error)
+            problem = told(error)
         except Exception as error:
             if not stop.is_set():  # else the app ended and its library is closing
                 self.post_message(self.FetchBroke(error))
@@ -244,7 +253,10 @@ class RefreshingScreen(LiveScreen):
         if message.problem:
             self.notify(sanitize_line(message.problem), severity="error", markup=False)
         elif not tally.fetched and not message.quiet:
-            self.notify(f"{tally.doing}: no feeds to fetch (f adds one).", markup=False)
+            self.notify(
+                _("{doing}: no feeds to fetch (f adds one).").format(doing=tally.doing),
+                markup=False,
+            )
         elif tally.added or tally.failures or not message.quiet:
             self.notify(
                 tally.summary(),

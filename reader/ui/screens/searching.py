@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.reactive import var
 
 from reader.models import ROOT_SCOPE
+from reader.text.i18n import N_, _
 from reader.text.sanitize import sanitize_line
 from reader.ui.screens.browsing import BrowsingScreen
 from reader.ui.state import Before, Listing
@@ -22,7 +23,7 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.category_tree import ALL_ARTICLES
 from reader.ui.widgets.search_bar import SearchBar
 
-ORDER_NAMES = {"newest": "newest first", "best": "best match first"}
+ORDER_NAMES = {"newest": N_("newest first"), "best": N_("best match first")}
 
 
 class SearchingScreen(BrowsingScreen):
@@ -140,7 +141,8 @@ class SearchingScreen(BrowsingScreen):
             return
         total = message.total
         more = "+" if total and self.articles.more_expected() else ""
-        count = f"{total - (1 if more else 0):,}{more} found" if total else "nothing found"
+        found = f"{total - (1 if more else 0):,}{more}"
+        count = _("{count} found").format(count=found) if total else _("nothing found")
         self._show_status(Content(count))
 
     @on(BrowsingScreen.RowsFailed)
@@ -153,10 +155,10 @@ class SearchingScreen(BrowsingScreen):
     def _show_status(self, lead: Content | None = None) -> None:
         scope = self._search_scope()
         path = self.names.get(scope, ())
-        where = sanitize_line(path[-1]) if path else ALL_ARTICLES
+        where = sanitize_line(path[-1]) if path else _(ALL_ARTICLES)
         parts = [lead] if lead is not None else []
-        parts.append(Content.assemble(("in ", "dim"), where, (" ^T", "dim")))
-        parts.append(Content.assemble(ORDER_NAMES[self.search_order], (" ^O", "dim")))
+        parts.append(Content.assemble((_("in "), "dim"), where, (" ^T", "dim")))
+        parts.append(Content.assemble(_(ORDER_NAMES[self.search_order]), (" ^O", "dim")))
         self.search_status = Content(" · ").join(parts)
 
     def search_terms(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import ArticleSummary, Cursor, SearchCursor
+from reader.text.i18n import N_
 from reader.ui.commands import LIST_BINDINGS
 from reader.ui.state import BLOCK, Listing, Reload, Reloaded, Rows, RowsRequest
 from reader.ui.widgets.article_rows import (
@@ -43,7 +44,7 @@ its place."""
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     """Titles of a category's articles with their category, date and views and read/star marks."""
 
-    HELP = "Articles of the chosen category. Enter opens one; S sorts; u shows unread only."
+    HELP = N_("Articles of the chosen category. Enter opens one; S sorts; u shows unread only.")
     BINDINGS: ClassVar[list[BindingType]] = list(LIST_BINDINGS)
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",

@@ -16,6 +16,7 @@ from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
 from reader.models import ArticleSummary
+from reader.text.i18n import format_date, is_chinese
 from reader.text.sanitize import sanitize_line
 from reader.ui.document import sanitize_content
 from reader.ui.wrapping import fit, wrap
@@ -36,7 +37,8 @@ def row_strip(
     if width >= 72:
         right.append((fit(sanitize_line(category), 12), dim))
     if width >= 40:
-        right.append((row.published[:10].ljust(10), dim))
+        date_width = 14 if is_chinese() else 10  # 2024年11月13日
+        right.append((fit(format_date(row.published), date_width), dim))
     if width >= 56:
         right.append((f"{row.views:>6,}"[-6:], dim))
     right_text = " ".join(text for text, _ in right)

@@ -28,12 +28,13 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.models import ROOT_SCOPE, View
+from reader.text.i18n import N_, _
 from reader.text.sanitize import sanitize_line
 from reader.ui.commands import TREE_BINDINGS
 from reader.ui.state import Place, Shelves, view_key
 
-ALL_ARTICLES = "All articles"
-TAGS = "Tags"
+ALL_ARTICLES = N_("All articles")
+TAGS = N_("Tags")
 VIEW_MARKS = {"unread": "● ", "starred": "★ ", "search": "/ "}
 """What each kind of view's name is shown after (a saved search: the search key)."""
 PENDING = "…"
@@ -59,14 +60,15 @@ def count_label(name: str, total: int, unread: int) -> Text:
 
 def view_name(view: View) -> str:
     """A view's name as the tree and the list's title show it (`● Unread`, `/ 茶`)."""
-    return VIEW_MARKS.get(view.kind, "") + (sanitize_line(view.name) or "?")
+    name = view.name if view.kind == "search" else _(view.name)
+    return VIEW_MARKS.get(view.kind, "") + (sanitize_line(name) or "?")
 
 
 class CategoryTree(Tree[Place | None], inherit_bindings=False):
     """Views, categories and tags with unread/total counts; moving the cursor lists that line's
     articles."""
 
-    HELP = (
+    HELP = N_(
         "Views (Unread, Starred, your saved searches), the categories and the tags, with "
         "unread/total counts. Enter moves to the list; e and d rename and delete a saved search."
     )
@@ -120,7 +122,7 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
         for view in shelves.views:
             self._add(self.root, Place(view=view_key(view)), *self._view_label(view))
         everything = self._add(
-            self.root, Place(ROOT_SCOPE), Text(ALL_ARTICLES), counts_text(*shelves.totals)
+            self.root, Place(ROOT_SCOPE), Text(_(ALL_ARTICLES)), counts_text(*shelves.totals)
         )
         everything.allow_expand = True
         for category in shelves.categories:
@@ -136,7 +138,7 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
             if node.data in expanded:
                 node.expand()
         everything.expand()
-        self._tags = self.root.add(Text(TAGS), data=None, expand=tags_open)
+        self._tags = self.root.add(Text(_(TAGS)), data=None, expand=tags_open)
         self._tags.allow_expand = bool(shelves.tags)
         for tag in shelves.tags:
             self._add(
@@ -194,7 +196,9 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
         for view in shelves.views:
             node = self._lines[Place(view=view_key(view))]
             self._set(node, *self._view_label(view))
-        self._set(self._lines[Place(ROOT_SCOPE)], Text(ALL_ARTICLES), counts_text(*shelves.totals))
+        self._set(
+            self._lines[Place(ROOT_SCOPE)], Text(_(ALL_ARTICLES)), counts_text(*shelves.totals)
+        )
         for category in shelves.categories:
             self._set(
                 self._lines[Place(category.id)],

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
 
+from reader.text.i18n import N_, _
 from reader.ui import hints
 from reader.ui.commands import READING_BINDINGS
 from reader.ui.layout import ArticlePage, ArticleView, build_page, layout, whole_outline
@@ -62,7 +63,7 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
     """Shows the open article: breadcrumb, title, metadata, body, then the articles most like it
     and five random ones."""
 
-    HELP = (
+    HELP = N_(
         "The article. Scroll with the usual keys; 6-0 open a related article, 1-5 a random one "
         "(or click it); f then a link's label opens the link, F copies it."
     )
@@ -361,7 +362,7 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
             if number > top:
                 self.scroll_to_line(number)
                 return
-        self.notify("No more matches below", timeout=2)
+        self.notify(_("No more matches below"), timeout=2)
 
     def action_previous_match(self) -> None:
         """Jump to the previous search match above the top line."""
@@ -370,7 +371,7 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
             if number < top:
                 self.scroll_to_line(number)
                 return
-        self.notify("No more matches above", timeout=2)
+        self.notify(_("No more matches above"), timeout=2)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide match, part and article keys when they can do nothing."""

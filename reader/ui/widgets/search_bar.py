@@ -17,6 +17,8 @@ from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from reader.text.i18n import N_, _
+
 DEBOUNCE_S = 0.15
 """How long typing must pause before a search starts."""
 
@@ -24,7 +26,7 @@ DEBOUNCE_S = 0.15
 class SearchBar(Horizontal):
     """`/` opens it; the results fill the article list as you type."""
 
-    HELP = (
+    HELP = N_(
         "Any text from one character up; several words must all occur; "
         '"quoted words" as written; -word excludes; tag:NAME keeps articles with that tag. '
         "Ctrl+S saves the search under a name."
@@ -52,7 +54,7 @@ class SearchBar(Horizontal):
         """The input and a status line (scope, order, how many results)."""
         yield Static(Content("/"), id="search-mark")
         yield Input(
-            placeholder='茶, 人工智能, "exact phrase", -exclude, tag:NAME',
+            placeholder=_('茶, 人工智能, "exact phrase", -exclude, tag:NAME'),
             id="search-input",
             compact=True,
         )
