@@ -8,8 +8,8 @@ from support.ui import AppOpener
 from textual.notifications import Notify
 
 from reader.ui.screens.help import HelpScreen
-from reader.ui.widgets.wrapped import Wrapped
 from reader.ui.state import Place
+from reader.ui.widgets.wrapped import Wrapped
 
 
 async def test_the_main_screen_in_simplified_chinese(
