@@ -23,7 +23,7 @@ import click
 from rich.cells import cell_len
 
 from reader.text.i18n import _, is_chinese, ngettext
-from reader.ui.wrapping import wrap_ranges
+from reader.text.linebreak import wrap_ranges
 
 _CLICK_MODULES = (
     "click.core",
