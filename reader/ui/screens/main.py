@@ -36,7 +36,7 @@ from reader.ui.screens.organising import OrganisingScreen
 from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.state import Listing, Place
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.category_tree import CategoryTree
+from reader.ui.widgets.category_tree import CategoryTree, Choice
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import DEBOUNCE_S, SearchBar
 
@@ -136,6 +136,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
     def on_mount(self) -> None:
         """Read the library in a worker; the panes fill when it answers."""
         self.categories.border_title = "Categories"
+        self.watch(self.categories, "choice", self._category_chosen, init=False)
         self.pane.border_title = "Article"
         self.articles.focus()
         self._start()
@@ -161,7 +162,8 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
         self.library_total = start.shelves.totals[0]
         self.started = True
         if start.article is not None:
-            self._open(start.article, count=False, focus=False)
+            # Read at the last exit: the article takes the screen again (alone, when narrow).
+            self._open(start.article, count=False, focus=start.reading)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The narrow layouts show the pane that has focus (the article while the reading pane
@@ -177,17 +179,20 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
 
     # -- messages from the panes ---------------------------------------------------------------
 
-    @on(CategoryTree.Chosen)
-    def _category_chosen(self, message: CategoryTree.Chosen) -> None:
-        place = message.place
+    def _category_chosen(self, choice: Choice | None) -> None:
+        """The tree's cursor moved to a line (or Enter chose it): list its articles now, in the
+        handling of the key, so the keys typed after it act on the new listing."""
+        if choice is None:
+            return
+        place = choice.place
         if self.searching:
             # A search runs in a category or a tag; a view chosen meanwhile means everywhere.
             self.rescope_search(place.scope)
         elif place != self.listing.place:
             self.listing = self.listing.showing(place)
-        if message.enter:
+        if choice.enter:
             self.remove_class("-tree")
-            self.articles.focus()
+            self.set_focus(self.articles)
 
     @on(ArticleList.Opened)
     def _article_chosen(self, message: ArticleList.Opened) -> None:
@@ -315,8 +320,10 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
         about to exit: a position still queued when the library closes is dropped)."""
         view = self.pane.view
         if view is not None and not self.library.readonly:
+            reading = self.has_class("-reading")
             with contextlib.suppress(LibraryError):
                 self.library.set_progress(view.article.id, self.pane.progress, wait=False)
+                self.library.set_state(workers.STATE_READING, reading, wait=False)
 
     # -- actions -----------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -57,6 +58,14 @@ def count_label(name: str, total: int, unread: int) -> Text:
     return Text(sanitize_line(name) or "?") + counts_text(total, unread)
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A line the reader moved the cursor to (`enter`: chose it with Enter or a click)."""
+
+    place: Place
+    enter: bool
+
+
 def view_name(view: View) -> str:
     """A view's name as the tree and the list's title show it (`● Unread`, `/ 茶`)."""
     return VIEW_MARKS.get(view.kind, "") + (sanitize_line(view.name) or "?")
@@ -72,12 +81,10 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
     )
     BINDINGS: ClassVar[list[BindingType]] = list(TREE_BINDINGS)
 
-    @dataclass
-    class Chosen(Message):
-        """The cursor moved to a line (`enter` is true when it was chosen with Enter)."""
-
-        place: Place
-        enter: bool
+    choice: var[Choice | None] = var(None, init=False, always_update=True)
+    """The line the reader last moved to or chose. A reactive, not a message: the screen watches
+    it and shows that line's articles at once, so keys typed ahead (`j Tab G`) act on the new
+    listing rather than on the one a message still on its way would replace."""
 
     @dataclass
     class RenameWanted(Message):
@@ -267,24 +274,32 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
             return None
         return place.view
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Place | None]) -> None:
-        """Announce the line under the cursor (once per change); the Tags line lists nothing."""
-        event.stop()
-        self.refresh_bindings()
-        place = event.node.data
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        """Announce the line under the cursor (once per change), as the key that moved it is
+        handled; the Tags line lists nothing."""
+        super().watch_cursor_line(previous_line, line)
+        node = self.cursor_node
+        place = node.data if node is not None else None
         if place is not None and place != self._announced:
             self._announced = place
-            self.post_message(self.Chosen(place, enter=False))
+            self.choice = Choice(place, enter=False)
 
-    def on_tree_node_selected(self, event: Tree.NodeSelected[Place | None]) -> None:
-        """Enter (or a click) chooses the line and moves on to the list (on Tags: opens it)."""
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Place | None]) -> None:
+        """Offer the keys that apply to the new line (rename and delete: a saved search)."""
         event.stop()
-        place = event.node.data
+        self.refresh_bindings()
+
+    def action_select_cursor(self) -> None:
+        """Enter (or a click) chooses the line and moves on to the list (on Tags: opens it)."""
+        node = self.cursor_node
+        if node is None:
+            return
+        place = node.data
         if place is None:
-            event.node.toggle()
+            node.toggle()
             return
         self._announced = place
-        self.post_message(self.Chosen(place, enter=True))
+        self.choice = Choice(place, enter=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Rename and delete are offered on a saved search only."""

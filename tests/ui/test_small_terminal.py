@@ -1,0 +1,115 @@
+"""Pilot stories of a small terminal (80x24, and under 60 columns): keys typed ahead are kept,
+the article and the place in it come back at the next start, the tree's counts show whole, and
+every action says what it did to which article."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from support.ui import LONG_TITLE, NARROW, WIDE, AppOpener
+
+from reader.store import Library
+from reader.ui import workers
+from reader.ui.state import Place, Rows, RowsRequest
+
+TINY = (58, 20)
+
+
+def slow_rows(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Hold every read of the list's rows until the returned event is set."""
+    gate = threading.Event()
+    read_rows = workers.read_rows
+
+    def held(library: Library, request: RowsRequest) -> Rows:
+        gate.wait(timeout=10)
+        return read_rows(library, request)
+
+    monkeypatch.setattr(workers, "read_rows", held)
+    return gate
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_keys_typed_after_a_category_change_apply_to_the_new_list(
+    open_app: AppOpener, lib_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    async with open_app(size) as ui:
+        tree = ui.screen.categories
+        await ui.focus(tree)
+        # The category with the most articles after All articles, whose last row is not the
+        # last of the list shown now.
+        everything = tree.node_of(Place())
+        assert everything is not None
+        target = max(everything.children, key=lambda node: len(node.children))
+        assert target.data is not None
+        with Library(lib_path) as library:
+            last = library.page(target.data.scope, limit=1000).items[-1]
+        gate = slow_rows(monkeypatch)
+        # Typed at once: the rows of the new category are still being read while Tab and G
+        # arrive.
+        await ui.pilot.press("g", *["j"] * target.line, "tab", "G")
+        gate.set()
+        await ui.settle()
+        assert ui.screen.listing.place == target.data
+        assert ui.screen.focused is ui.screen.articles
+        assert ui.cursor_row() is not None and ui.cursor_row().id == last.id  # type: ignore[union-attr]
+
+
+async def test_enter_typed_ahead_opens_the_row_the_keys_before_it_chose(
+    open_app: AppOpener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_app(NARROW) as ui:
+        await ui.press("S")  # by views: the list is read again
+        rows_now = ui.rows()
+        gate = slow_rows(monkeypatch)
+        await ui.pilot.press("S", "j", "j", "enter")
+        gate.set()
+        await ui.settle()
+        assert ui.screen.articles.cursor == 2
+        opened = ui.article()
+        assert opened is not None and opened.id == ui.rows()[2].id
+        assert ui.rows() != rows_now
+
+
+@pytest.mark.parametrize("size", [NARROW, TINY, WIDE])
+async def test_the_article_being_read_and_the_place_in_it_come_back(
+    open_app: AppOpener, size: tuple[int, int]
+) -> None:
+    async with open_app(size) as ui:
+        long = await ui.open_titled(LONG_TITLE)
+        await ui.press("space", "space")
+        progress = ui.screen.pane.progress
+        assert progress > 0
+        await ui.pilot.press("q")
+    async with open_app(size) as ui:
+        screen = ui.screen
+        await ui.wait_until(lambda: ui.article() is not None, "the article")
+        await ui.settle()
+        assert ui.article().id == long.id  # type: ignore[union-attr]
+        assert screen.focused is screen.pane and screen.pane.region.width > 0
+        assert screen.pane.progress == pytest.approx(progress, abs=0.05)
+        # Back in the list, the list is where it was and the article is still open beside it.
+        await ui.press("escape")
+        assert screen.focused is screen.articles and ui.article() is not None
+
+
+async def test_an_article_left_open_beside_the_list_keeps_its_place(
+    open_app: AppOpener, lib_path: Path
+) -> None:
+    async with open_app(NARROW) as ui:
+        long = await ui.open_titled(LONG_TITLE)
+        await ui.press("space", "space")
+        progress = ui.screen.pane.progress
+        await ui.press("escape")
+        await ui.pilot.press("q")
+    async with open_app(NARROW) as ui:
+        screen = ui.screen
+        await ui.wait_until(lambda: ui.article() is not None, "the article")
+        await ui.settle()
+        assert screen.focused is screen.articles and screen.pane.region.width == 0
+        assert screen.pane.progress == pytest.approx(progress, abs=0.01)
+        await ui.pilot.press("q")
+    with Library(lib_path) as library:
+        stored = library.get(long.id)
+        assert stored is not None and stored.progress == pytest.approx(progress, abs=0.01)
