@@ -8,7 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from support.ui import LONG_TITLE, NARROW, WIDE, AppOpener
+from rich.cells import cell_len
+from support.library import make_drafts
+from support.ui import LONG_TITLE, NARROW, WIDE, AppOpener, make_library
 
 from reader.store import Library
 from reader.ui import workers
@@ -113,3 +115,54 @@ async def test_an_article_left_open_beside_the_list_keeps_its_place(
     with Library(lib_path) as library:
         stored = library.get(long.id)
         assert stored is not None and stored.progress == pytest.approx(progress, abs=0.01)
+
+
+@pytest.mark.parametrize("size", [NARROW, TINY])
+async def test_the_trees_counts_show_whole_when_a_scrollbar_comes(
+    open_app: AppOpener, size: tuple[int, int]
+) -> None:
+    width, _ = size
+    async with open_app((width, 50)) as ui:
+        tree = ui.screen.categories
+        await ui.press("escape")  # to the tree (below 60 columns: the tree alone)
+        assert ui.screen.focused is tree
+        assert not tree.show_vertical_scrollbar
+        await ui.pilot.resize_terminal(width, 12)  # the tree now scrolls
+        await ui.settle()
+        assert tree.show_vertical_scrollbar
+        room = tree.scrollable_content_region.width
+        for y in range(tree.scrollable_content_region.height):
+            node = tree.get_node_at_line(round(tree.scroll_y) + y)
+            if node is None or node.data is None:
+                continue
+            counts = node.label.plain.rsplit(" ", 1)[-1]
+            drawn = tree.render_line(y).text
+            assert cell_len(drawn.rstrip()) <= room, drawn
+            assert drawn.rstrip().endswith(f" {counts}"), drawn
+
+
+async def test_long_names_end_in_an_ellipsis_and_counts_are_never_cut(
+    open_app: AppOpener, tmp_path: Path
+) -> None:
+    path = make_library(tmp_path / "many.db")
+    name = "非常长的中文分类名称用来测试截断效果"
+    with Library(path) as library:
+        library.save(make_drafts(655, category=(name,)), source="tests")
+        total, unread = library.counts()
+        category = next(c for c in library.categories() if c.name == name)
+    async with open_app(NARROW, path=path) as ui:
+        tree = ui.screen.categories
+        room = tree.scrollable_content_region.width
+        for place, counts in [
+            (Place(), f"{unread:,}/{total:,}"),
+            (Place(category.id), f"{category.unread:,}/{category.total:,}"),
+        ]:
+            node = tree.node_of(place)
+            assert node is not None
+            drawn = tree.render_line(node.line - round(tree.scroll_y)).text.rstrip()
+            assert cell_len(drawn) <= room, drawn
+            assert drawn.endswith(f" {counts}"), drawn
+        drawn = tree.render_line(node.line - round(tree.scroll_y)).text.rstrip()
+        # The name is cut with an ellipsis, right after the last character that fits (no gap
+        # where a wide character was cut in half).
+        assert f"{name[:3]}" in drawn and "… " in drawn and " …" not in drawn, drawn

@@ -352,6 +352,9 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
         tail = self._tail.get(node.id, 0)
         head, counts = label.divide([len(label) - tail])
         head.truncate(max(1, room - counts.cell_len), overflow="ellipsis")
+        if head.plain.endswith(" …"):
+            # A wide (CJK) character cut in half leaves a blank before the ellipsis: no gap.
+            head = head[: len(head) - 2] + Text("…")
         return head + counts
 
     def _depth(self, node: TreeNode[Place | None]) -> int:
