@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from textual.geometry import Region
 from support.library import make_drafts
 from support.ui import LONG_TITLE, NARROW, WIDE, AppOpener, make_library
 
@@ -166,3 +167,55 @@ async def test_long_names_end_in_an_ellipsis_and_counts_are_never_cut(
         # The name is cut with an ellipsis, right after the last character that fits (no gap
         # where a wide character was cut in half).
         assert f"{name[:3]}" in drawn and "… " in drawn and " …" not in drawn, drawn
+
+
+def footer_keys(ui: object) -> list[tuple[str, Region]]:
+    """The footer's keys (description, or the key) and where each is drawn."""
+    keys = ui.screen.query("Footer FooterKey")  # type: ignore[attr-defined]
+    return [(getattr(key, "description", "") or key.key_display, key.region) for key in keys]
+
+
+def assert_footer_whole(ui: object, width: int, *, typing: bool = False) -> None:
+    """Every key of the footer is drawn whole, side by side, inside the screen; Help is one
+    (unless the search box has the keys)."""
+    keys = footer_keys(ui)
+    names = [name for name, _ in keys]
+    assert typing or "Help" in names, names
+    spans = sorted(region for _, region in keys)
+    for region in spans:
+        assert region.x >= 0 and region.right <= width, keys
+    for left, right in zip(spans, spans[1:], strict=False):
+        assert left.right <= right.x, keys
+
+
+@pytest.mark.parametrize("size", [NARROW, (60, 20), TINY, (40, 16)])
+async def test_the_footer_shows_whole_keys_only(open_app: AppOpener, size: tuple[int, int]) -> None:
+    width, _ = size
+    async with open_app(size) as ui:
+        assert_footer_whole(ui, width)
+        await ui.press("escape")  # the tree
+        assert_footer_whole(ui, width)
+        await ui.press("enter", "enter")  # an article
+        assert ui.article() is not None
+        assert_footer_whole(ui, width)
+        await ui.press("slash", *"文章")
+        assert_footer_whole(ui, width, typing=True)
+        await ui.press("enter")  # the results
+        assert_footer_whole(ui, width)
+
+
+@pytest.mark.parametrize("size", [NARROW, (60, 20), WIDE])
+async def test_the_search_status_shows_whole_parts_only(
+    open_app: AppOpener, size: tuple[int, int]
+) -> None:
+    async with open_app(size) as ui:
+        await ui.press("slash", *"文章")
+        status = ui.screen.search_bar.query_one("#search-status")
+        shown = ui.search_status()
+        assert cell_len(shown) <= status.content_region.width, shown
+        assert shown.split(" · ")[0].endswith("found"), shown
+        if size == WIDE:
+            assert shown.endswith("in All articles ^T · newest first ^O")
+        else:
+            # What does not fit goes whole: the keys are in the help screen.
+            assert shown.endswith(("in All articles", "newest first")), shown

@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.models import ArticleSummary
 from reader.store import LibraryError
@@ -37,6 +37,7 @@ from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.state import Listing, Place
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.category_tree import CategoryTree, Choice
+from reader.ui.widgets.key_footer import KeyFooter
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import DEBOUNCE_S, SearchBar
 
@@ -119,7 +120,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
             )
             yield ReadingPane(id="reading")
         yield Static(Content(), id="fetch-progress")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def sections(self) -> list[Section]:
         """The bindings of every pane, titled, for the help screen and the palette."""
