@@ -4,14 +4,15 @@ every action says what it did to which article."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from textual.geometry import Region
 from support.library import make_drafts
 from support.ui import LONG_TITLE, NARROW, WIDE, AppOpener, make_library
+from textual.geometry import Region
 
 from reader.store import Library
 from reader.ui import workers
@@ -184,7 +185,7 @@ def assert_footer_whole(ui: object, width: int, *, typing: bool = False) -> None
     spans = sorted(region for _, region in keys)
     for region in spans:
         assert region.x >= 0 and region.right <= width, keys
-    for left, right in zip(spans, spans[1:], strict=False):
+    for left, right in itertools.pairwise(spans):
         assert left.right <= right.x, keys
 
 
