@@ -37,8 +37,8 @@ def key_width(key: Widget, compact: bool) -> int:
 
 def fitting(keys: list[Widget], width: int, compact: bool) -> list[Widget]:
     """The keys to show in `width` cells, in their order: the last ones go first, except the
-    help key; the command palette's key goes when even the help key alone does not fit. A cell stays free between the keys and the palette's
-    key."""
+    help key; the command palette's key goes when even the help key alone does not fit. A cell
+    stays free between the keys and the palette's key."""
     palette = [key for key in keys if key.has_class("-command-palette")]
     shown = [key for key in keys if not key.has_class("-command-palette")]
 
