@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import itertools
 import threading
+import webbrowser
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 from support.library import make_drafts
-from support.ui import LONG_TITLE, NARROW, WIDE, AppOpener, make_library
+from support.ui import LINKED_TITLE, LONG_TITLE, NARROW, WIDE, AppOpener, make_library
 from textual.geometry import Region
+from textual.notifications import Notify
 
 from reader.store import Library
 from reader.ui import workers
@@ -220,3 +222,81 @@ async def test_the_search_status_shows_whole_parts_only(
         else:
             # What does not fit goes whole: the keys are in the help screen.
             assert shown.endswith(("in All articles", "newest first")), shown
+
+
+def said(ui: object) -> list[str]:
+    """The notifications shown so far, in order."""
+    return [m.notification.message for m in ui.sent(Notify)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [NARROW, TINY])
+async def test_marks_from_the_tree_act_on_the_row_in_sight_and_say_so(
+    open_app: AppOpener, lib_path: Path, size: tuple[int, int]
+) -> None:
+    async with open_app(size) as ui:
+        screen = ui.screen
+        await ui.press("enter")  # the first article, read
+        opened = ui.article()
+        await ui.press("escape", "j", "escape")  # the list's second row; then the tree
+        assert screen.focused is screen.categories
+        second = ui.cursor_row()
+        assert opened is not None and second is not None and second.id != opened.id
+        await ui.press("s", "m")
+        with Library(lib_path) as library:
+            stored = library.get(second.id)
+            first = library.get(opened.id)
+        assert stored is not None and stored.starred and stored.read
+        assert first is not None and not first.starred
+        title = f"“{second.title}”"
+        assert said(ui)[-2:] == [f"Starred: {title}", f"Marked read: {title}"]
+
+
+async def test_copy_and_open_say_when_there_is_no_link(open_app: AppOpener) -> None:
+    async with open_app(NARROW) as ui:
+        await ui.press("y")
+        assert said(ui) == ["No article is open: there is no link to copy."]
+        await ui.press("enter")
+        article = ui.article()
+        assert article is not None and not article.url
+        await ui.press("y", "O")
+        assert said(ui)[-2:] == [
+            f"No link to copy: “{article.title}” has no web address.",
+            f"No link to open: “{article.title}” has no web address.",
+        ]
+        assert ui.app.clipboard == ""
+
+
+async def test_open_says_when_no_browser_could_start(
+    open_app: AppOpener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_browser(using: str | None = None) -> webbrowser.BaseBrowser:
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    async with open_app(NARROW) as ui:
+        await ui.open_titled(LINKED_TITLE)
+        await ui.press("O")
+        assert said(ui)[-1] == (
+            "Could not start a browser: no web browser was found (set BROWSER to one). "
+            "Press y to copy the link."
+        )
+        assert not any(text.startswith("Open") for text in said(ui))
+
+
+@pytest.mark.parametrize("name", ["w3m", "/usr/bin/lynx"])
+async def test_open_refuses_a_browser_that_would_take_over_the_terminal(
+    open_app: AppOpener, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    started: list[str] = []
+
+    class TextBrowser(webbrowser.GenericBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            started.append(url)
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: TextBrowser(name))
+    async with open_app(NARROW) as ui:
+        await ui.open_titled(LINKED_TITLE)
+        await ui.press("O")
+        assert started == []
+        assert f"{name}, would run in this terminal" in said(ui)[-1]

@@ -24,7 +24,6 @@ from textual.widgets import Static
 from reader.models import ArticleSummary
 from reader.store import LibraryError
 from reader.text.sanitize import sanitize_line
-from reader.text.urls import web_link
 from reader.ui import workers
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
 from reader.ui.fetching import FetchGate, Fetching
@@ -356,9 +355,6 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
             return self.focused is not self.search_bar.input
         if action in ("star", "toggle_read"):
             return True if self._target() is not None else None
-        if action in ("copy_link", "open_link"):
-            view = self.pane.view
-            return True if view and web_link(view.article.url) else None
         if action == "back":
             return True if self.history.can_go(-1) else None
         if action == "forward":
