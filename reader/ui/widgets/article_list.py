@@ -255,6 +255,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=max(0, self.cursor - line), animate=False, force=True)
         self.refresh()
         self.post_message(self.Filled(self.listing, self.total))
+        if self._open_when_loaded is not None:
+            # The block it waited for was read before the change: open it from the rows now.
+            index, self._open_when_loaded = self._open_when_loaded, None
+            self.open_index(index)
 
     def watch_category_names(self) -> None:
         """Draw the category column again with the new names."""
