@@ -55,3 +55,19 @@ def test_tree_with_views_and_tags(
         library.save_search("茶与水", "茶")
         library.save_search("a saved search with a very long name", "reader")
     assert snap_compare(make_app(lib_path), terminal_size=size, run_before=_tags_open)
+
+
+async def _searched(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("slash", *"文章", "enter")
+    await settle(pilot)
+
+
+def test_search_results_at_80x24(snap_compare: SnapCompare, lib_path: Path) -> None:
+    """The search status keeps whole parts only; the footer whole keys only."""
+    assert snap_compare(make_app(lib_path), terminal_size=(80, 24), run_before=_searched)
+
+
+def test_library_view_at_60x20(snap_compare: SnapCompare, lib_path: Path) -> None:
+    """The footer drops the keys it has no room for, whole."""
+    assert snap_compare(make_app(lib_path), terminal_size=(60, 20), run_before=_settled)
