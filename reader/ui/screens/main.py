@@ -35,7 +35,7 @@ from reader.ui.screens.organising import OrganisingScreen
 from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.state import Listing, Place
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.category_tree import CategoryTree, Choice
+from reader.ui.widgets.category_tree import CategoryTree, TreeChoice
 from reader.ui.widgets.key_footer import KeyFooter
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import DEBOUNCE_S, SearchBar
@@ -179,7 +179,7 @@ class MainScreen(ManagingScreen, RefreshingScreen, OrganisingScreen):
 
     # -- messages from the panes ---------------------------------------------------------------
 
-    def _category_chosen(self, choice: Choice | None) -> None:
+    def _category_chosen(self, choice: TreeChoice | None) -> None:
         """The tree's cursor moved to a line (or Enter chose it): list its articles now, in the
         handling of the key, so the keys typed after it act on the new listing."""
         if choice is None:

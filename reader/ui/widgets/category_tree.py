@@ -59,7 +59,7 @@ def count_label(name: str, total: int, unread: int) -> Text:
 
 
 @dataclass(frozen=True, slots=True)
-class Choice:
+class TreeChoice:
     """A line the reader moved the cursor to (`enter`: chose it with Enter or a click)."""
 
     place: Place
@@ -81,7 +81,7 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
     )
     BINDINGS: ClassVar[list[BindingType]] = list(TREE_BINDINGS)
 
-    choice: var[Choice | None] = var(None, init=False, always_update=True)
+    choice: var[TreeChoice | None] = var(None, init=False, always_update=True)
     """The line the reader last moved to or chose. A reactive, not a message: the screen watches
     it and shows that line's articles at once, so keys typed ahead (`j Tab G`) act on the new
     listing rather than on the one a message still on its way would replace."""
@@ -282,7 +282,7 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
         place = node.data if node is not None else None
         if place is not None and place != self._announced:
             self._announced = place
-            self.choice = Choice(place, enter=False)
+            self.choice = TreeChoice(place, enter=False)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Place | None]) -> None:
         """Offer the keys that apply to the new line (rename and delete: a saved search)."""
@@ -299,7 +299,7 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
             node.toggle()
             return
         self._announced = place
-        self.choice = Choice(place, enter=True)
+        self.choice = TreeChoice(place, enter=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Rename and delete are offered on a saved search only."""
