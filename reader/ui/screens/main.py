@@ -173,12 +173,12 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         has it, the tree or the list once either has it: Tab, or a click before the terminal
         shrank), so a terminal that narrows shows where the reader was."""
         if event.widget is self.pane and self.pane.view is not None:
-            self.add_class("-reading")
+            self.panes.add_class("-reading")
         elif event.widget is self.categories:
-            self.remove_class("-reading")
-            self.add_class("-tree")
+            self.panes.remove_class("-reading")
+            self.panes.add_class("-tree")
         elif event.widget is self.articles:
-            self.remove_class("-reading", "-tree")
+            self.panes.remove_class("-reading", "-tree")
 
     # -- messages from the panes ---------------------------------------------------------------
 
@@ -194,7 +194,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         elif place != self.listing.place:
             self.listing = self.listing.showing(place)
         if choice.enter:
-            self.remove_class("-tree")
+            self.panes.remove_class("-tree")
             self.set_focus(self.articles)
 
     @on(ArticleList.Opened)
@@ -302,7 +302,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.history.push(article.id)
         self.articles.patch(article.id, read=article.read, views=article.views)
         if message.focus:
-            self.add_class("-reading")
+            self.panes.add_class("-reading")
             self.pane.focus()
         self._remember({workers.STATE_ARTICLE: article.id})
         self.refresh_bindings()
@@ -331,7 +331,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         about to exit: a position still queued when the library closes is dropped)."""
         view = self.pane.view
         if view is not None and not self.library.readonly:
-            reading = self.has_class("-reading")
+            reading = self.panes.has_class("-reading")
             with contextlib.suppress(LibraryError):
                 self.library.set_progress(view.article.id, self.pane.progress, wait=False)
                 self.library.set_state(workers.STATE_READING, reading, wait=False)
@@ -403,8 +403,8 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.pane.cancel_hints()
         elif self.focused is self.search_bar.input:
             self.action_close_search()
-        elif self.has_class("-reading") and not self.has_class("-wide"):
-            self.remove_class("-reading")
+        elif self.panes.has_class("-reading") and not self.has_class("-wide"):
+            self.panes.remove_class("-reading")
             self.set_focus(self.articles)
         elif self.focused is self.pane:
             self.set_focus(self.articles)
@@ -414,7 +414,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.set_focus(self.categories)
         elif self.focused is self.articles:
             # Below 60 columns the tree and the list take turns at the whole width.
-            self.add_class("-tree")
+            self.panes.add_class("-tree")
             self.call_after_refresh(self.categories.focus)
 
 

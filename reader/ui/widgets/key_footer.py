@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -68,6 +69,24 @@ class KeyFooter(Footer):
             yield from widgets  # grouped keys (none of the app's): as Textual lays them out
             return
         yield from fitting(widgets, self.size.width, self.compact)
+
+    shown: tuple[object, ...] | None = None
+    """What the footer last showed: each key shown, its description and whether it is on."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Lay the keys out again when they changed, not each time the app looks at them (a key
+        press, a focus change, a list filled): Textual's footer builds every key again, some
+        30 ms of the key's time and the whole line written to the terminal again."""
+        shown = tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip)
+            for (_node, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show
+        )
+        if shown == self.shown and self.is_attached and screen is self.screen:
+            return
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.shown = shown
+        super().bindings_changed(screen)
 
     def on_resize(self, event: events.Resize) -> None:
         """Choose the keys again for the new width."""
