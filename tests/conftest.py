@@ -36,6 +36,7 @@ TIMED_MODULES = {
     "test_size_limits.py",
     "test_ssh.py",
     "test_terminals.py",
+    "test_type_ahead.py",
     "test_ui_busy.py",
 }
 

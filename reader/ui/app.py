@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.command import CommandPalette
@@ -15,6 +16,7 @@ from textual.screen import Screen
 from reader.paths import config_file, keymap_file, styles_dir
 from reader.text.i18n import _
 from reader.text.sanitize import sanitize, sanitize_line
+from reader.ui.browser import start_browser
 from reader.ui.commands import APP_BINDINGS, palette_commands, screen_sections
 from reader.ui.config import Config, load_config
 from reader.ui.fetching import FetchGate, Fetching
@@ -167,8 +169,32 @@ class ReaderApp(App[None]):
                 markup=False,
             )
             return
-        super().open_url(url, new_tab=new_tab)
-        self.notify(_("Opening {url}").format(url=url), markup=False, timeout=3)
+        if self.is_web:
+            # Under `reader serve` the link opens in the reader's own browser, by the page.
+            super().open_url(url, new_tab=new_tab)
+            self.notify(_("Opening {url}").format(url=url), markup=False, timeout=3)
+            return
+        self._start_browser(url)
+
+    @work(thread=True, group="browser")
+    def _start_browser(self, url: str) -> None:
+        """Start the browser in a worker (some wait for the browser to end) and say whether it
+        started."""
+        problem = start_browser(url)
+        if problem is None:
+            self.call_from_thread(
+                self.notify, _("Opened {url}").format(url=url), markup=False, timeout=3
+            )
+        else:
+            self.call_from_thread(
+                self.notify,
+                _("Could not start a browser: {problem}. Press y to copy the link.").format(
+                    problem=problem
+                ),
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
 
     def deliver_text(self, path_or_file: Any, **options: Any) -> str | None:
         """Save text for the user (a screenshot); refused when restricted."""

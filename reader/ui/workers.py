@@ -27,6 +27,9 @@ STATE_ARTICLE = "ui.article"
 STATE_SORT = "ui.sort"
 STATE_UNREAD = "ui.unread_only"
 STATE_VIEW = "ui.view"
+STATE_READING = "ui.reading"
+"""Whether the article was on screen, being read, when the app ended (at 80 columns it is alone
+on screen then, and comes back so)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,8 @@ class Start:
     article: int | None
     view: View | None = None
     """The view the reader was in, if it still exists."""
+    reading: bool = False
+    """Whether the reader was reading `article` (else it was open beside the list)."""
 
 
 def load_shelves(library: Library) -> Shelves:
@@ -72,6 +77,7 @@ def load_start(library: Library) -> Start:
         unread_only=bool(library.get_state(STATE_UNREAD, False)),
         article=article if isinstance(article, int) else None,
         view=view,
+        reading=library.get_state(STATE_READING, False) is True,
     )
 
 

@@ -184,12 +184,15 @@ async def test_copy_link_uses_the_clipboard(open_app: AppOpener) -> None:
     async with open_app(WIDE) as ui:
         await ui.press("enter")
         assert ui.article() is not None and not ui.article().url  # type: ignore[union-attr]
-        await ui.press("y")  # no web link: the key does nothing
-        assert ui.app.clipboard == "" and ui.sent(Notify) == []
+        await ui.press("y")  # no web link: nothing is copied, and the reader is told
+        assert ui.app.clipboard == ""
+        assert [m.notification.message for m in ui.sent(Notify)] == [
+            f"No link to copy: “{ui.article().title}” has no web address."  # type: ignore[union-attr]
+        ]
         await ui.open_titled(LINKED_TITLE)
         await ui.press("y")
         assert ui.app.clipboard == LINK
-        assert [m.notification.message for m in ui.sent(Notify)] == [f"Copied {LINK}"]
+        assert [m.notification.message for m in ui.sent(Notify)][-1] == f"Copied {LINK}"
 
 
 async def test_open_link_only_on_request_and_only_web_links(

@@ -14,14 +14,15 @@ from textual.notifications import Notify
 
 @pytest.fixture
 def browsers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The links handed to the web browser (Textual's terminal drivers use `webbrowser`)."""
+    """The links handed to the web browser (the app asks `webbrowser` for one)."""
     started: list[str] = []
 
-    def record(url: str, *args: object, **kwargs: object) -> bool:
-        started.append(url)
-        return True
+    class Recording(webbrowser.BackgroundBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            started.append(url)
+            return True
 
-    monkeypatch.setattr(webbrowser, "open", record)
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: Recording("firefox"))
     return started
 
 
@@ -37,7 +38,9 @@ async def test_open_link_copies_instead_of_starting_a_browser(
             assert browsers == [] and ui.app.clipboard == LINK
             assert said == [f"Copied {LINK} (this server does not open browsers)"]
         else:
-            assert browsers == [LINK] and said == [f"Opening {LINK}"]
+            await ui.settle()
+            said = [m.notification.message for m in ui.sent(Notify)]
+            assert browsers == [LINK] and said == [f"Opened {LINK}"]
 
 
 @pytest.mark.parametrize("restricted", [True, False])

@@ -75,3 +75,19 @@ def test_library_view_in_chinese(
     the footer's keys (twice as wide as their English) fit."""
     monkeypatch.setenv("READER_LANG", language)
     assert snap_compare(make_app(lib_path), terminal_size=(80, 24), run_before=_settled)
+
+
+async def _searched(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("slash", *"文章", "enter")
+    await settle(pilot)
+
+
+def test_search_results_at_80x24(snap_compare: SnapCompare, lib_path: Path) -> None:
+    """The search status keeps whole parts only; the footer whole keys only."""
+    assert snap_compare(make_app(lib_path), terminal_size=(80, 24), run_before=_searched)
+
+
+def test_library_view_at_60x20(snap_compare: SnapCompare, lib_path: Path) -> None:
+    """The footer drops the keys it has no room for, whole."""
+    assert snap_compare(make_app(lib_path), terminal_size=(60, 20), run_before=_settled)

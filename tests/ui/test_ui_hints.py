@@ -21,14 +21,15 @@ URLS = [f"https://example.org/page/{n}" for n in range(1, 13)]
 
 @pytest.fixture
 def browsers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The links handed to the web browser (Textual's terminal drivers use `webbrowser`)."""
+    """The links handed to the web browser (the app asks `webbrowser` for one)."""
     started: list[str] = []
 
-    def record(url: str, *args: object, **kwargs: object) -> bool:
-        started.append(url)
-        return True
+    class Recording(webbrowser.BackgroundBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            started.append(url)
+            return True
 
-    monkeypatch.setattr(webbrowser, "open", record)
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: Recording("firefox"))
     return started
 
 

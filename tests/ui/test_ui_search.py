@@ -114,7 +114,8 @@ async def test_any_typed_text_gives_results_or_a_message(
     async with open_app(WIDE) as ui:
         await ui.press("slash", *text)
         assert ui.app.is_running
-        assert ui.search_status() == f"{lead}{STATUS_TAIL}"
+        # A problem too long to share the bar is shown alone (scope and order give way whole).
+        assert ui.search_status() in (f"{lead}{STATUS_TAIL}", lead.removesuffix(" · "))
 
 
 async def test_keys_typed_right_after_slash_reach_the_box(open_app: AppOpener) -> None:

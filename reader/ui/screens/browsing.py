@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from textual import getters, on, work
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
@@ -47,6 +48,10 @@ class BrowsingScreen(Screen[None]):
     categories = getters.query_one(CategoryTree)
     pane = getters.query_one(ReadingPane)
     search_bar = getters.query_one(SearchBar)
+    panes = getters.query_one("#panes", Horizontal)
+    """The three panes; its classes say which a narrow terminal shows (`-reading`, `-tree`),
+    set on it rather than on the screen so that the footer and the search box are not styled
+    again each time an article opens."""
 
     @dataclass
     class RowsRead(Message):

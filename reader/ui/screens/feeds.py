@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from reader.models import Change
 from reader.store import LibraryError
@@ -29,6 +29,7 @@ from reader.ui.commands import FEEDS_BINDINGS
 from reader.ui.language import TranslatedBindings
 from reader.ui.screens.choosing import Choice, Choose
 from reader.ui.screens.dialogs import Prompt
+from reader.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from reader.store import Library
@@ -129,7 +130,7 @@ class FeedsScreen(TranslatedBindings, Screen[int | None]):
         yield table
         yield Static(Content(), id="feeds-detail")
         yield Static(Content(), id="feeds-progress")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         """Read the subscriptions."""

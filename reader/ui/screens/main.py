@@ -19,13 +19,12 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.models import ArticleSummary
 from reader.store import LibraryError
 from reader.text.i18n import N_, _, told
 from reader.text.sanitize import sanitize_line
-from reader.text.urls import web_link
 from reader.ui import workers
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
 from reader.ui.fetching import FetchGate, Fetching
@@ -39,7 +38,8 @@ from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.state import Listing, Place
 from reader.ui.titles import set_title
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.category_tree import CategoryTree
+from reader.ui.widgets.category_tree import CategoryTree, TreeChoice
+from reader.ui.widgets.key_footer import KeyFooter
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import DEBOUNCE_S, SearchBar
 
@@ -122,7 +122,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             )
             yield ReadingPane(id="reading")
         yield Static(Content(), id="fetch-progress")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def sections(self) -> list[Section]:
         """The bindings of every pane, titled, for the help screen and the palette."""
@@ -139,6 +139,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
     def on_mount(self) -> None:
         """Read the library in a worker; the panes fill when it answers."""
         self.categories.border_title = _("Categories")
+        self.watch(self.categories, "choice", self._category_chosen, init=False)
         self.pane.border_title = _("Article")
         self.articles.focus()
         self._start()
@@ -164,33 +165,37 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         self.library_total = start.shelves.totals[0]
         self.started = True
         if start.article is not None:
-            self._open(start.article, count=False, focus=False)
+            # Read at the last exit: the article takes the screen again (alone, when narrow).
+            self._open(start.article, count=False, focus=start.reading)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The narrow layouts show the pane that has focus (the article while the reading pane
         has it, the tree or the list once either has it: Tab, or a click before the terminal
         shrank), so a terminal that narrows shows where the reader was."""
         if event.widget is self.pane and self.pane.view is not None:
-            self.add_class("-reading")
+            self.panes.add_class("-reading")
         elif event.widget is self.categories:
-            self.remove_class("-reading")
-            self.add_class("-tree")
+            self.panes.remove_class("-reading")
+            self.panes.add_class("-tree")
         elif event.widget is self.articles:
-            self.remove_class("-reading", "-tree")
+            self.panes.remove_class("-reading", "-tree")
 
     # -- messages from the panes ---------------------------------------------------------------
 
-    @on(CategoryTree.Chosen)
-    def _category_chosen(self, message: CategoryTree.Chosen) -> None:
-        place = message.place
+    def _category_chosen(self, choice: TreeChoice | None) -> None:
+        """The tree's cursor moved to a line (or Enter chose it): list its articles now, in the
+        handling of the key, so the keys typed after it act on the new listing."""
+        if choice is None:
+            return
+        place = choice.place
         if self.searching:
             # A search runs in a category or a tag; a view chosen meanwhile means everywhere.
             self.rescope_search(place.scope)
         elif place != self.listing.place:
             self.listing = self.listing.showing(place)
-        if message.enter:
-            self.remove_class("-tree")
-            self.articles.focus()
+        if choice.enter:
+            self.panes.remove_class("-tree")
+            self.set_focus(self.articles)
 
     @on(ArticleList.Opened)
     def _article_chosen(self, message: ArticleList.Opened) -> None:
@@ -297,7 +302,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.history.push(article.id)
         self.articles.patch(article.id, read=article.read, views=article.views)
         if message.focus:
-            self.add_class("-reading")
+            self.panes.add_class("-reading")
             self.pane.focus()
         self._remember({workers.STATE_ARTICLE: article.id})
         self.refresh_bindings()
@@ -326,8 +331,10 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         about to exit: a position still queued when the library closes is dropped)."""
         view = self.pane.view
         if view is not None and not self.library.readonly:
+            reading = self.panes.has_class("-reading")
             with contextlib.suppress(LibraryError):
                 self.library.set_progress(view.article.id, self.pane.progress, wait=False)
+                self.library.set_state(workers.STATE_READING, reading, wait=False)
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -359,9 +366,6 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             return self.focused is not self.search_bar.input
         if action in ("star", "toggle_read"):
             return True if self._target() is not None else None
-        if action in ("copy_link", "open_link"):
-            view = self.pane.view
-            return True if view and web_link(view.article.url) else None
         if action == "back":
             return True if self.history.can_go(-1) else None
         if action == "forward":
@@ -399,8 +403,8 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.pane.cancel_hints()
         elif self.focused is self.search_bar.input:
             self.action_close_search()
-        elif self.has_class("-reading") and not self.has_class("-wide"):
-            self.remove_class("-reading")
+        elif self.panes.has_class("-reading") and not self.has_class("-wide"):
+            self.panes.remove_class("-reading")
             self.set_focus(self.articles)
         elif self.focused is self.pane:
             self.set_focus(self.articles)
@@ -410,7 +414,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.set_focus(self.categories)
         elif self.focused is self.articles:
             # Below 60 columns the tree and the list take turns at the whole width.
-            self.add_class("-tree")
+            self.panes.add_class("-tree")
             self.call_after_refresh(self.categories.focus)
 
 

@@ -54,7 +54,8 @@ class OrganisingScreen(MarkingScreen, SearchingScreen):
     # -- tags -----------------------------------------------------------------------------
 
     def action_edit_tags(self) -> None:
-        """Edit the tags of the list's row (when the list has focus) or of the open article."""
+        """Edit the tags of the open article (while the reading pane has focus) or of the list's
+        row."""
         target = self._target()
         if target is None:
             return

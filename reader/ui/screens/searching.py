@@ -35,8 +35,9 @@ class SearchingScreen(BrowsingScreen):
     """Search the whole library rather than the category the reader was in."""
     search_order: var[str] = var("newest")
     """`newest` or `best` (best match first)."""
-    search_status: var[Content] = var(Content)
-    """What the search bar shows beside the box: counts or a problem, scope and order."""
+    search_status: var[tuple[Content, ...]] = var(tuple)
+    """What the search bar shows beside the box: counts or a problem, scope and order, and
+    shorter forms of it, fullest first (see `SearchBar.status`)."""
 
     _open_first = False
     """A second Enter came before the results: open the first of them when they arrive."""
@@ -54,7 +55,7 @@ class SearchingScreen(BrowsingScreen):
             self.before = Before(self.listing, self.articles.cursor)
         if not self.has_class("-wide"):
             # On a narrow terminal the article gives way to the list the results fill.
-            self.remove_class("-reading", "-tree")
+            self.panes.remove_class("-reading", "-tree")
         self.search_bar.open()
         if self.search_bar.text.strip():
             self._run_search(self.search_bar.text)
@@ -156,10 +157,19 @@ class SearchingScreen(BrowsingScreen):
         scope = self._search_scope()
         path = self.names.get(scope, ())
         where = sanitize_line(path[-1]) if path else _(ALL_ARTICLES)
-        parts = [lead] if lead is not None else []
-        parts.append(Content.assemble((_("in "), "dim"), where, (" ^T", "dim")))
-        parts.append(Content.assemble(_(ORDER_NAMES[self.search_order]), (" ^O", "dim")))
-        self.search_status = Content(" · ").join(parts)
+        first = [lead] if lead is not None else []
+        inside = Content.assemble((_("in "), "dim"), where)
+        order = Content(_(ORDER_NAMES[self.search_order]))
+        keys = [Content.assemble(inside, (" ^T", "dim")), Content.assemble(order, (" ^O", "dim"))]
+        # The fullest that fits the bar is shown: the keys (in the help too), then the order,
+        # then the scope give way.
+        dot = Content(" · ")
+        self.search_status = (
+            dot.join([*first, *keys]),
+            dot.join([*first, inside, order]),
+            dot.join([*first, inside]),
+            *([lead] if lead is not None else []),
+        )
 
     def search_terms(self) -> tuple[str, ...]:
         """What to highlight in an article opened from the results."""

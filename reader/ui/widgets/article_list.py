@@ -9,6 +9,7 @@ jump by offset.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -35,6 +36,8 @@ from reader.ui.widgets.article_rows import (
     text_strip,
 )
 
+TYPED_AHEAD = 64
+"""How many moves typed while a new listing is on its way are kept, to apply once it arrives."""
 FOLLOWING = 5
 """How many articles after the cursor's are remembered for a reload: when the cursor's article
 leaves the list (deleted, moved, read under the unread filter), the next one still there takes
@@ -102,6 +105,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._open_when_loaded: int | None = None
         self._new: Listing | None = None
         self._keep_cursor: int | None = None
+        self._typed_ahead: list[Callable[[], None]] = []
+        """Moves and opens asked for while a new listing was on its way, in order."""
         self._styles: dict[tuple[str, bool, bool], Style] = {}
         self._excerpts: dict[int, Content] = {}
         """Search results' excerpts by article id, sanitised, matches spanned as `match`."""
@@ -152,6 +157,18 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         )
         self.refresh()
         self.post_message(self.Filled(self.listing, self.total))
+        typed, self._typed_ahead = self._typed_ahead, []
+        for step in typed:
+            step()
+
+    def _later(self, step: Callable[[], None]) -> bool:
+        """Keep `step` for when the new listing arrives, if one is on its way (keys typed
+        quickly after choosing a category apply to it, in order)."""
+        if self._new is None:
+            return False
+        if len(self._typed_ahead) < TYPED_AHEAD:
+            self._typed_ahead.append(step)
+        return True
 
     def row(self, index: int) -> ArticleSummary | None:
         """The summary at `index`, if its block is loaded (it is asked for if not)."""
@@ -278,6 +295,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if self._in_view() != shown_before:
             self.refresh()  # else every row would be written to the terminal again as it was
         self.post_message(self.Filled(self.listing, self.total))
+        if self._open_when_loaded is not None:
+            # The block it waited for was read before the change: open it from the rows now.
+            index, self._open_when_loaded = self._open_when_loaded, None
+            self.open_index(index)
 
     def _in_view(self) -> tuple[object, ...]:
         """What the pane's lines show now: the loaded rows in sight (None where not loaded),
@@ -346,12 +367,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return block == 0 or block - 1 in self._blocks or block - 1 not in self._pending
 
     def move(self, delta: int) -> None:
-        """Move the cursor by `delta` rows, within the list."""
+        """Move the cursor by `delta` rows, within the list (the new one, if one is on its way)."""
+        if self._later(lambda: self.move(delta)):
+            return
         if self.total:
             self.cursor = max(0, min(self.total - 1, self.cursor + delta))
 
     def open_index(self, index: int) -> None:
         """Open the article at `index` (after its block arrives if need be)."""
+        if self._later(lambda: self.open_index(index)):
+            return
         if not 0 <= index < self.total:
             return
         self.cursor = index
@@ -371,11 +396,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_first(self) -> None:
         """First row."""
-        self.move(-self.total)
+        if not self._later(self.action_first):
+            self.move(-self.total)
 
     def action_last(self) -> None:
         """Last row."""
-        self.move(self.total)
+        if not self._later(self.action_last):
+            self.move(self.total)
 
     def action_page_down(self) -> None:
         """A page down."""
@@ -395,7 +422,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_open(self) -> None:
         """Open the article under the cursor."""
-        self.open_index(self.cursor)
+        if not self._later(self.action_open):
+            self.open_index(self.cursor)
 
     def on_click(self, event: events.Click) -> None:
         """A click moves the cursor there and opens the article."""

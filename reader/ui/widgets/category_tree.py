@@ -24,6 +24,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -58,6 +59,14 @@ def count_label(name: str, total: int, unread: int) -> Text:
     return Text(sanitize_line(name) or "?") + counts_text(total, unread)
 
 
+@dataclass(frozen=True, slots=True)
+class TreeChoice:
+    """A line the reader moved the cursor to (`enter`: chose it with Enter or a click)."""
+
+    place: Place
+    enter: bool
+
+
 def view_name(view: View) -> str:
     """A view's name as the tree and the list's title show it (`● Unread`, `/ 茶`)."""
     name = view.name if view.kind == "search" else _(view.name)
@@ -74,12 +83,10 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
     )
     BINDINGS: ClassVar[list[BindingType]] = list(TREE_BINDINGS)
 
-    @dataclass
-    class Chosen(Message):
-        """The cursor moved to a line (`enter` is true when it was chosen with Enter)."""
-
-        place: Place
-        enter: bool
+    choice: var[TreeChoice | None] = var(None, init=False, always_update=True)
+    """The line the reader last moved to or chose. A reactive, not a message: the screen watches
+    it and shows that line's articles at once, so keys typed ahead (`j Tab G`) act on the new
+    listing rather than on the one a message still on its way would replace."""
 
     @dataclass
     class RenameWanted(Message):
@@ -277,24 +284,32 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
             return None
         return place.view
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Place | None]) -> None:
-        """Announce the line under the cursor (once per change); the Tags line lists nothing."""
-        event.stop()
-        self.refresh_bindings()
-        place = event.node.data
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        """Announce the line under the cursor (once per change), as the key that moved it is
+        handled; the Tags line lists nothing."""
+        super().watch_cursor_line(previous_line, line)
+        node = self.cursor_node
+        place = node.data if node is not None else None
         if place is not None and place != self._announced:
             self._announced = place
-            self.post_message(self.Chosen(place, enter=False))
+            self.choice = TreeChoice(place, enter=False)
 
-    def on_tree_node_selected(self, event: Tree.NodeSelected[Place | None]) -> None:
-        """Enter (or a click) chooses the line and moves on to the list (on Tags: opens it)."""
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Place | None]) -> None:
+        """Offer the keys that apply to the new line (rename and delete: a saved search)."""
         event.stop()
-        place = event.node.data
+        self.refresh_bindings()
+
+    def action_select_cursor(self) -> None:
+        """Enter (or a click) chooses the line and moves on to the list (on Tags: opens it)."""
+        node = self.cursor_node
+        if node is None:
+            return
+        place = node.data
         if place is None:
-            event.node.toggle()
+            node.toggle()
             return
         self._announced = place
-        self.post_message(self.Chosen(place, enter=True))
+        self.choice = TreeChoice(place, enter=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Rename and delete are offered on a saved search only."""
@@ -347,6 +362,9 @@ class CategoryTree(Tree[Place | None], inherit_bindings=False):
         tail = self._tail.get(node.id, 0)
         head, counts = label.divide([len(label) - tail])
         head.truncate(max(1, room - counts.cell_len), overflow="ellipsis")
+        if head.plain.endswith(" …"):
+            # A wide (CJK) character cut in half leaves a blank before the ellipsis: no gap.
+            head = head[: len(head) - 2] + Text("…")
         return head + counts
 
     def _depth(self, node: TreeNode[Place | None]) -> int:

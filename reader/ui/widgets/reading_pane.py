@@ -108,6 +108,8 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
         self.page: ArticlePage | None = None
         self.block_starts: list[int] = []
         self._laid_width = 0
+        self._waiting: float | None = None
+        """The place to scroll to once the pane is laid out (it was hidden when shown)."""
         self._margin = 0
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(512)
         self._roles: dict[str, Style] = {}
@@ -132,6 +134,8 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
             self.page = build_page(view, self.page) if view else None
         self._laid_width = 0
         self._relayout()
+        # A hidden pane (the list alone at 80 columns) has no lines yet: scroll when it shows.
+        self._waiting = None if self._laid_width else progress
         self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
         self.refresh()
 
@@ -154,11 +158,14 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
         if self.scrollable_content_region.width != self._laid_width:
             progress = self.progress
             self._relayout()
+            self._waiting = None
             self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
 
     @property
     def progress(self) -> float:
         """How far down the article the view is (0..1)."""
+        if self._waiting is not None:
+            return self._waiting
         if self.max_scroll_y <= 0:
             return 0.0
         return min(1.0, self.scroll_y / self.max_scroll_y)

@@ -32,8 +32,9 @@ class SearchBar(Horizontal):
         "Ctrl+S saves the search under a name."
     )
 
-    status: var[Content] = var(Content)
-    """Scope, order and counts (or a problem), shown beside the box."""
+    status: var[tuple[Content, ...]] = var(tuple)
+    """Scope, order and counts (or a problem), shown beside the box: the first of these forms
+    (fullest first) that fits, so the end of a status is never cut off."""
 
     @dataclass
     class Changed(Message):
@@ -84,9 +85,22 @@ class SearchBar(Horizontal):
             self._timer.stop()
         self.display = False
 
-    def watch_status(self, status: Content) -> None:
+    def watch_status(self) -> None:
         """Show the new status beside the box."""
-        self.query_one("#search-status", Static).update(status)
+        self._fit_status()
+
+    def on_resize(self) -> None:
+        """Show as much of the status as the new width has room for."""
+        self._fit_status()
+
+    def _fit_status(self) -> None:
+        # The status takes at most half the bar (styles/reader.tcss), less its padding.
+        room = max(0, self.size.width // 2 - 2)
+        forms = self.status or (Content(),)
+        shown = next((form for form in forms if form.cell_length <= room), None)
+        if shown is None:
+            shown = forms[-1].truncate(room, ellipsis=True)
+        self.query_one("#search-status", Static).update(shown)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Restart the pause timer on every keystroke."""
