@@ -1,12 +1,16 @@
 """Where lines of mixed Chinese and Latin text may break, measured in terminal cells.
 
 A line may break at spaces, between any two wide (CJK) characters, and where CJK meets Latin
-without a space (`Python入门`); Latin words, numbers (`3.11`) and tags (`#问答`) are never broken
-unless one is wider than the whole line. The rules of Chinese typesetting (kinsoku) hold at every
-break: closing punctuation (，。、；：？！）」』】》〉…) never starts a line and opening punctuation
-(（「『【《〈) never ends one; the character before is carried to the next line instead (only a
-line too narrow for both breaks them). Cells are counted as the terminal draws them: CJK and
-most emoji take two, combining marks none.
+without a space (`Python入门`); Latin words, numbers (`3.11`) and tags (`#问答`, also right after a
+word: `Python#问答`) are never broken unless one is wider than the whole line. The rules of
+Chinese typesetting (kinsoku) hold at every break: closing punctuation (，。、；：？！）」』】》〉…)
+never starts a line and opening punctuation (（「『【《〈) never ends one; the character before is
+carried to the next line instead, and closing punctuation in front of a word (`，…Python`) stays
+on the line it closes. Where such a run is wider than the line, a Latin word in it is broken (a
+tag only where CJK meets Latin in it) so that the rules still hold; only a line too narrow for
+both the punctuation and its neighbour breaks them. Spaces at the end of a line never make a line
+of their own. Cells are counted as the terminal draws them: CJK and most emoji take two,
+combining marks none.
 
 Plain text only, so that the command line's help (`reader.cli.language`) breaks lines without
 loading Textual; `reader.ui.wrapping` applies the same breaks to styled `Content`.
@@ -29,11 +33,9 @@ CLOSING = frozenset("，。、；：？！）」』”’》〉】〕〗〙〛�
 OPENING = frozenset("（「『“‘《〈【〔〖〘〚([{")
 """Characters that never end a line."""
 _PUNCTUATION = re.escape("".join(sorted(CLOSING | OPENING)))
-_TOKENS = re.compile(
-    r"(\n)|([^\S\n]+)"
-    rf"|((?<![0-9A-Za-z_\u00c0-\u024f])#[^\s#{_PUNCTUATION}]+)"
-    rf"|([{_WIDE}]+)|([^\s{_WIDE}]+)"
-)
+# A word runs up to a space or a wide character, except that a tag in it (`#` and what follows
+# up to a space or punctuation, `#问答`, `Python#问答`) runs on through wide characters.
+_TOKENS = re.compile(rf"(\n)|([^\S\n]+)|([{_WIDE}]+)|((?:#[^\s#{_PUNCTUATION}]+|[^\s{_WIDE}])+)")
 
 _ANY_WIDE = re.compile(f"[{_WIDE}]")
 
@@ -45,30 +47,31 @@ def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
     """Return the (start, end) character ranges of the lines `text` wraps into at `width` cells.
 
     A newline in `text` always ends a line. Spaces at a break are dropped (they fall between two
-    ranges); a word wider than the whole line is folded.
+    ranges), and so are spaces that overflow the end of a line before a newline or the end of
+    `text`; a word wider than the whole line is folded.
     """
     width = max(width, 2)
     lines: list[tuple[int, int]] = []
     breaks: list[Break] = []  # where the current line may end, in order
     start = col = 0
     before = ""  # the last character of the content before, "" after a space or a line's start
+    overflow: int | None = None  # where spaces that overflow the line began, if they came last
     for match in _TOKENS.finditer(text):
         begin, end = match.span()
-        newline, space, _tag, wide, _word = match.groups()
+        newline, space, wide, _word = match.groups()
         if newline is not None:
-            lines.append((start, begin))
-            start, col, breaks, before = end, 0, [], ""
+            lines.append((start, begin if overflow is None else overflow))
+            start, col, breaks, before, overflow = end, 0, [], "", None
             continue
         if space is not None:
-            cells = len(space.expandtabs(4))
-            if col + cells <= width:
-                col += cells
+            # A break, even where the spaces overflow the line: what follows decides whether the
+            # line ends here (closing punctuation may not start the next one).
+            col += len(space.expandtabs(4))
+            if before not in OPENING:
                 breaks.append((begin, end, col))
-            else:
-                lines.append((start, begin))
-                start, col, breaks = end, 0, []
-            before = ""
+            before, overflow = "", begin if col > width else None
             continue
+        overflow = None
         if text[begin] in CLOSING:  # never after a break: not even at the space before it
             breaks = [b for b in breaks if b[1] != begin]
         elif before and before not in OPENING:
@@ -76,7 +79,7 @@ def wrap_ranges(text: str, width: int) -> list[tuple[int, int]]:
         place = _place_wide if wide is not None else _place_word
         start, col, breaks = place(text, begin, end, width, start, col, breaks, lines)
         before = text[end - 1]
-    lines.append((start, len(text)))
+    lines.append((start, len(text) if overflow is None else overflow))
     return lines
 
 
@@ -112,6 +115,16 @@ def _place_word(
     if col + cells <= width:
         return start, col + cells, breaks
     if cells <= width:  # no place to break before it: it starts a line whatever it is
+        split = begin
+        while split < end and text[split] in CLOSING:
+            split += 1
+        if begin < split < end and col + cell_len(text[begin:split]) <= width:
+            # Closing punctuation in front of a word (`…Python`) stays on the line it closes.
+            lines.append((start, split))
+            return split, cells - cell_len(text[begin:split]), []
+        if text[begin] in CLOSING or text[begin - 1] in OPENING:  # the line is one unbreakable run
+            start, col = _fold(text, begin, end, width, start, col, lines)
+            return start, col, []
         lines.append((start, begin))
         return begin, cells, []
     start, col = _fold(text, begin, end, width, start, col, lines)
@@ -121,14 +134,49 @@ def _place_word(
 def _fold(
     text: str, begin: int, end: int, width: int, start: int, col: int, lines: list[tuple[int, int]]
 ) -> tuple[int, int]:
-    """Fold a word wider than a line: fill the line, then whole lines, character by character."""
+    """Fold a word wider than a line: fill the line, then whole lines, character by character,
+    carrying the character before closing punctuation (or after opening) to the next line."""
     for index in range(begin, end):
         cells = get_character_cell_size(text[index])
         if col + cells > width:
-            lines.append((start, index))
-            start, col = index, 0
+            cut = _carry(text, start, index)
+            lines.append((start, cut))
+            start, col = cut, cell_len(text[cut:index])
         col += cells
     return start, col
+
+
+def _carry(text: str, start: int, index: int) -> int:
+    """Where a line from `start` that must end by `index` ends: before `index`, or before what
+    kinsoku carries with it (the character before closing punctuation) as long as that splits
+    no combining mark from its letter, and a tag only where CJK meets Latin in it; `index` if
+    all of the line would go."""
+    cut = index
+    while cut > start and (
+        text[cut] in CLOSING
+        or text[cut - 1] in OPENING
+        or get_character_cell_size(text[cut]) == 0
+        or _splits_tag(text, cut)
+    ):
+        cut -= 1
+    return cut if cut > start else index
+
+
+def _splits_tag(text: str, index: int) -> bool:
+    """Whether a break at `index` would split a tag other than where CJK meets Latin in it."""
+    if not _is_tag_character(text[index]):
+        return False
+    hash_at = index - 1
+    while hash_at >= 0 and _is_tag_character(text[hash_at]):
+        hash_at -= 1
+    if hash_at < 0 or text[hash_at] != "#":
+        return False
+    return hash_at == index - 1 or holds_wide(text[index - 1]) == holds_wide(text[index])
+
+
+def _is_tag_character(char: str) -> bool:
+    """Whether `char` may follow the `#` of a tag."""
+    return not char.isspace() and char != "#" and char not in CLOSING and char not in OPENING
 
 
 def _place_wide(
@@ -170,9 +218,10 @@ def _place_wide(
             cut = index + max(room, 1)
             lines.append((start, cut))
             start, index = cut, cut
-        else:
-            lines.append((start, index))
-            start, col = index, 0
+        else:  # nothing before the run may end the line: carry what kinsoku asks from it
+            cut = _carry(text, start, index)
+            lines.append((start, cut))
+            start, col = cut, cell_len(text[cut:index])
 
 
 def fit(text: str, width: int) -> str:

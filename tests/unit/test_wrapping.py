@@ -61,6 +61,30 @@ def test_newlines_end_lines() -> None:
     assert lines_of("第一行\n\nsecond", 20) == ["第一行", "", "second"]
 
 
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        # Spaces that overflow the last line make no empty line after "（".
+        ("中" * 18 + "……Python#问答aword（ ", 28, ["中" * 14, "中中中中……Python#问答aword（"]),
+        ("中文 \n下", 4, ["中文", "下"]),
+        # A tag right after a Latin word stays whole.
+        ("中" * 19 + "Python#问答", 16, ["中" * 8, "中" * 8, "中中中", "Python#问答"]),
+        # Closing punctuation in front of a word stays on the line it closes.
+        ("中，…PythonPython", 16, ["中，…", "PythonPython"]),
+        ("ab ,PythonPythonPy", 16, ["ab ,", "PythonPythonPy"]),
+        # A space after opening punctuation is no place to break.
+        ("中中中中中中《 中", 16, ["中中中中中中", "《 中"]),
+        # A run wider than the line breaks a word, or a tag where CJK meets Latin, not kinsoku.
+        ("（Python，，，，，", 16, ["（Pytho", "n，，，，，"]),
+        ("#问答中中中中Pythonwordword，", 27, ["#问答中中中中", "Pythonwordword，"]),
+    ],
+)
+def test_breaks_that_once_went_against_the_rules(
+    text: str, width: int, expected: list[str]
+) -> None:
+    assert lines_of(text, width) == expected
+
+
 PIECES = st.sampled_from(
     ["中", "文", "字", "，", "。", "、", "）", "」", "（", "「", "…", " ", "Python", "3.11",
      "#问答", "a", "word", "!", ",", "😀", "e\u0301", "》", "《"]
