@@ -5,7 +5,8 @@
 - Ten saved searches of common words: counting them once the articles may have changed (each
   search run again, up to its bound of 1,000 results), after one of the reader's read marks (the
   unread among the kept results counted again), and while nothing changed (kept).
-- Related articles of a random article, and the first page of the Starred view.
+- Related articles of a random article (with the terms found too common remembered, as in the
+  app after its first article, and without, as for its first), and the first page of Starred.
 
 The saved searches are added to the library (under the benchmark's reader) if missing, so the UI
 benchmark's tree shows them too.
@@ -18,6 +19,7 @@ import time
 from typing import TYPE_CHECKING
 
 from reader.models import ROOT_SCOPE
+from reader.store import related
 from reader.store.library import Library
 
 if TYPE_CHECKING:
@@ -100,6 +102,12 @@ def run(bench: Bench) -> None:
     ids = [s.id for s in lib.page(ROOT_SCOPE, offset=rng.randrange(total - 100), limit=100).items]
     picks = iter(rng.choices(ids, k=bench.runs * 2))
     bench.record("related articles (5)", lambda: lib.related(next(picks), 5), None, [])
+
+    def first_related() -> object:
+        related.forget_common()  # as the first article opened after the app starts
+        return lib.related(next(picks), 5)
+
+    bench.record("related articles (5), the first after start", first_related, None, [])
     starred = next(v for v in lib.views(count_searches=False) if v.kind == "starred")
     bench.record("first page of Starred", lambda: lib.view_page(starred, limit=50), None, [])
 

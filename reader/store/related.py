@@ -5,7 +5,10 @@ looked up in the search index, each only as far as its newest `SAMPLE` articles:
 more than that is too common to say anything and costs no more than that to learn. Articles that
 share rare terms score the most (by inverse document frequency), with a bonus for the same
 category and for each shared tag. Cost is bounded by the number of terms looked up, whatever the
-size of the library.
+size of the library; a term once found too common in a library is remembered for the process
+(`COMMON_KEPT` of them), so the next articles do not look it up again: the commonest pairs (`我们`,
+`的是`) turn up in nearly every article, and a library only makes them commoner as it grows (one
+that deletes made rarer again is one weak term left out).
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ BODY_TERMS = 24
 BODY_CHARS = 4_000
 CATEGORY_BONUS = 1.0
 TAG_BONUS = 1.5
+COMMON_KEPT = 50_000
+"""At most this many terms are remembered as too common, for each library."""
+_common: dict[str, set[str]] = {}
 
 
 def related(conn: sqlite3.Connection, article_id: int, limit: int = 5) -> list[int]:
@@ -42,8 +48,11 @@ def related(conn: sqlite3.Connection, article_id: int, limit: int = 5) -> list[i
         if term not in terms:
             terms.append(term)
     total = max(2, _count(conn))
+    common = _known_common(conn)
     scores: dict[int, float] = {}
     for term in terms:
+        if term in common:
+            continue
         docids = [
             r[0]
             for r in conn.execute(
@@ -52,8 +61,12 @@ def related(conn: sqlite3.Connection, article_id: int, limit: int = 5) -> list[i
                 (f'"{term}"', SAMPLE + 1),
             )
         ]
-        if len(docids) > SAMPLE or len(docids) < 2:
-            continue  # too common to tell articles apart, or only in this article
+        if len(docids) > SAMPLE:
+            if len(common) < COMMON_KEPT:
+                common.add(term)
+            continue  # too common to tell articles apart
+        if len(docids) < 2:
+            continue  # only in this article
         weight = math.log(total / len(docids))
         for docid in docids:
             if docid != own_docid:
@@ -73,6 +86,22 @@ def related(conn: sqlite3.Connection, article_id: int, limit: int = 5) -> list[i
     _bonus(conn, article_id, category_id, candidates)
     ranked = sorted(candidates, key=lambda a: (-candidates[a], -a))
     return [a for a in ranked if a != article_id][:limit]
+
+
+def forget_common() -> None:
+    """Forget the terms found too common (as a process that just started knows none)."""
+    _common.clear()
+
+
+def remembered() -> int:
+    """How many terms are remembered as too common, in every library."""
+    return sum(len(terms) for terms in _common.values())
+
+
+def _known_common(conn: sqlite3.Connection) -> set[str]:
+    """The terms found too common so far in the library `conn` has open (by its file)."""
+    path = str(conn.execute("PRAGMA database_list").fetchone()[2])
+    return _common.setdefault(path, set())
 
 
 def _count(conn: sqlite3.Connection) -> int:

@@ -189,3 +189,34 @@ def test_related_articles_share_rare_terms_category_and_tags(db_path: Path) -> N
         related = [s.id for s in lib.related(one)]
         assert set(related[:2]) == set(others) and one not in related
         assert len(related) <= 5
+
+
+def test_related_articles_are_the_same_once_common_terms_are_remembered(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime, timedelta
+
+    from reader.models import ROOT_SCOPE, ArticleDraft
+    from reader.store import related as related_module
+
+    monkeypatch.setattr(related_module, "SAMPLE", 5)  # 今天, 天气... in all 12: too common
+    related_module.forget_common()
+    base = datetime(2024, 1, 1)
+    drafts = [
+        ArticleDraft(
+            title=f"第{n}篇：今天天气不错" + ("，熊猫基地" if n % 4 == 0 else ""),
+            body="今天天气不错，去公园散步。" + ("熊猫吃竹子。" if n % 4 == 0 else ""),
+            category=("生活",),
+            published=base + timedelta(hours=n),
+            url=f"https://example.org/r{n}",
+        )
+        for n in range(12)
+    ]
+    with Library(db_path) as lib:
+        lib.save(drafts)
+        ids = [s.id for s in lib.page(ROOT_SCOPE, limit=20).items]
+        fresh = {a: [s.id for s in lib.related(a)] for a in ids}
+        assert related_module.remembered() > 0
+        again = {a: [s.id for s in lib.related(a)] for a in ids}
+    assert again == fresh
+    assert any(fresh.values())
