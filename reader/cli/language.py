@@ -38,6 +38,8 @@ _CLICK_MODULES = (
     "click._termui_impl",
 )
 _ORIGINAL = "_reader_english"
+HELP_OPTION = "Show this message and exit."
+"""The help of click's --help option (its message id)."""
 
 
 def install_click_messages() -> None:
@@ -90,7 +92,12 @@ def localise(command: click.Command) -> None:
     install_click_messages()
     for each in walk(command):
         each.context_class = LocalisedContext
-        for holder in (each, *each.params):
+        # click builds each command's --help option once, in the language of its first use, and
+        # keeps it (`_help_option`): it is translated again like the other options.
+        kept_help = getattr(each, "_help_option", None)
+        if kept_help is not None and getattr(kept_help, _ORIGINAL, None) is None:
+            setattr(kept_help, _ORIGINAL, {"help": HELP_OPTION, "short_help": None, "epilog": None})
+        for holder in (each, *each.params, *([kept_help] if kept_help is not None else [])):
             for name, text in _english(holder).items():
                 if text is not None:
                     setattr(holder, name, _(text))
