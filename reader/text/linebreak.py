@@ -156,20 +156,23 @@ def _carry(text: str, start: int, index: int) -> int:
         text[cut] in CLOSING
         or text[cut - 1] in OPENING
         or get_character_cell_size(text[cut]) == 0
-        or _splits_tag(text, cut)
+        or _splits_tag(text, cut, start)
     ):
         cut -= 1
     return cut if cut > start else index
 
 
-def _splits_tag(text: str, index: int) -> bool:
-    """Whether a break at `index` would split a tag other than where CJK meets Latin in it."""
+def _splits_tag(text: str, index: int, start: int) -> bool:
+    """Whether a break at `index` would split a tag other than where CJK meets Latin in it (a
+    tag begun before the line's `start` is split already: only the line is looked at, so that
+    folding a word of a million characters stays linear)."""
     if not _is_tag_character(text[index]):
         return False
+    lowest = max(0, start - 1)
     hash_at = index - 1
-    while hash_at >= 0 and _is_tag_character(text[hash_at]):
+    while hash_at >= lowest and _is_tag_character(text[hash_at]):
         hash_at -= 1
-    if hash_at < 0 or text[hash_at] != "#":
+    if hash_at < lowest or text[hash_at] != "#":
         return False
     return hash_at == index - 1 or holds_wide(text[index - 1]) == holds_wide(text[index])
 

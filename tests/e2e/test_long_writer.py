@@ -51,7 +51,7 @@ def _json(out: str) -> object:
 
 
 COMMANDS: dict[str, tuple[list[str], Callable[[str], bool]]] = {
-    "show": (["show", "1"], lambda out: "第0篇 文章 number 0" in out and "1 views" in out),
+    "show": (["show", "1"], lambda out: "第0篇 文章 number 0" in out and " · 1 view · " in out),
     "show --json": (
         ["show", "--json", "2"],
         lambda out: _json(out)["views"] == 1 and _json(out)["read"] is True,  # type: ignore[index]
