@@ -199,3 +199,32 @@ async def test_last_category_and_article_are_restored(open_app: AppOpener, lib_p
         assert ui.list_caption() == caption
         article = ui.article()
         assert article is not None and article.id == opened.id
+
+
+async def test_a_category_that_cannot_be_read_leaves_the_list_answering_keys(
+    open_app: AppOpener, lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listing whose rows cannot be read says why and is given up: the rows shown stay and
+    the list's keys move over them (they were kept, unanswered, for a listing never coming)."""
+    from reader.store import LibraryError
+
+    with Library(lib_path) as library:
+        broken = next(c for c in library.categories() if c.depth == 0)
+    read_rows = workers.read_rows
+
+    def failing(library: Library, request: RowsRequest) -> Rows:
+        if request.listing.scope == broken.id:
+            raise LibraryError("the library could not be read (a test)")
+        return read_rows(library, request)
+
+    monkeypatch.setattr(workers, "read_rows", failing)
+    async with open_app(WIDE) as ui:
+        screen = ui.screen
+        before = ui.titles()
+        await ui.choose_category(broken.name, enter=True)
+        await ui.settle()
+        assert screen.focused is screen.articles
+        assert ui.titles() == before  # the rows shown stay
+        await ui.press("j", "j")
+        row = ui.cursor_row()
+        assert row is not None and row.title == before[2]

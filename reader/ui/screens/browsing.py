@@ -138,6 +138,7 @@ class BrowsingScreen(Screen[None]):
             # A search that cannot run ends with no results (`searching.py` says why).
             self.articles.take_rows(message.request, Rows((), None, message.request.offset))
         else:
+            self.articles.rows_failed(message.request)
             self.notify(message.text, severity="error", markup=False, timeout=6)
 
     @on(ArticleList.Filled)
@@ -256,7 +257,7 @@ class BrowsingScreen(Screen[None]):
                     unread_only=bool(view) or listing.unread_only,
                 )
             except LibraryError as error:
-                self.post_message(self.Problem(str(error)))
+                self.post_message(self.Problem(told(error)))
                 return
         self.post_message(self.Placed(listing, index, delta))
 
@@ -265,7 +266,7 @@ class BrowsingScreen(Screen[None]):
         if message.listing != self.listing:
             return  # the list shows something else now
         if message.index is None:
-            self.notify("The article shown is not in the list.", timeout=3)
+            self.notify(_("The article shown is not in the list."), timeout=3)
         else:
             self.articles.open_index(message.index + message.delta)
 

@@ -211,6 +211,17 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         request = RowsRequest(self._generation, self.listing, block, after, self.total)
         self.post_message(self.RowsWanted(request))
 
+    def rows_failed(self, request: RowsRequest) -> None:
+        """A block could not be read: a new listing is given up (the rows shown stay, and the
+        keys typed for it are dropped, so the list answers keys again); a later block will be
+        asked for again when it comes into sight."""
+        if request.generation != self._generation:
+            return
+        self._pending.discard(request.block)
+        if self._new is not None and request.block == 0:
+            self._new = None
+            self._typed_ahead = []
+
     @property
     def awaiting_rows(self) -> bool:
         """Whether a new listing's first rows are still on their way."""

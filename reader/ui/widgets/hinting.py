@@ -11,6 +11,7 @@ from textual import events
 from textual.content import Content
 from textual.scroll_view import ScrollView
 
+from reader.text.i18n import _
 from reader.ui import hints
 from reader.ui.layout import Line
 
@@ -55,11 +56,14 @@ class LinkHinting(ScrollView, can_focus=True, inherit_bindings=False):
         shown = self.lines[top : top + self.scrollable_content_region.height]
         found = hints.hints([line.content for line in shown], top)
         if not found:
-            self.notify("No web links on screen.", timeout=2)
+            self.notify(_("No web links on screen."), timeout=2)
             return
         self._hints, self._typed, self._copying = found, "", copying
-        what = "copy" if copying else "open"
-        self.border_subtitle = f"Type a label to {what} its link · Esc cancels"
+        self.border_subtitle = (
+            _("Type a label to copy its link · Esc cancels")
+            if copying
+            else _("Type a label to open its link · Esc cancels")
+        )
         self.refresh()
 
     def cancel_hints(self) -> None:
@@ -82,14 +86,16 @@ class LinkHinting(ScrollView, can_focus=True, inherit_bindings=False):
         matching = [hint for hint in self._hints if hint.label.startswith(typed)]
         if not matching:
             self.cancel_hints()
-            self.notify(f"No link is labelled {typed}.", markup=False, timeout=2)
+            self.notify(
+                _("No link is labelled {label}.").format(label=typed), markup=False, timeout=2
+            )
             return
         if len(matching) == 1 and matching[0].label == typed:
             url, copying = matching[0].url, self._copying
             self.cancel_hints()
             if copying:
                 self.app.copy_to_clipboard(url)
-                self.notify(f"Copied {url}", markup=False, timeout=3)
+                self.notify(_("Copied {url}").format(url=url), markup=False, timeout=3)
             else:
                 self.app.open_url(url)
             return
