@@ -207,7 +207,9 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         view = self.pane.view
         if view is None:
             return
-        index = self.articles.index_of(view.article.id)
+        # While another listing's rows are on their way, its place is asked of the library.
+        waiting = self.articles.awaiting_rows
+        index = None if waiting else self.articles.index_of(view.article.id)
         if index is not None:
             self.articles.open_index(index + message.delta)
         else:

@@ -437,9 +437,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.open_index(self.cursor)
 
     def on_click(self, event: events.Click) -> None:
-        """A click moves the cursor there and opens the article."""
+        """A click moves the cursor there and opens the article (not while another listing's
+        rows are on their way: the row clicked is about to give way)."""
         offset = event.get_content_offset(self)
-        if offset is not None:
+        if offset is not None and not self.awaiting_rows:
             self.open_index((offset.y + round(self.scroll_y)) // self.row_height)
 
     # -- drawing -----------------------------------------------------------------------------
