@@ -100,7 +100,7 @@ def run(bench: Bench) -> None:
     rng = random.Random(2)
     total = lib.counts(ROOT_SCOPE)[0]
     ids = [s.id for s in lib.page(ROOT_SCOPE, offset=rng.randrange(total - 100), limit=100).items]
-    picks = iter(rng.choices(ids, k=bench.runs * 2))
+    picks = iter(rng.choices(ids, k=(bench.runs + 3) * 3))  # three records, warm-up included
     bench.record("related articles (5)", lambda: lib.related(next(picks), 5), None, [])
 
     def first_related() -> object:

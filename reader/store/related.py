@@ -18,7 +18,7 @@ import sqlite3
 
 from reader.text.query import pair_terms
 
-SAMPLE = 400
+SAMPLE = 200
 """A term is looked up in at most this many articles; one in more is left out as too common."""
 TITLE_TERMS = 16
 BODY_TERMS = 24
