@@ -226,7 +226,10 @@ def test_two_readers_at_once_keep_their_own_state(team: Team) -> None:
     alice.keys("Enter")
     alice.wait_for(lambda s: marks(s, TITLES[0]) == (" ", " "), "alice's article read")
     alice.keys("s")
-    shown = alice.wait_for(lambda s: marks(s, TITLES[0]) == (" ", "★"), "alice's star")
+    shown = alice.wait_for(
+        lambda s: marks(s, TITLES[0]) == (" ", "★") and counts(s, "All articles") == (4, 5),
+        "alice's star and the tree's counts after her read mark",
+    )
     assert counts(shown, "All articles") == (4, 5)
 
     # Bob, connected all along, reads the list afresh: unread, unstarred, all five unread.
