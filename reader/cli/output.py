@@ -11,10 +11,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rich.cells import cell_len
-
 from reader.cli.terminal import writes_utf8
 from reader.models import Article, ArticleSummary, Category
+from reader.text import linebreak
 from reader.text.i18n import _, format_date, format_datetime, is_chinese, ngettext
 from reader.text.sanitize import sanitize, sanitize_line
 
@@ -98,18 +97,9 @@ def _sanitized(value: Any) -> Any:
 
 
 def fit(text: str, width: int) -> str:
-    """Cut or pad `text` to exactly `width` terminal cells (CJK characters take two)."""
-    text = sanitize_line(text)
-    if cell_len(text) <= width:
-        return text + " " * (width - cell_len(text))
-    out, used = [], 0
-    for char in text:
-        size = cell_len(char)
-        if used + size > width - 1:
-            break
-        out.append(char)
-        used += size
-    return "".join(out) + "…" + " " * (width - 1 - used)
+    """Cut or pad `text`, sanitised, to exactly `width` terminal cells (CJK characters take
+    two), as the app's list cuts its columns."""
+    return linebreak.fit(sanitize_line(text), width)
 
 
 def listing_lines(
