@@ -19,6 +19,7 @@ from reader.store import reorganise
 from reader.store.errors import LibraryError
 from reader.store.undo import Journal, forget
 from reader.text.i18n import Later, later, later_plural
+from reader.text.linebreak import fit
 from reader.text.sanitize import sanitize_line
 
 if TYPE_CHECKING:
@@ -26,9 +27,21 @@ if TYPE_CHECKING:
 
 _tokens = itertools.count(1)
 
+TITLE_WIDTH = 40
+"""The most cells of an article's title a change's summary shows."""
+
 
 def _articles(count: int) -> Later:
     return later_plural("{count} article", "{count} articles", count)
+
+
+def _lone_title(conn: sqlite3.Connection, article_ids: Sequence[int]) -> str | None:
+    """The title of the one article a change is about, cut to a line's length, so that what
+    the change says names it; None for several."""
+    if len(article_ids) != 1:
+        return None
+    row = conn.execute("SELECT title FROM articles WHERE id = ?", (article_ids[0],)).fetchone()
+    return None if row is None else fit(sanitize_line(row[0] or ""), TITLE_WIDTH).rstrip()
 
 
 def _change(token: int, said: Later, articles: int = 0) -> Change:
@@ -150,17 +163,25 @@ class Changes:
         """Delete articles for everyone (their bodies, marks and index entries with them);
         categories left empty go too, unless a subscription is filed in them."""
         with self._change() as journal:
+            title = _lone_title(journal.conn, article_ids)
             count = reorganise.delete_articles(journal.conn, journal, list(article_ids))
-        return _change(journal.token, later("Deleted {articles}", articles=_articles(count)), count)
+        if title is not None and count == 1:
+            said = later("Deleted “{title}”", title=title)
+        else:
+            said = later("Deleted {articles}", articles=_articles(count))
+        return _change(journal.token, said, count)
 
     def move_articles(self, article_ids: Sequence[int], category_id: int) -> Change:
         """Move articles into a category (for everyone); categories left empty go."""
         with self._change() as journal:
             _exists(journal.conn, category_id)
+            title = _lone_title(journal.conn, article_ids)
             count = reorganise.move_articles(journal.conn, journal, list(article_ids), category_id)
-        said = later(
-            "Moved {articles} to {name}", articles=_articles(count), name=self._name(category_id)
-        )
+        target = self._name(category_id)
+        if title is not None and count == 1:
+            said = later("Moved “{title}” to {name}", title=title, name=target)
+        else:
+            said = later("Moved {articles} to {name}", articles=_articles(count), name=target)
         return _change(journal.token, said, count)
 
     # -- categories --------------------------------------------------------------------------

@@ -73,7 +73,7 @@ async def test_one_article_goes_without_a_question(open_app: AppOpener, lib_path
         article = await ui.open_titled(ui.titles()[3])
         await ui.press("d")
         await ui.wait_until(lambda: counts(lib_path)[0] == total - 1, "the article to go")
-        assert told(ui)[-1] == "Deleted 1 article"
+        assert told(ui)[-1] == f"Deleted “{article.title}”"
         assert article.id not in {r.id for r in ui.rows()}
         assert ui.article() == article  # what is being read stays on screen
         await ui.press("U")

@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len as cell_width
 from support.search import brute_force, corpus, ids
 
-from reader.models import ROOT_SCOPE, Category
+from reader.models import ROOT_SCOPE, ArticleDraft, Category
 from reader.store import Library, LibraryError
+from reader.store.changes import TITLE_WIDTH
 
 QUERIES = ("中国", "经济 -中", "python", "朝", '"machine learning"')
 
@@ -112,6 +114,26 @@ def test_delete_articles_then_undo_puts_them_back_with_their_ids(lib: Library) -
     assert lib.get(victims[0]).starred and lib.get(victims[1]).read  # type: ignore[union-attr]
     assert snapshot(lib) == before
     exact(lib)
+
+
+def test_a_change_to_one_article_names_it(lib: Library) -> None:
+    lib.save(
+        [
+            ArticleDraft(
+                title="一篇很长很长的标题，" * 6 + "\x1b[2J末尾", body="b", category=("科技",)
+            )
+        ]
+    )
+    article = lib.search("末尾", limit=1)[0].summary
+    target = cat(lib, "国际/欧洲")
+    moved = lib.move_articles([article.id], target.id)
+    title = moved.summary.removeprefix("Moved “").removesuffix("” to 国际/欧洲")
+    assert title != moved.summary and title.endswith("…") and "\x1b" not in title
+    assert cell_width(title) <= TITLE_WIDTH
+    deleted = lib.delete([article.id])
+    assert deleted.summary == f"Deleted “{title}”"
+    lib.undo(deleted)
+    assert lib.delete([article.id, 1]).summary == "Deleted 2 articles"
 
 
 def test_a_category_left_empty_goes_unless_a_subscription_is_filed_in_it(lib: Library) -> None:
