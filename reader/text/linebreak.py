@@ -1,8 +1,8 @@
 """Where lines of mixed Chinese and Latin text may break, measured in terminal cells.
 
-A line may break at spaces, between any two wide (CJK) characters, and where CJK meets Latin
-without a space (`Python入门`); Latin words, numbers (`3.11`) and tags (`#问答`, also right after a
-word: `Python#问答`) are never broken unless one is wider than the whole line. The rules of
+A line may break at spaces (never at a no-break space), between any two wide (CJK) characters,
+and where CJK meets Latin without a space (`Python入门`); Latin words, numbers (`3.11`) and tags
+(`#问答`, also right after a word: `Python#问答`) are never broken unless one is wider than the whole line. The rules of
 Chinese typesetting (kinsoku) hold at every break: closing punctuation (，。、；：？！）」』】》〉…)
 never starts a line and opening punctuation (（「『【《〈) never ends one; the character before is
 carried to the next line instead, and closing punctuation in front of a word (`，…Python`) stays
@@ -32,10 +32,17 @@ CLOSING = frozenset("，。、；：？！）」』”’》〉】〕〗〙〛�
 """Characters that never start a line."""
 OPENING = frozenset("（「『“‘《〈【〔〖〘〚([{")
 """Characters that never end a line."""
+GLUE = frozenset("\u00a0\u2007\u202f")
+"""Spaces that never break a line (no-break, figure and narrow no-break spaces): they join what
+is on either side into one word, as in a tag with a space in it (`#getting\u00a0started`)."""
 _PUNCTUATION = re.escape("".join(sorted(CLOSING | OPENING)))
-# A word runs up to a space or a wide character, except that a tag in it (`#` and what follows
-# up to a space or punctuation, `#问答`, `Python#问答`) runs on through wide characters.
-_TOKENS = re.compile(rf"(\n)|([^\S\n]+)|([{_WIDE}]+)|((?:#[^\s#{_PUNCTUATION}]+|[^\s{_WIDE}])+)")
+_GLUE = "".join(sorted(GLUE))
+# A word runs up to a breaking space or a wide character, except that a tag in it (`#` and what
+# follows up to a space or punctuation, `#问答`, `Python#问答`) runs on through wide characters.
+_TOKENS = re.compile(
+    rf"(\n)|((?:(?![{_GLUE}])[^\S\n])+)|([{_WIDE}]+)"
+    rf"|((?:#(?:[{_GLUE}]|[^\s#{_PUNCTUATION}])+|[{_GLUE}]|[^\s{_WIDE}])+)"
+)
 
 _ANY_WIDE = re.compile(f"[{_WIDE}]")
 
@@ -179,7 +186,12 @@ def _splits_tag(text: str, index: int, start: int) -> bool:
 
 def _is_tag_character(char: str) -> bool:
     """Whether `char` may follow the `#` of a tag."""
-    return not char.isspace() and char != "#" and char not in CLOSING and char not in OPENING
+    return (
+        (char in GLUE or not char.isspace())
+        and char != "#"
+        and char not in CLOSING
+        and char not in OPENING
+    )
 
 
 def _place_wide(

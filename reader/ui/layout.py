@@ -173,7 +173,9 @@ def meta_line(article: Article) -> Content:
         pieces.append(Content.styled(_("source: {source}").format(source=source), "meta"))
     tags = [sanitize_line(tag) for tag in article.tags if sanitize_line(tag)]
     if tags:
-        pieces.append(Content.styled(" ".join(f"#{tag}" for tag in tags), "tag"))
+        # A space inside a tag is a no-break one: the tag wraps whole, like any other.
+        shown = " ".join("#" + tag.replace(" ", "\u00a0") for tag in tags)
+        pieces.append(Content.styled(shown, "tag"))
     if article.starred:
         pieces.append(Content.styled(_("★ starred"), "star"))
     return Content.styled(" · ", "meta").join(pieces)

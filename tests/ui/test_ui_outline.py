@@ -115,6 +115,34 @@ async def test_meta_line_labels_the_source_and_shows_seconds(
         assert "source: demo" in meta
 
 
+async def test_a_tag_with_a_space_wraps_whole(open_app: AppOpener, lib_path: Path) -> None:
+    tags = (
+        "getting started",
+        "深度 阅读",
+        "long reads",
+        "how to",
+        "open source",
+        "machine learning",
+        "个人 知识 管理",
+        "terminal apps",
+        "x y",
+    )
+    add(
+        lib_path,
+        ArticleDraft(
+            title="带空格的标签",
+            body="正文。",
+            published=datetime(2030, 11, 13, 17, 49, 38),
+            tags=tags,
+        ),
+    )
+    async with open_app(NARROW) as ui:
+        await ui.open_titled("带空格的标签")
+        meta = [line.replace("\u00a0", " ") for line in ui.page_text()[3:8]]
+        for tag in tags:
+            assert any(f"#{tag}" in line for line in meta), meta
+
+
 async def test_a_long_article_without_headings_says_so(open_app: AppOpener, lib_path: Path) -> None:
     body = "\n\n".join([SECTION] * 150)
     add(lib_path, ArticleDraft(title=PARTS_TITLE, body=body, published=datetime(2030, 1, 1)))

@@ -25,6 +25,16 @@ def test_a_tag_is_never_split() -> None:
             assert any(tag in line for line in lines), (width, lines)
 
 
+def test_a_no_break_space_never_breaks_and_a_tag_runs_on_through_it() -> None:
+    text = "标签：#getting\u00a0started #问答\u00a0精选 和 100\u202fkm 的路"
+    for width in range(16, 40):
+        lines = lines_of(text, width)
+        for whole in ("#getting\u00a0started", "#问答\u00a0精选", "100\u202fkm"):
+            assert any(whole in line for line in lines), (width, lines)
+    # Wider than the line, it folds like any word.
+    assert all(cell_len(line) <= 6 for line in lines_of("#getting\u00a0started", 6))
+
+
 def test_latin_words_and_numbers_stay_whole_and_cjk_breaks_next_to_them() -> None:
     text = "Python入门指南，第3.11版的新特性 and asyncio 的用法"
     for width in range(8, 40):
