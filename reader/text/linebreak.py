@@ -2,15 +2,15 @@
 
 A line may break at spaces (never at a no-break space), between any two wide (CJK) characters,
 and where CJK meets Latin without a space (`Python入门`); Latin words, numbers (`3.11`) and tags
-(`#问答`, also right after a word: `Python#问答`) are never broken unless one is wider than the whole line. The rules of
-Chinese typesetting (kinsoku) hold at every break: closing punctuation (，。、；：？！）」』】》〉…)
-never starts a line and opening punctuation (（「『【《〈) never ends one; the character before is
-carried to the next line instead, and closing punctuation in front of a word (`，…Python`) stays
-on the line it closes. Where such a run is wider than the line, a Latin word in it is broken (a
-tag only where CJK meets Latin in it) so that the rules still hold; only a line too narrow for
-both the punctuation and its neighbour breaks them. Spaces at the end of a line never make a line
-of their own. Cells are counted as the terminal draws them: CJK and most emoji take two,
-combining marks none.
+(`#问答`, also right after a word: `Python#问答`) are never broken unless one is wider than the
+whole line. The rules of Chinese typesetting (kinsoku) hold at every break: closing punctuation
+(，。、；：？！）」』】》〉…) never starts a line and opening punctuation (（「『【《〈) never ends
+one; the character before is carried to the next line instead, and closing punctuation in front
+of a word (`，…Python`) stays on the line it closes. Where such a run is wider than the line, a
+Latin word in it is broken (a tag only where CJK meets Latin in it) so that the rules still hold;
+only a line too narrow for both the punctuation and its neighbour breaks them. Spaces at the end
+of a line never make a line of their own. Cells are counted as the terminal draws them: CJK and
+most emoji take two, combining marks none.
 
 Plain text only, so that the command line's help (`reader.cli.language`) breaks lines without
 loading Textual; `reader.ui.wrapping` applies the same breaks to styled `Content`.
