@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from reader.text.fold import dropped, fold
 from reader.text.folded import Folded
 from reader.text.i18n import SaidError, later
+from reader.text.marks import plain
 from reader.text.sanitize import sanitize
 
 MAX_QUERY = 10_000
@@ -33,6 +34,8 @@ _HEAD = 400
 """A snippet looks for its first match in this many characters of the body before the rest."""
 _UNSETTLED = 16
 """How near the end of a folded piece of text a match is not trusted (see `_first_match`)."""
+_AROUND = 200
+"""How much of the body on each side of a match an excerpt is cut from, once its marks are out."""
 
 MAX_TERMS_PER_WORD = 12
 """At most this many index terms are looked up per word (the text check does the rest)."""
@@ -303,20 +306,29 @@ def snippet(
     At most about `width` characters, starting `before` characters ahead of the first match, with
     `…` where text was cut. When only the title matches, the excerpt is the start of the body.
     The body is sanitised first: a window cut out of an escape sequence would keep its payload
-    with nothing left to recognise it by.
+    with nothing left to recognise it by. The excerpt is plain text: Markdown's marks (`##`, `>`,
+    `**`, a link's target) are taken out of the region around the match before it is cut.
     """
     body = sanitize(body)
     first = _first_match(body, query)
+    low = max(0, first - _AROUND)
+    high = min(len(body), first + _AROUND + width)
+    text = plain(body[low:high], line_start=low == 0 or body[low - 1] == "\n")
+    text = " ".join(text.split())
+    found = match_spans(text, query)
+    # Where the match is once the marks are out (a match inside a link's target is gone).
+    first = found[0][0] if found else min(len(text), max(0, first - low))
     start = max(0, first - before)
-    stop = min(len(body), start + width)
+    stop = min(len(text), start + width)
     start = max(0, min(start, stop - width))
-    piece = " ".join(body[start:stop].split())
+    piece = text[start:stop].strip()
     if not piece:
         return "", ()
-    lead = "…" if start > 0 else ""
+    lead = "…" if start > 0 or low > 0 else ""
+    tail = "…" if stop < len(text) or high < len(body) else ""
     # Spans of the excerpt itself: a search for `...` does not light up the marks of the cuts.
     spans = tuple((a + len(lead), b + len(lead)) for a, b in match_spans(piece, query))
-    return lead + piece + ("…" if stop < len(body) else ""), spans
+    return lead + piece + tail, spans
 
 
 def _first_match(body: str, query: Query) -> int:
