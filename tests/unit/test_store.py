@@ -455,7 +455,9 @@ def test_new_articles_of_one_save_share_their_tags(library: Library) -> None:
     assert found == {"共同": 4, "自己0": 1, "自己1": 1, "自己2": 1, "自己3": 1}
     # One save: a tag dropped by an update (and gone with its last article), then new articles
     # carrying it again and a new one.
-    library.save([replace(drafts[0], tags=("别的",)), *drafts[4:], replace(drafts[0], url="", body="另一篇")])
+    library.save(
+        [replace(drafts[0], tags=("别的",)), *drafts[4:], replace(drafts[0], url="", body="另一篇")]
+    )
     found = {t.name: t.total for t in library.tags()}
     assert found == {
         "共同": 6,
