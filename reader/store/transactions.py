@@ -45,14 +45,13 @@ rewrites a few hundred MB of the same index pages, which are then copied once ev
 rather than after each."""
 CHECKPOINT_WAIT_MS = 200
 
-SAVING_CACHE_KIB = 1024 * 1024
+SAVING_CACHE_KIB = 256 * 1024
 """The page cache of a write transaction that saves articles (`Transactions.hold_changes`), in
-KiB: at most this much of the library is kept in memory until the commit. SQLite's default
-(2 MB) is far less than the pages an import of 10,000 articles changes in a large library (some
-400 MB at a million articles, mostly leaves of the sort indexes, each touched at a random
-place): it wrote them to the log as they overflowed, read them back at the next change, and
-wrote them again, twice the log and a quarter more time. The cache only grows as pages are
-used, and is given back when the transaction ends."""
+KiB. An import of 10,000 articles into a large library changes pages all over the sort indexes
+(some 400 MB of them at a million articles, each index entry at a random place): with SQLite's
+default cache (2 MB) most of them are read from the file again at each change, and the article
+rows took a third longer to insert. The cache only grows as pages are used, and is set back when
+the transaction ends."""
 
 NO_WAIT_S = 0.05
 """How long a write that must not hold anyone up waits for the lock before it is queued."""
@@ -166,8 +165,8 @@ class Transactions:
     # -- the page cache ---------------------------------------------------------------------------
 
     def hold_changes(self) -> None:
-        """Inside a write transaction: let it keep up to `SAVING_CACHE_KIB` of changed pages in
-        memory until it commits (the cache is set back when the transaction ends)."""
+        """Inside a write transaction: let it keep up to `SAVING_CACHE_KIB` of pages in memory
+        (the cache is set back when the transaction ends)."""
         if self._cache_kib is not None or self._owner != threading.get_ident():
             return
         size = int(self.conn.execute("PRAGMA cache_size").fetchone()[0])
