@@ -306,7 +306,9 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
 
         saved_at = now()
         with self._articles_changing(), self._tx.write() as conn, search.deferred(conn):
+            self._tx.hold_changes()
             cache: dict[tuple[str, ...], int] = {}
+            tag_ids: dict[str, int] = {}
             for draft in drafts:
                 article = draft if isinstance(draft, PreparedArticle) else prepare(draft)
                 path = tuple(category) + article.category
@@ -317,7 +319,7 @@ class Library(ReadingState, Changes, ViewsMixin, BulkReads):
                     return cache[path]
 
                 outcome, article_id = saving.save_one(
-                    conn, article, category_id, source, saved_at, seen
+                    conn, article, category_id, source, saved_at, seen, tag_ids
                 )
                 if article.marks and outcome != "repeated":
                     if marks:

@@ -21,10 +21,12 @@ def save_one(
     source: str,
     now: str,
     seen: Callable[[int], bool],
+    tag_ids: dict[str, int] | None = None,
 ) -> tuple[str, int]:
     """Save one prepared article in the caller's write transaction: "added", "updated",
     "unchanged" or "repeated" (`seen` says its stored match was saved earlier in the same
-    import, so it is left alone), with the article's id.
+    import, so it is left alone), with the article's id. `tag_ids` caches tag ids by name
+    for the caller's transaction (`tags.add_new`).
 
     The article is matched by its key (GUID, normalised URL or content hash), then by content
     hash, then (a listing without bodies) by title and time.
@@ -85,7 +87,7 @@ def save_one(
         assert article_id is not None
         conn.execute("INSERT INTO bodies (id, body) VALUES (?, ?)", (article_id, body))
         if article.tags != "[]":
-            tags.sync(conn, article_id, article.tags)
+            tags.add_new(conn, article_id, article.tags, {} if tag_ids is None else tag_ids)
         search.unindex_article(conn, article_id)  # a reused id may still be indexed
         search.index_new(conn, article_id, published, *article.index_terms())
         return "added", article_id
@@ -131,6 +133,8 @@ def save_one(
         conn.execute("UPDATE bodies SET body = ? WHERE id = ?", (body, article_id))
     if stored["tags"] != values["tags"]:
         tags.sync(conn, article_id, str(values["tags"]))
+        if tag_ids is not None:
+            tag_ids.clear()  # a tag no article has any more is gone
     if reindex:
         search.index_stored(conn, article_id)
     return "updated", article_id

@@ -61,6 +61,27 @@ def sync(conn: sqlite3.Connection, article_id: int, tags_json: str) -> None:
             )
 
 
+def add_new(
+    conn: sqlite3.Connection, article_id: int, tags_json: str, known: dict[str, int]
+) -> None:
+    """Give an article just added (it has no tags yet) its list of tags (inside a write).
+
+    `known` holds tag ids by name, filled as tags are met; it is for one write transaction, and
+    must be cleared whenever a tag may have been removed (`sync` removes a tag no article has).
+    """
+    for name in cleaned(t for t in json.loads(tags_json or "[]") if isinstance(t, str)):
+        tag_id = known.get(name)
+        if tag_id is None:
+            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+            tag_id = known[name] = conn.execute(
+                "SELECT id FROM tags WHERE name = ?", (name,)
+            ).fetchone()[0]
+        conn.execute(
+            "INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)",
+            (article_id, tag_id),
+        )
+
+
 def listing(conn: sqlite3.Connection, reader: int) -> list[Tag]:
     """Every tag with its article and unread counts (unread by `reader`), by name in the
     order titles are listed in (Chinese names in pinyin order: `reader.text.sortkey`)."""

@@ -423,3 +423,49 @@ def test_save_keeps_the_first_of_two_drafts_of_one_article(library: Library) -> 
     assert first is not None and (first.body, first.category) == ("甲", ("一",))
     kept = library.get(earlier.article_ids[0])
     assert kept is not None and kept.category == ("Uncategorised",)
+
+
+def test_a_save_keeps_its_changes_in_a_larger_page_cache_until_its_transaction_ends(
+    library: Library,
+) -> None:
+    from reader.store.transactions import SAVING_CACHE_KIB
+
+    conn = library.db.conn
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    assert -SAVING_CACHE_KIB < before <= 0
+    with library.transaction():
+        library.save(make_drafts(3))
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -SAVING_CACHE_KIB
+        library.save([replace(d, title=d.title + "二") for d in make_drafts(2)])
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    with pytest.raises(RuntimeError), library.transaction():
+        library.save(make_drafts(1))
+        raise RuntimeError("given up")
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    assert library.counts()[0] == 5
+
+
+def test_new_articles_of_one_save_share_their_tags(library: Library) -> None:
+    drafts = [
+        replace(d, url=f"https://example.org/{i}", tags=("共同", f"自己{i}", "共同"))
+        for i, d in enumerate(make_drafts(6))
+    ]
+    library.save(drafts[:4])
+    found = {t.name: t.total for t in library.tags()}
+    assert found == {"共同": 4, "自己0": 1, "自己1": 1, "自己2": 1, "自己3": 1}
+    # One save: a tag dropped by an update (and gone with its last article), then new articles
+    # carrying it again and a new one.
+    library.save(
+        [replace(drafts[0], tags=("别的",)), *drafts[4:], replace(drafts[0], url="", body="另一篇")]
+    )
+    found = {t.name: t.total for t in library.tags()}
+    assert found == {
+        "共同": 6,
+        "别的": 1,
+        "自己0": 1,
+        "自己1": 1,
+        "自己2": 1,
+        "自己3": 1,
+        "自己4": 1,
+        "自己5": 1,
+    }
