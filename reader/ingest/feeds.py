@@ -28,6 +28,7 @@ from reader.ingest.decode import charset_from_content_type, declared_in_document
 from reader.ingest.errors import ParseError
 from reader.ingest.htmlmd import html_to_markdown, html_to_text, safe_link
 from reader.ingest.jsonfeed import looks_like_json_feed, read_json_feed
+from reader.ingest.rssfast import MAX_PARSED_TAGS, read_plain_rss
 from reader.models import ArticleDraft
 from reader.text.sanitize import sanitize, sanitize_line
 from reader.text.urls import is_web_url, normalize_url
@@ -37,8 +38,6 @@ MAX_ENTRIES = 10_000
 # Converting entries is the slow part of a huge feed; past this, the rest is skipped with a warning.
 CONVERT_SECONDS = 60.0
 NAME_LENGTH = 80
-MAX_PARSED_TAGS = 1000
-"""Tags of an entry read from a feed (an article keeps fewer: `limits.MAX_TAGS`)."""
 
 _XML_DECLARATION = re.compile(r"^(\s*<\?xml[^>]*?)\bencoding\s*=\s*([\"'])[^\"']*\2", re.IGNORECASE)
 # An internal DTD subset: where entity bombs are declared. Nothing in a real feed needs one.
@@ -137,6 +136,10 @@ def read_xml(
         response["content-location"] = base
     if headers.get("content-language"):
         response["content-language"] = headers["content-language"]
+    plain = None if base else read_plain_rss(utf8)
+    if plain is not None:
+        meta, entries = plain
+        return _feed_of(meta, entries, "rss20", encoding, base, location)
     # feedparser's own HTML sanitizer is quadratic in unclosed comments (`<!--` a few thousand
     # times takes minutes); `htmlmd` cleans what is kept anyway, in time linear in its size.
     result = feedparser.parse(io.BytesIO(utf8), response_headers=response, sanitize_html=False)
@@ -147,7 +150,18 @@ def read_xml(
         raise ParseError(f"not a feed ({what})")
     if result.get("bozo"):
         entries = _complete_entries(result.get("bozo_exception"), entries, text)
-    meta = result.get("feed") or {}
+    return _feed_of(result.get("feed") or {}, entries, version, encoding, base, location)
+
+
+def _feed_of(
+    meta: Mapping[str, Any],
+    entries: list[Any],
+    version: str,
+    encoding: str,
+    base: str,
+    location: str,
+) -> Feed:
+    """The feed of feedparser's (or `rssfast`'s) feed fields and entries."""
     feed = Feed(
         title=_plain(meta, "title"),
         link=safe_link(meta.get("link")),
