@@ -231,7 +231,7 @@ def _category(element: Any, tags: list[dict[str, Any]]) -> None:
 
     def add(term: str | None, scheme: str | None) -> None:
         value = {"term": term, "scheme": scheme, "label": None}
-        if len(tags) < MAX_PARSED_TAGS and value not in tags:
+        if (term or scheme) and len(tags) < MAX_PARSED_TAGS and value not in tags:
             tags.append(value)
 
     add(None, element.get("domain"))
