@@ -44,11 +44,13 @@ ITEMS = [
 PLAIN = HEAD.format(title="小站 &amp; 朋友") + "".join(ITEMS) + TAIL
 
 
-def _drafts(data: bytes) -> tuple[object, ...]:
+def _drafts(data: bytes) -> tuple[str, str, list[tuple[object, ...]], list[str]]:
     with notes.collect() as warnings:
         feed = feeds.read_feed(data, "/tmp/site.xml")
-    fields = [(d.title, d.url, d.guid, d.published, d.author, d.tags, d.body) for d in feed.drafts]
-    return feed.title, feed.link, fields, list(warnings)
+    fields: list[tuple[object, ...]] = [
+        (d.title, d.url, d.guid, d.published, d.author, d.tags, d.body) for d in feed.drafts
+    ]
+    return (feed.title, feed.link, fields, list(warnings))
 
 
 def test_plain_rss_reads_as_feedparser_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
