@@ -1,11 +1,12 @@
 """reader against newsboat (issue 12): the same feeds, the same terminal, taken in turn.
 
 The synthetic library is written as RSS feeds (`bench.feeds`: one feed per top-level category,
-twelve feeds, the biggest with ~38 % of the items). reader imports the part files with
-`reader import`; newsboat fetches each feed whole from a local HTTP server with `newsboat -x
-reload`, into its own SQLite cache. Both imports are timed (taken in turn, a fresh database
-each time), then the two programs are driven through the same session in tmux at 120x40, in
-turn (reader, newsboat, reader...), after one untimed warm-up session each:
+twelve feeds, the biggest with ~38 % of the items). reader imports each feed whole, one file a
+feed (`reader import` reads a local feed of any size), the same bytes newsboat fetches from a
+local HTTP server with `newsboat -x reload` into its own SQLite cache. Both imports are timed
+(taken in turn, a fresh database each time), then the two programs are driven through the same
+session in tmux at 120x40, in turn (reader, newsboat, reader...), after one untimed warm-up
+session each:
 
 start to a filled screen; open the biggest feed; open an article (Enter to the body's first
 words shown: the first after start, then five more, each the next row); five random articles of
@@ -17,9 +18,11 @@ be, the benchmark says so in one line and is skipped. Nothing of newsboat's goes
 `bench/data/peer-<size>/` (ignored by git).
 
     python -m bench.peer [--quick] [--sizes 10000,100000] [--sessions 5] [--import-runs N]
+                         [--import-only]
 
 `--import-runs 0` times the sessions again on the library and cache of the last run (whose
-import figures the report then repeats, with their date).
+import figures the report then repeats, with their date). `--import-only` times the imports and
+prints them, and writes no results.
 """
 
 from __future__ import annotations
@@ -126,15 +129,37 @@ class Peer:
         self.big_items = sizes[self.big_number]
         self.feeds = len(sizes)
 
-    def folders(self) -> list[Path]:
-        """The block folders `reader import` is given."""
-        return sorted({(feeds.folder(self.seed) / e["path"]).parent for e in self.index})
+    def whole_feeds(self) -> list[Path]:
+        """Each feed as one file, `feedNN.xml` under the work folder: the bytes newsboat is
+        served (the head, the items of every part, the tail), written when missing."""
+        out = self.work / "feeds"
+        out.mkdir(parents=True, exist_ok=True)
+        parts: dict[int, list[dict[str, Any]]] = {}
+        for entry in self.index:
+            parts.setdefault(entry["feed"], []).append(entry)
+        titles = feeds.feed_titles(self.seed)
+        paths = []
+        for number, entries in sorted(parts.items()):
+            path = out / f"feed{number:02d}.xml"
+            head = feeds.feed_head(number, titles[number]).encode()
+            tail = feeds.FEED_TAIL.encode()
+            size = len(head) + sum(e["end"] - e["start"] for e in entries) + len(tail)
+            if not path.exists() or path.stat().st_size != size:
+                with path.open("wb") as whole:
+                    whole.write(head)
+                    for entry in entries:
+                        with (feeds.folder(self.seed) / entry["path"]).open("rb") as part:
+                            part.seek(entry["start"])
+                            whole.write(part.read(entry["end"] - entry["start"]))
+                    whole.write(tail)
+            paths.append(path)
+        return paths
 
     def import_reader(self) -> dict[str, float]:
-        """`reader import` of every part into a new library."""
+        """`reader import` of every feed, each one file, into a new library."""
         _remove_db(self.db)
         program = reader_program().split()
-        args = [*program, "import", "--db", str(self.db), *map(str, self.folders())]
+        args = [*program, "import", "--db", str(self.db), *map(str, self.whole_feeds())]
         took, peak = _run_with_peak(args, None, self.work)
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True) as conn:
             count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -201,6 +226,20 @@ def session(driver: Driver, peer: Peer, expect: bool) -> dict[str, Any]:
     return out
 
 
+def measure_imports(size: int, seed: int, runs: int) -> None:
+    """Time the two imports only, in turn, and print them with the load average."""
+    peer = Peer(size, seed)
+    for run in range(1, runs + 1):
+        for name, timed in (("reader", peer.import_reader), ("newsboat", peer.import_newsboat)):
+            load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+            got = timed()
+            print(
+                f"{label(size)} import {run}/{runs} {name}: {got['items_per_s']:,.0f} items/s,"
+                f" {got['seconds']:.2f} s, peak {got['peak_mb']:.0f} MB (load before: {load})",
+                flush=True,
+            )
+
+
 def measure(size: int, seed: int, sessions: int, import_runs: int, version: str) -> dict[str, Any]:
     """Every figure of one size."""
     load_before = list(os.getloadavg())
@@ -254,8 +293,9 @@ def measure(size: int, seed: int, sessions: int, import_runs: int, version: str)
         "feeds": {
             "feeds": peer.feeds,
             "parts": len(peer.index),
+            "files": len(peer.whole_feeds()),
             "items": size,
-            "bytes": sum(p.stat().st_size for p in feeds.part_paths(peer.index, seed)),
+            "bytes": sum(p.stat().st_size for p in peer.whole_feeds()),
             "biggest": {"title": peer.big, "items": peer.big_items},
         },
         "query": QUERY,
@@ -291,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         " run's library, cache and figures when there are some)",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--import-only", action="store_true", help="time the imports only; write no results"
+    )
     args = parser.parse_args(argv)
     if shutil.which("tmux") is None:
         print("peer: skipped, tmux is not installed", file=sys.stderr)
@@ -305,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
         runs = args.import_runs
         if runs < 0:
             runs = 1 if args.quick or size >= 1_000_000 else 3 - (size > 10_000)
+        if args.import_only:
+            measure_imports(size, args.seed, max(1, runs))
+            continue
         result = measure(size, args.seed, sessions, runs, version)
         write_results(f"peer-{label(size)}", result, markdown(result))
         print(table(result), flush=True)

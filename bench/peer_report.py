@@ -16,11 +16,12 @@ STEPS = {
 }
 METHOD = [
     "Feeds: the synthetic library (`bench.generate`) as RSS 2.0, one feed per top-level"
-    " category (bodies as `<p>`/`<h2>` HTML). reader imports the feeds as part files of at most"
-    " 2,000 items that share their feed's title (`reader import` refuses a single local feed"
-    " over 20 MB), newsboat fetches each feed whole from a local HTTP server on 127.0.0.1"
-    " (`newsboat -x reload`, its default single reload thread). Each import starts from an"
-    " empty database; the two are taken in turn.",
+    " category (bodies as `<p>`/`<h2>` HTML). reader imports each feed whole, one file a feed"
+    " (`reader import` of the twelve files: a local feed of any size is read, one over 20 MB"
+    " as it is saved); newsboat fetches the same bytes, each feed whole, from a local HTTP"
+    " server on 127.0.0.1 (`newsboat -x reload`, its default single reload thread). Each import"
+    " starts from an empty database; the two are taken in turn. (Before 2026-12-05 13:00 reader"
+    " imported part files of at most 2,000 items each.)",
     "Sessions: each program in its own tmux session at 120x40, started fresh; reader and"
     " newsboat take turns, after one untimed warm-up session each (the file cache is warm; reader"
     " reopens the article its last session left open). A step's clock starts just before its"
@@ -139,7 +140,8 @@ def markdown(result: dict[str, Any]) -> str:
         f" {result['machine']['python']}, {result['machine']['cpus']} CPUs shared with other"
         f" work (load average 1/5/15 min: {_load(result['load']['before'])} before,"
         f" {_load(result['load']['after'])} after). {f['items']:,} items in {f['feeds']} feeds"
-        f" ({f['bytes'] / 1e6:,.0f} MB of RSS in {f['parts']} parts); the biggest feed,"
+        f" ({f['bytes'] / 1e6:,.0f} MB of RSS in {f.get('files', f['parts'])} files); the"
+        " biggest feed,"
         f" {f['biggest']['title']}, has {f['biggest']['items']:,}. Terminal {result['terminal']};"
         f" {result['sessions']} sessions each, taken in turn;"
         f" {len(result['imports']['reader'])} import(s) each"

@@ -15,19 +15,21 @@ import io
 import re
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXParseException
 
 from reader.ingest import notes
 from reader.ingest.decode import charset_from_content_type, declared_in_document, decode_bytes
 from reader.ingest.errors import ParseError
+from reader.ingest.helper import can_help, in_order
 from reader.ingest.htmlmd import html_to_markdown, html_to_text, safe_link
 from reader.ingest.jsonfeed import looks_like_json_feed, read_json_feed
+from reader.ingest.rssfast import MAX_PARSED_TAGS, read_plain_rss
 from reader.models import ArticleDraft
 from reader.text.sanitize import sanitize, sanitize_line
 from reader.text.urls import is_web_url, normalize_url
@@ -37,8 +39,10 @@ MAX_ENTRIES = 10_000
 # Converting entries is the slow part of a huge feed; past this, the rest is skipped with a warning.
 CONVERT_SECONDS = 60.0
 NAME_LENGTH = 80
-MAX_PARSED_TAGS = 1000
-"""Tags of an entry read from a feed (an article keeps fewer: `limits.MAX_TAGS`)."""
+AHEAD_ENTRIES = 1000
+"""A local feed of more entries is converted `GROUP_ENTRIES` at a time in a helper process
+(`helper.in_order`) while the writer saves the groups before (`Feed.later`)."""
+GROUP_ENTRIES = 250
 
 _XML_DECLARATION = re.compile(r"^(\s*<\?xml[^>]*?)\bencoding\s*=\s*([\"'])[^\"']*\2", re.IGNORECASE)
 # An internal DTD subset: where entity bombs are declared. Nothing in a real feed needs one.
@@ -59,13 +63,19 @@ class Feed:
     drafts: list[ArticleDraft] = field(default_factory=list)
     encoding: str = "utf-8"
     version: str = ""
+    later: Iterable[ArticleDraft] = ()
+    """The entries after `drafts`, converted as they are asked for (`ahead`)."""
 
 
-def read_feed(data: bytes, location: str, *, headers: Mapping[str, str] | None = None) -> Feed:
+def read_feed(
+    data: bytes, location: str, *, headers: Mapping[str, str] | None = None, ahead: bool = False
+) -> Feed:
     """Parse a feed document; raises ParseError("not a feed ...") when it holds none.
 
     `location` is where the bytes came from (a URL resolves relative links); `headers` are the
-    HTTP response headers, whose charset outranks the document's own declaration.
+    HTTP response headers, whose charset outranks the document's own declaration. With `ahead`,
+    the entries of a large plain local feed are left in `Feed.later`, converted in a helper
+    process as they are asked for.
     """
     if len(data) > MAX_FEED_BYTES:
         raise ParseError(f"feed too large ({len(data) // (1024 * 1024)} MB)")
@@ -83,7 +93,7 @@ def read_feed(data: bytes, location: str, *, headers: Mapping[str, str] | None =
         feed = Feed(title, link, encoding=decoded.encoding, version="json")
         feed.drafts = _finish([d for _item, d in items], feed, location)
         return feed
-    return read_xml(decoded.text, decoded.encoding, base, lowered, location)
+    return read_xml(decoded.text, decoded.encoding, base, lowered, location, ahead=ahead)
 
 
 def feed_name(feed: Feed, location: str) -> str:
@@ -122,7 +132,13 @@ def _base(location: str, content_location: str | None) -> str:
 
 
 def read_xml(
-    text: str, encoding: str, base: str, headers: Mapping[str, str], location: str
+    text: str,
+    encoding: str,
+    base: str,
+    headers: Mapping[str, str],
+    location: str,
+    *,
+    ahead: bool = False,
 ) -> Feed:
     """An RSS or Atom document, decoded, as a feed (`feedstream` reads a large one through this
     a few hundred entries at a time)."""
@@ -137,6 +153,10 @@ def read_xml(
         response["content-location"] = base
     if headers.get("content-language"):
         response["content-language"] = headers["content-language"]
+    plain = None if base else read_plain_rss(utf8)
+    if plain is not None:
+        meta, entries = plain
+        return _feed_of(meta, entries, "rss20", encoding, base, location, ahead=ahead)
     # feedparser's own HTML sanitizer is quadratic in unclosed comments (`<!--` a few thousand
     # times takes minutes); `htmlmd` cleans what is kept anyway, in time linear in its size.
     result = feedparser.parse(io.BytesIO(utf8), response_headers=response, sanitize_html=False)
@@ -147,7 +167,20 @@ def read_xml(
         raise ParseError(f"not a feed ({what})")
     if result.get("bozo"):
         entries = _complete_entries(result.get("bozo_exception"), entries, text)
-    meta = result.get("feed") or {}
+    return _feed_of(result.get("feed") or {}, entries, version, encoding, base, location)
+
+
+def _feed_of(
+    meta: Mapping[str, Any],
+    entries: list[Any],
+    version: str,
+    encoding: str,
+    base: str,
+    location: str,
+    *,
+    ahead: bool = False,
+) -> Feed:
+    """The feed of feedparser's (or `rssfast`'s) feed fields and entries."""
     feed = Feed(
         title=_plain(meta, "title"),
         link=safe_link(meta.get("link")),
@@ -157,6 +190,9 @@ def read_xml(
     if len(entries) > MAX_ENTRIES:
         notes.warn(f"the feed has {len(entries)} entries; only the first {MAX_ENTRIES} were read")
         entries = entries[:MAX_ENTRIES]
+    if ahead and len(entries) > AHEAD_ENTRIES and can_help():
+        feed.later = _converted(entries, feed, base, location)
+        return feed
     deadline = time.monotonic() + CONVERT_SECONDS
     drafts: list[ArticleDraft] = []
     for index, entry in enumerate(entries):
@@ -218,7 +254,49 @@ def _complete_entries(error: Any, entries: list[Any], text: str) -> list[Any]:
     return entries
 
 
-def _entry_draft(entry: Mapping[str, Any], base: str) -> ArticleDraft:
+def _converted(entries: list[Any], feed: Feed, base: str, location: str) -> Iterator[ArticleDraft]:
+    """The entries converted a group at a time in a helper process, as `_finish` would leave
+    them (the links that entries without GUIDs share are found first)."""
+    shared = Counter(
+        normalize_url(link)
+        for link, entry in ((_entry_link(e, base), e) for e in entries)
+        if link and not sanitize_line(entry.get("id") or "")
+    )
+    repeated = frozenset(url for url, count in shared.items() if count > 1)
+    head = Feed(feed.title, feed.link)
+    groups = (
+        _Group(entries[start : start + GROUP_ENTRIES], head, base, location, repeated)
+        for start in range(0, len(entries), GROUP_ENTRIES)
+    )
+    deadline = time.monotonic() + CONVERT_SECONDS
+    done = 0
+    for warnings, drafts in in_order(groups, _convert_group):
+        for warning in warnings:
+            notes.warn(warning)
+        yield from drafts
+        done += len(drafts)
+        if time.monotonic() > deadline and done < len(entries):
+            notes.warn(f"converting entries took too long; {len(entries) - done} were skipped")
+            return
+
+
+class _Group(NamedTuple):
+    entries: list[Any]
+    feed: Feed
+    base: str
+    location: str
+    repeated: frozenset[str]
+
+
+def _convert_group(group: _Group) -> tuple[list[str], list[ArticleDraft]]:
+    """One group of entries as drafts (in the helper), and the warnings on the way."""
+    with notes.collect() as warnings:
+        drafts = [_entry_draft(entry, group.base) for entry in group.entries]
+        _finish(drafts, group.feed, group.location, group.repeated)
+    return warnings, drafts
+
+
+def _entry_link(entry: Mapping[str, Any], base: str) -> str:
     link = safe_link(entry.get("link"), base)
     if not link:
         for candidate in entry.get("links") or []:
@@ -226,6 +304,11 @@ def _entry_draft(entry: Mapping[str, Any], base: str) -> ArticleDraft:
                 link = safe_link(candidate.get("href"), base)
                 if link:
                     break
+    return link
+
+
+def _entry_draft(entry: Mapping[str, Any], base: str) -> ArticleDraft:
+    link = _entry_link(entry, base)
     return ArticleDraft(
         title=_plain(entry, "title"),
         body=_body(entry, link or base),
@@ -288,14 +371,24 @@ def _author(entry: Mapping[str, Any]) -> str:
     return sanitize_line(detail.get("name") or entry.get("author") or "")
 
 
-def _finish(drafts: list[ArticleDraft], feed: Feed, location: str) -> list[ArticleDraft]:
-    """Give every draft a title and a GUID that cannot collide with another feed's."""
+def _finish(
+    drafts: list[ArticleDraft],
+    feed: Feed,
+    location: str,
+    repeated: Container[str] | None = None,
+) -> list[ArticleDraft]:
+    """Give every draft a title and a GUID that cannot collide with another feed's.
+
+    `repeated`: the links more than one entry without a GUID has (of these drafts, if not given).
+    """
     scope = feed.link or location
     # Old blog engines link entries as fragments of one archive page (`archive.html#123`); the
     # store's URL key drops fragments, so such entries are told apart by their full link.
-    shared = Counter(normalize_url(d.url) for d in drafts if d.url and not d.guid)
+    if repeated is None:
+        shared = Counter(normalize_url(d.url) for d in drafts if d.url and not d.guid)
+        repeated = {url for url, count in shared.items() if count > 1}
     for draft in drafts:
-        if not draft.guid and draft.url and shared[normalize_url(draft.url)] > 1:
+        if not draft.guid and draft.url and normalize_url(draft.url) in repeated:
             draft.guid = draft.url
         if draft.guid and ":" not in draft.guid:
             # Bare ids ("42") are unique only within their feed.

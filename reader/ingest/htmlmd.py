@@ -17,6 +17,7 @@ import html2text
 import lxml.etree
 import lxml.html
 
+from reader.ingest.htmlsimple import simple_markdown
 from reader.text import permalinks
 from reader.text.sanitize import sanitize, sanitize_line
 from reader.text.urls import is_web_url, normalize_url
@@ -93,6 +94,9 @@ def html_to_markdown(html: str | None, base: str = "") -> str:
     if root is None:
         return safe_markdown(sanitize(html))
     _clean(root, base)
+    simple = simple_markdown(root)
+    if simple is not None:
+        return safe_markdown(simple)
     converter = html2text.HTML2Text(baseurl="")
     converter.body_width = 0
     converter.unicode_snob = True
@@ -129,15 +133,22 @@ def safe_markdown(markdown: str) -> str:
         # An escaped bracket is no longer a link definition; the text stays readable.
         return match.group(0).replace("[", "\\[", 1)
 
-    markdown = _INLINE_LINK.sub(inline, markdown)
-    markdown = _AUTOLINK.sub(auto, markdown)
-    markdown = _REFERENCE.sub(reference, markdown)
+    # Each pattern only where what it needs occurs (the body of most entries has no link).
+    if "](" in markdown:
+        markdown = _INLINE_LINK.sub(inline, markdown)
+    if "<" in markdown:
+        markdown = _AUTOLINK.sub(auto, markdown)
+    if "]:" in markdown:
+        markdown = _REFERENCE.sub(reference, markdown)
     # Two trailing spaces are a Markdown line break; any other trailing space is noise.
     lines = [
         line if line.endswith("  ") and line.strip() else line.rstrip()
         for line in markdown.split("\n")
     ]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
+    markdown = "\n".join(lines)
+    if "\n\n\n" in markdown:
+        markdown = _BLANK_RUNS.sub("\n\n", markdown)
+    return markdown.strip("\n")
 
 
 def drop_control_references(html: str) -> str:

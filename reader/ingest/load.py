@@ -7,6 +7,7 @@ an HTML page, page text, Markdown, JSON Lines) and parses them. Nothing here tou
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -156,12 +157,12 @@ def _feed(
 ) -> Loaded:
     from reader.ingest.feeds import feed_name, read_feed
 
-    feed = read_feed(data, base or location, headers=headers)
+    feed = read_feed(data, base or location, headers=headers, ahead=True)
     for draft in feed.drafts:
         draft.category = ()
     return Loaded(
         FEED,
-        feed.drafts,
+        itertools.chain(feed.drafts, feed.later) if feed.later else feed.drafts,
         category=(name or feed_name(feed, location),),
         record=True,
         title=feed.title,

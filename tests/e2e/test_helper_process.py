@@ -74,6 +74,26 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+@pytest.fixture(scope="module")
+def big_feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One plain RSS file of 6,000 entries (about 12 MB), whose entries are converted in a
+    helper process (`feeds.AHEAD_ENTRIES`)."""
+    path = tmp_path_factory.mktemp("feed") / "big.rss"
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>')
+        out.write("<title>大</title><link>https://e.org/</link>")
+        for number in range(6_000):
+            # Many short paragraphs: converting them is most of the work.
+            words = (chr(0x4E00 + (number * 7919 + k * k) % 3000) * 4 for k in range(60))
+            body = "".join(f"&lt;p&gt;{word}&lt;/p&gt;" for word in words)
+            out.write(
+                f"<item><title>条目 {number}</title><link>https://e.org/{number}</link>"
+                f"<description>{body}</description></item>\n"
+            )
+        out.write("</channel></rss>")
+    return path
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads ahead on Linux only")
 @pytest.mark.parametrize(
@@ -82,10 +102,36 @@ def descendants(pid: int) -> set[int]:
 def test_killing_an_import_ends_its_helper(
     big_sources: Path, tmp_path: Path, stop: signal.Signals
 ) -> None:
+    _kill_while_helping(big_sources, tmp_path, stop)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="converts ahead on Linux only")
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=lambda s: str(s.name))
+def test_killing_an_import_ends_the_helper_converting_a_feed(
+    big_feed: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    _kill_while_helping(big_feed, tmp_path, stop)
+
+
+def test_a_feed_converted_in_a_helper_is_the_feed_converted_here(
+    big_feed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.ingest import feeds
+
+    data = big_feed.read_bytes()
+    helped = feeds.read_feed(data, str(big_feed), ahead=True)
+    assert not helped.drafts
+    monkeypatch.setattr(feeds, "AHEAD_ENTRIES", 10**9)
+    here = feeds.read_feed(data, str(big_feed), ahead=True)
+    assert list(helped.later) == here.drafts
+
+
+def _kill_while_helping(source: Path, tmp_path: Path, stop: signal.Signals) -> None:
     db = tmp_path / "library.db"
     command = [sys.executable, "-c", "from reader.cli import main; main()", "import"]
     process = subprocess.Popen(
-        [*command, "--db", str(db), str(big_sources)],
+        [*command, "--db", str(db), str(source)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
