@@ -1,5 +1,6 @@
 """Changing a library from the app, timed: marking a category of about 100k articles read and
-unread, deleting its articles and taking that back, and the app's look for changes made
+unread, deleting its articles and taking that back, moving them and taking that back (each with
+its longest write transaction, which another program waits for), and the app's look for changes made
 elsewhere (the check every second, and what it reads when something changed).
 
 The changes run on a copy of the cached library (SQLite's backup, a consistent snapshot), so the
@@ -16,7 +17,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -86,12 +88,20 @@ def changes(db: Path, data: Path) -> dict[str, Any]:
                 library.mark_read(scope=scope, read=False)
                 marks["unread"].append(time.perf_counter() - began)
             ids = _ids(library, scope)
-            began = time.perf_counter()
-            change = library.delete(ids)
-            deleted_s = time.perf_counter() - began
-            began = time.perf_counter()
-            library.undo(change)
-            restored_s = time.perf_counter() - began
+            other = min((c for c in library.categories() if c.id != scope), key=lambda c: c.total)
+            longest = _longest_writes(library)
+            timed: dict[str, float] = {}
+            for name_, call in (
+                ("delete", lambda: library.delete(ids)),
+                ("undo_delete", None),
+                ("move", lambda: library.move_articles(ids, other.id)),
+                ("undo_move", None),
+            ):
+                longest.clear()
+                began = time.perf_counter()
+                change = call() if call else library.undo(change)
+                timed[name_] = time.perf_counter() - began
+                timed[f"{name_}_longest_write"] = max(longest, default=0.0)
             problems = library.check()
     return {
         "scope": name,
@@ -100,10 +110,25 @@ def changes(db: Path, data: Path) -> dict[str, Any]:
         "mark_read": _ms(marks["read"]),
         "undo_mark_read": _ms(marks["undo"]),
         "mark_unread": _ms(marks["unread"]),
-        "delete": _ms([deleted_s]),
-        "undo_delete": _ms([restored_s]),
+        **{key: _ms([seconds]) for key, seconds in timed.items()},
         "consistent_after": not problems,
     }
+
+
+def _longest_writes(library: Library) -> list[float]:
+    """A list that gets the length in seconds of each write transaction `library` makes."""
+    seen: list[float] = []
+    write = library._tx.write
+
+    @contextmanager
+    def timed(*args: Any, **kwargs: Any) -> Iterator[sqlite3.Connection]:
+        began = time.perf_counter()
+        with write(*args, **kwargs) as conn:
+            yield conn
+        seen.append(time.perf_counter() - began)
+
+    library._tx.write = timed  # type: ignore[method-assign]
+    return seen
 
 
 def _ids(library: Library, scope: int) -> list[int]:

@@ -82,6 +82,18 @@ def _changes(result: dict[str, Any]) -> list[str]:
         f" {changes['mark_unread']['runs']} |",
         f"| delete its articles | {_ms(changes['delete'])} | 1 |",
         f"| undo the delete | {_ms(changes['undo_delete'])} | 1 |",
+        *(
+            f"| {label} | {_ms(changes[key])} | 1 |"
+            for key, label in (
+                ("delete_longest_write", "the delete's longest write transaction"),
+                ("undo_delete_longest_write", "the undo's longest write transaction"),
+                ("move", "move its articles to another category"),
+                ("move_longest_write", "the move's longest write transaction"),
+                ("undo_move", "undo the move"),
+                ("undo_move_longest_write", "the undo's longest write transaction"),
+            )
+            if key in changes
+        ),
         f"| look for changes (every second) | {_ms(looking['check'])} |"
         f" {looking['check']['runs']:,} |",
         f"| when changed: the tree again | {_ms(looking['tree'])} | {looking['tree']['runs']} |",

@@ -1,15 +1,24 @@
 """The changes a reader makes to a library from where they read, each one undoable.
 
 Bulk read marks are the reader's own; deleting articles and reorganising categories change the
-library for everyone. Each method is one write transaction and returns a `Change` that
-`Library.undo` takes back (for as long as the library stays open: see `reader.store.undo`).
+library for everyone. Each method returns a `Change` that `Library.undo` takes back (for as long
+as the library stays open: see `reader.store.undo`).
+
+A change is one write transaction, except that deleting or moving many articles (and deleting
+or merging a category holding many) goes `STEP_ARTICLES` articles at a time, each step its own
+transaction, so that the write lock is never held for long: another program that marks an article
+read or imports meanwhile waits a few seconds at most, never past its busy timeout. Undo goes
+step by step too. A change cut short (the disk full, the library busy past the timeout, the
+program killed) keeps the steps committed before: those articles are deleted or moved, the rest
+are as they were, and `PartialChange` carries what was made so that it can be undone.
 """
 
 from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -17,7 +26,7 @@ from typing import TYPE_CHECKING
 from reader.models import ROOT_SCOPE, Change
 from reader.store import reorganise
 from reader.store.errors import LibraryError
-from reader.store.undo import Journal, forget
+from reader.store.undo import Journal, forget, forget_step, steps
 from reader.text.i18n import Later, later, later_plural
 from reader.text.linebreak import fit
 from reader.text.sanitize import sanitize_line
@@ -29,6 +38,20 @@ _tokens = itertools.count(1)
 
 TITLE_WIDTH = 40
 """The most cells of an article's title a change's summary shows."""
+STEP_ARTICLES = 5_000
+"""Articles deleted or moved per write transaction (a few seconds in a library of a million)."""
+STEP_PAUSE_S = 0.15
+"""The pause between a change's transactions: SQLite's wait for a lock looks again every 100 ms
+at most, so another program waiting for it takes it then."""
+
+
+class PartialChange(LibraryError):
+    """A change of many articles cut short after some of its steps were committed; `change`
+    says what was made, and `Library.undo` takes it back."""
+
+    def __init__(self, message: Later, change: Change) -> None:
+        super().__init__(message)
+        self.change = change
 
 
 def _articles(count: int) -> Later:
@@ -76,9 +99,46 @@ class Changes:
             self._content_version += 1
 
     @contextmanager
-    def _change(self) -> Iterator[Journal]:
+    def _change(self, token: int | None = None) -> Iterator[Journal]:
+        """One write transaction of a change (of the change `token`, if it has made others)."""
         with self._articles_changing(), self._tx.write() as conn:
-            yield Journal(conn, next(_tokens))
+            yield Journal(conn, next(_tokens) if token is None else token)
+
+    def _in_steps(
+        self,
+        token: int,
+        ids: Sequence[int],
+        step: Callable[[Journal, list[int]], int],
+        last: Callable[[Journal], int] | None = None,
+    ) -> int:
+        """Run `step` on `ids` `STEP_ARTICLES` at a time, then `last` (if given), each in a
+        transaction of the change `token`; return the sum of what they returned (articles). An
+        error after the first commit is a `PartialChange` saying how many were done."""
+        done = 0
+
+        def on(chunk: list[int]) -> Callable[[Journal], int]:
+            return lambda journal: step(journal, chunk)
+
+        parts = [on(list(ids[i : i + STEP_ARTICLES])) for i in range(0, len(ids), STEP_ARTICLES)]
+        if last is not None:
+            parts.append(last)
+        for n, part in enumerate(parts):
+            if n:
+                time.sleep(STEP_PAUSE_S)
+            try:
+                with self._change(token) as journal:
+                    done += part(journal)
+            except LibraryError as error:
+                if n == 0:
+                    raise
+                said = later(
+                    "Stopped after {articles} of {all}: {error}",
+                    articles=_articles(done),
+                    all=len(ids),
+                    error=error.said or str(error),
+                )
+                raise PartialChange(said, _change(token, said, done)) from error
+        return done
 
     def _name(self, category_id: int | None) -> str:
         return "/".join(self.category_path(category_id)) if category_id else "the top level"
@@ -162,27 +222,41 @@ class Changes:
     def delete(self, article_ids: Sequence[int]) -> Change:
         """Delete articles for everyone (their bodies, marks and index entries with them);
         categories left empty go too, unless a subscription is filed in them."""
-        with self._change() as journal:
-            title = _lone_title(journal.conn, article_ids)
-            count = reorganise.delete_articles(journal.conn, journal, list(article_ids))
+        ids = list(article_ids)
+        token = next(_tokens)
+        titles: list[str | None] = [None]
+
+        def step(journal: Journal, chunk: list[int]) -> int:
+            titles[0] = _lone_title(journal.conn, ids)
+            return reorganise.delete_articles(journal.conn, journal, chunk)
+
+        count = self._in_steps(token, ids, step)
+        title = titles[0]
         if title is not None and count == 1:
             said = later("Deleted “{title}”", title=title)
         else:
             said = later("Deleted {articles}", articles=_articles(count))
-        return _change(journal.token, said, count)
+        return _change(token, said, count)
 
     def move_articles(self, article_ids: Sequence[int], category_id: int) -> Change:
         """Move articles into a category (for everyone); categories left empty go."""
-        with self._change() as journal:
+        ids = list(article_ids)
+        token = next(_tokens)
+        titles: list[str | None] = [None]
+
+        def step(journal: Journal, chunk: list[int]) -> int:
             _exists(journal.conn, category_id)
-            title = _lone_title(journal.conn, article_ids)
-            count = reorganise.move_articles(journal.conn, journal, list(article_ids), category_id)
+            titles[0] = _lone_title(journal.conn, ids)
+            return reorganise.move_articles(journal.conn, journal, chunk, category_id)
+
+        count = self._in_steps(token, ids, step)
+        title = titles[0]
         target = self._name(category_id)
         if title is not None and count == 1:
             said = later("Moved “{title}” to {name}", title=title, name=target)
         else:
             said = later("Moved {articles} to {name}", articles=_articles(count), name=target)
-        return _change(journal.token, said, count)
+        return _change(token, said, count)
 
     # -- categories --------------------------------------------------------------------------
 
@@ -210,49 +284,81 @@ class Changes:
         """Merge a category into another: articles and subcategories move in (same-named
         subcategories merge too), and the emptied category goes."""
         source = self._name(source_id)
-        with self._change() as journal:
+        token = next(_tokens)
+        with self._tx.read() as conn:
+            count = _total(conn, source_id)
+            own = [
+                r[0]
+                for r in conn.execute("SELECT id FROM articles WHERE category_id = ?", (source_id,))
+            ]
+
+        def step(journal: Journal, chunk: list[int]) -> int:
             _exists(journal.conn, target_id)
-            count = _total(journal.conn, source_id)
+            reorganise.check_merge(journal.conn, source_id, target_id)
+            return reorganise.move_articles(journal.conn, journal, chunk, target_id)
+
+        def last(journal: Journal) -> int:
+            _exists(journal.conn, target_id)
             reorganise.merge(journal.conn, journal, source_id, target_id)
+            return 0
+
+        # Its own articles move first, in steps; its subcategories follow in one.
+        self._in_steps(token, own[:-STEP_ARTICLES], step, last)
         said = later(
             "Merged {name} into {target} ({articles})",
             name=source,
             target=self._name(target_id),
             articles=_articles(count),
         )
-        return _change(journal.token, said, count)
+        return _change(token, said, count)
 
     def delete_category(self, category_id: int, *, keep_articles_in: int | None = None) -> Change:
         """Delete a category and everything under it, for everyone: its articles too, unless
         `keep_articles_in` names a category to move them into (outside the deleted subtree)."""
         name = self._name(category_id)
-        with self._change() as journal:
+        token = next(_tokens)
+        with self._tx.read() as conn:
+            _total(conn, category_id)
+            ids = reorganise._scope_articles(conn, category_id)
+
+        def kept(conn: sqlite3.Connection, target: int) -> None:
+            _exists(conn, target)
+            if category_id in [target, *reorganise.outer_ancestors(conn, target)]:
+                raise LibraryError(later("articles cannot be kept in the category being deleted"))
+
+        def delete(journal: Journal, chunk: list[int]) -> int:
+            return reorganise.delete_articles(journal.conn, journal, chunk)
+
+        def move(journal: Journal, chunk: list[int]) -> int:
+            assert keep_articles_in is not None
+            kept(journal.conn, keep_articles_in)
+            return reorganise.move_articles(journal.conn, journal, chunk, keep_articles_in)
+
+        def last(journal: Journal) -> int:
             conn = journal.conn
-            if keep_articles_in is None:
-                count = reorganise.delete_category(conn, journal, category_id)
-                said = later(
-                    "Deleted {name} and its {articles}", name=name, articles=_articles(count)
-                )
-            else:
-                _exists(conn, keep_articles_in)
-                if category_id in [
-                    keep_articles_in,
-                    *reorganise.outer_ancestors(conn, keep_articles_in),
-                ]:
-                    raise LibraryError(
-                        later("articles cannot be kept in the category being deleted")
-                    )
-                ids = reorganise._scope_articles(conn, category_id)
-                count = reorganise.move_articles(conn, journal, ids, keep_articles_in)
-                if conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
-                    reorganise.delete_category(conn, journal, category_id)
-                said = later(
-                    "Deleted {name}; its {articles} moved to {target}",
-                    name=name,
-                    articles=_articles(count),
-                    target=self._name(keep_articles_in),
-                )
-        return _change(journal.token, said, count)
+            if keep_articles_in is not None:
+                kept(conn, keep_articles_in)
+                rest = reorganise._scope_articles(conn, category_id)
+                moved = reorganise.move_articles(conn, journal, rest, keep_articles_in)
+            if not conn.execute("SELECT 1 FROM categories WHERE id = ?", (category_id,)).fetchone():
+                return moved if keep_articles_in is not None else 0
+            deleted = reorganise.delete_category(conn, journal, category_id)
+            return moved if keep_articles_in is not None else deleted
+
+        # All but the last step's articles go first, in steps; the rest go with the categories.
+        first = ids[:-STEP_ARTICLES]
+        if keep_articles_in is None:
+            count = self._in_steps(token, first, delete, last)
+            said = later("Deleted {name} and its {articles}", name=name, articles=_articles(count))
+        else:
+            count = self._in_steps(token, first, move, last)
+            said = later(
+                "Deleted {name}; its {articles} moved to {target}",
+                name=name,
+                articles=_articles(count),
+                target=self._name(keep_articles_in),
+            )
+        return _change(token, said, count)
 
     # -- tags -------------------------------------------------------------------------------
 
@@ -329,9 +435,26 @@ class Changes:
         """Take a change back (once). Return a `Change` saying what was undone."""
         if change.token in self._undone:
             raise LibraryError(later("that change was already undone"))
-        with self._articles_changing(), self._tx.write() as conn:
+        # A transaction at a time, each ending after a step of articles (a change made in
+        # steps is taken back in as many); each forgets the steps it undid.
+        more = True
+        while more:
+            with self._articles_changing(), self._tx.write() as conn:
+                more = self._undo_some(conn, change.token)
+                if not more:
+                    forget(conn, change.token)
+            if more:
+                time.sleep(STEP_PAUSE_S)
+        self._undone.add(change.token)
+        undone = later("Undone: {change}", change=change.said or change.summary)
+        return _change(change.token, undone, change.articles)
+
+    def _undo_some(self, conn: sqlite3.Connection, token: int) -> bool:
+        """Undo the last steps of `token` up to one of articles; True if some are left."""
+        left = steps(conn, token)
+        for n, (step, op, a, b, c) in enumerate(left):
             try:
-                reorganise.undo(conn, change.token)
+                reorganise.undo_step(conn, token, step, op, a, b, c)
             except sqlite3.IntegrityError:
                 raise LibraryError(
                     later(
@@ -339,10 +462,10 @@ class Changes:
                         "would put back is taken)"
                     )
                 ) from None
-            forget(conn, change.token)
-        self._undone.add(change.token)
-        undone = later("Undone: {change}", change=change.said or change.summary)
-        return _change(change.token, undone, change.articles)
+            forget_step(conn, token, step)
+            if op in reorganise.ARTICLE_STEPS and n + 1 < len(left):
+                return True
+        return False
 
 
 def _now() -> str:

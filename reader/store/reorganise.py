@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from reader.models import ROOT_SCOPE
+from reader.store import bulk_scopes, search, tags
 from reader.store import categories as category_tree
-from reader.store import search, tags
 from reader.store.errors import LibraryError
 from reader.store.undo import Journal
 
@@ -318,8 +319,8 @@ def prune(conn: sqlite3.Connection, journal: Journal, category_ids: Iterable[int
 
 
 def delete_articles(conn: sqlite3.Connection, journal: Journal, ids: Sequence[int]) -> int:
-    """Delete articles one at a time (their scopes, counts, marks and body go with them by
-    trigger), keeping a snapshot to put them back; then remove categories left empty."""
+    """Delete articles in bulk (out of their scopes, with their marks, tags and bodies: see
+    `bulk_scopes`), keeping a snapshot to put them back; then remove categories left empty."""
     step = journal.log("articles_deleted")
     count = _fill_ids(conn, ids)
     _snapshot_articles(conn, journal, step)
@@ -330,7 +331,7 @@ def delete_articles(conn: sqlite3.Connection, journal: Journal, ids: Sequence[in
         )
     ]
     search.retire(conn, [i for i in ids if 0 < i <= MAX_ID])
-    conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM temp.moving_ids)")
+    bulk_scopes.delete(conn)
     prune(conn, journal, categories)
     return count
 
@@ -369,8 +370,8 @@ def _snapshot_articles(conn: sqlite3.Connection, journal: Journal, step: int) ->
 def move_articles(
     conn: sqlite3.Connection, journal: Journal, ids: Sequence[int], category_id: int
 ) -> int:
-    """Move articles into a category (their scopes and counts follow by trigger); then remove
-    the categories they left if empty. Return how many moved."""
+    """Move articles into a category (their scopes and counts follow in bulk: see
+    `bulk_scopes`); then remove the categories they left if empty. Return how many moved."""
     step = journal.log("articles_moved", category_id)
     _fill_ids(conn, ids)
     conn.execute(
@@ -386,11 +387,7 @@ def move_articles(
             (journal.token, step),
         )
     ]
-    moved = conn.execute(
-        "UPDATE articles SET category_id = ? WHERE category_id != ?"
-        " AND id IN (SELECT article_id FROM temp.undo_moves WHERE token = ? AND step = ?)",
-        (category_id, category_id, journal.token, step),
-    ).rowcount
+    moved = bulk_scopes.move(conn, category_id)
     prune(conn, journal, left)
     return moved
 
@@ -404,39 +401,38 @@ def delete_category(conn: sqlite3.Connection, journal: Journal, category_id: int
     step = journal.log("articles_deleted")
     count = _fill_ids(conn, ids)
     _snapshot_articles(conn, journal, step)
-    marks = ",".join("?" * len(members))
+    categories_made = ",".join("?" * len(members))
     step = journal.log("sources_removed")
     conn.execute(
-        f"INSERT INTO temp.undo_sources SELECT ?, ?, * FROM sources WHERE category_id IN ({marks})",
+        "INSERT INTO temp.undo_sources SELECT ?, ?, * FROM sources"
+        f" WHERE category_id IN ({categories_made})",
         (journal.token, step, *members),
     )
-    conn.execute(f"DELETE FROM sources WHERE category_id IN ({marks})", members)
-    _leave_scopes(conn, outer_ancestors(conn, category_id))
-    conn.execute(f"DELETE FROM article_scopes WHERE scope_id IN ({marks})", members)
+    conn.execute(f"DELETE FROM sources WHERE category_id IN ({categories_made})", members)
     search.retire(conn, ids)
+    bulk_scopes.delete(conn)
     for member in members:  # deepest first: undo puts parents back before their children
         member_parent, name, position = _category_row(conn, member)
         journal.log("category_deleted", member, member_parent, f"{position}\t{name}")
         _drop_empty_category(conn, member)
-    # The categories are gone, so the delete trigger leaves these rows alone (see schema m006);
-    # the articles leave their tags' scopes (by trigger) while their read marks still count.
-    conn.execute("DELETE FROM article_tags WHERE article_id IN (SELECT id FROM temp.moving_ids)")
-    conn.execute("DELETE FROM marks WHERE article_id IN (SELECT id FROM temp.moving_ids)")
-    conn.execute("DELETE FROM bodies WHERE id IN (SELECT id FROM temp.moving_ids)")
-    conn.execute("DELETE FROM articles WHERE id IN (SELECT id FROM temp.moving_ids)")
     if parent_id is not None:
         prune(conn, journal, [parent_id])
     return count
+
+
+def check_merge(conn: sqlite3.Connection, source_id: int, target_id: int) -> None:
+    """Raise `ReorganiseError` if the category cannot be merged into the target."""
+    if source_id == target_id:
+        raise ReorganiseError("a category cannot be merged into itself")
+    if source_id in [target_id, *outer_ancestors(conn, target_id)]:
+        raise ReorganiseError("a category cannot be merged into its own subcategory")
 
 
 def merge(conn: sqlite3.Connection, journal: Journal, source_id: int, target_id: int) -> int:
     """Merge a category into another: its articles move in, its subcategories move under it (or
     merge into the target's subcategories of the same name), and it is removed. Return how many
     articles moved."""
-    if source_id == target_id:
-        raise ReorganiseError("a category cannot be merged into itself")
-    if source_id in [target_id, *outer_ancestors(conn, target_id)]:
-        raise ReorganiseError("a category cannot be merged into its own subcategory")
+    check_merge(conn, source_id, target_id)
     moved = 0
     children = [
         r[0]
@@ -478,43 +474,78 @@ def undo(conn: sqlite3.Connection, token: int) -> None:
     from reader.store.undo import steps
 
     for step, op, a, b, c in steps(conn, token):
-        if op == "category_made":
-            if (
-                _total(conn, a) == 0
-                and not conn.execute(
-                    "SELECT 1 FROM categories WHERE parent_id = ?", (a,)
-                ).fetchone()
-            ):
-                _drop_empty_category(conn, a)
-        elif op == "category_deleted":
-            position, name = str(c).split("\t", 1)
-            _restore_category(conn, a, b, name, int(position))
-        elif op == "renamed":
-            conn.execute("UPDATE categories SET name = ? WHERE id = ?", (c, a))
-        elif op == "reparented":
-            _reparent(conn, a, b, int(c))
-        elif op == "articles_moved":
-            _undo_moves(conn, token, step)
-        elif op == "articles_deleted":
-            _undo_delete(conn, token, step)
-        elif op == "marks":
-            _undo_marks(conn, token, step)
-        elif op == "retagged":
-            conn.execute("UPDATE articles SET tags = ? WHERE id = ?", (c, a))
-            tags.sync(conn, a, str(c))
-        elif op in ("sources_removed", "sources_refiled"):
-            _undo_sources(conn, token, step)
+        undo_step(conn, token, step, op, a, b, c)
+
+
+ARTICLE_STEPS = frozenset({"articles_moved", "articles_deleted", "marks"})
+"""The steps that change articles in bulk: an undo in steps commits after each of them."""
+
+
+def undo_step(
+    conn: sqlite3.Connection, token: int, step: int, op: str, a: Any, b: Any, c: Any
+) -> None:
+    """Put back what one step of the change `token` replaced."""
+    if op == "category_made":
+        if (
+            _total(conn, a) == 0
+            and not conn.execute("SELECT 1 FROM categories WHERE parent_id = ?", (a,)).fetchone()
+        ):
+            _drop_empty_category(conn, a)
+    elif op == "category_deleted":
+        position, name = str(c).split("\t", 1)
+        _restore_category(conn, a, b, name, int(position))
+    elif op == "renamed":
+        conn.execute("UPDATE categories SET name = ? WHERE id = ?", (c, a))
+    elif op == "reparented":
+        _reparent(conn, a, b, int(c))
+    elif op == "articles_moved":
+        _undo_moves(conn, token, step)
+    elif op == "articles_deleted":
+        _undo_delete(conn, token, step)
+    elif op == "marks":
+        _undo_marks(conn, token, step)
+    elif op == "retagged":
+        conn.execute("UPDATE articles SET tags = ? WHERE id = ?", (c, a))
+        tags.sync(conn, a, str(c))
+    elif op in ("sources_removed", "sources_refiled"):
+        _undo_sources(conn, token, step)
 
 
 def _undo_moves(conn: sqlite3.Connection, token: int, step: int) -> None:
-    rows = conn.execute(
-        "SELECT article_id, category_id FROM temp.undo_moves WHERE token = ? AND step = ?",
-        (token, step),
-    ).fetchall()
-    conn.executemany("UPDATE articles SET category_id = ? WHERE id = ?", [(c, a) for a, c in rows])
+    """Each article back to its category: those from the same one together, in bulk."""
+    homes = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT category_id FROM temp.undo_moves WHERE token = ? AND step = ?",
+            (token, step),
+        )
+    ]
+    for home in homes:
+        _fill_ids(conn, ())
+        conn.execute(
+            "INSERT INTO temp.moving_ids (id) SELECT u.article_id FROM temp.undo_moves u"
+            " JOIN articles a ON a.id = u.article_id"
+            " WHERE u.token = ? AND u.step = ? AND u.category_id = ?",
+            (token, step, home),
+        )
+        bulk_scopes.move(conn, home)
 
 
 def _undo_delete(conn: sqlite3.Connection, token: int, step: int) -> None:
+    """The articles back with their bodies, marks and tags, then into their scopes in bulk."""
+    with bulk_scopes.own_counts(conn):
+        _insert_deleted(conn, token, step)
+    _fill_ids(conn, ())
+    conn.execute(
+        "INSERT INTO temp.moving_ids (id) SELECT id FROM temp.undo_articles"
+        " WHERE token = ? AND step = ?",
+        (token, step),
+    )
+    bulk_scopes.put_back(conn)
+    _reindex_lost(conn, token, step)
+
+
+def _insert_deleted(conn: sqlite3.Connection, token: int, step: int) -> None:
     columns = [r[1] for r in conn.execute("PRAGMA main.table_info(articles)")]
     names = ", ".join(columns)
     conn.execute(
@@ -533,7 +564,7 @@ def _undo_delete(conn: sqlite3.Connection, token: int, step: int) -> None:
         " WHERE token = ? AND step = ?",
         (token, step),
     )
-    # Tags after marks: a tag's read counts are taken from the marks as its rows are made.
+    # Tags after marks (`bulk_scopes.put_back` counts the read ones in each scope).
     conn.execute(
         "INSERT OR IGNORE INTO tags (name) SELECT DISTINCT tag FROM temp.undo_article_tags"
         " WHERE token = ? AND step = ?",
@@ -552,7 +583,10 @@ def _undo_delete(conn: sqlite3.Connection, token: int, step: int) -> None:
         " AND search_docs.article_id = -u.docid",
         (token, step),
     )
-    # Those whose entries are gone (`reader reindex` ran meanwhile) are indexed again.
+
+
+def _reindex_lost(conn: sqlite3.Connection, token: int, step: int) -> None:
+    """Index again the put-back articles whose entries are gone (`reader reindex` ran since)."""
     lost = conn.execute(
         "SELECT a.id, a.title, b.body FROM temp.undo_articles a"
         " LEFT JOIN temp.undo_bodies b ON b.token = a.token AND b.step = a.step AND b.id = a.id"

@@ -6,6 +6,11 @@ journalled under the change's token with what it replaced. `reader.store.reorgan
 a token's steps backwards. SQLite keeps temporary tables in a file of its own, so a snapshot of a
 hundred thousand deleted articles costs disk, not memory; the journal lives exactly as long as
 the connection (a session's changes can be undone for the session) and no other process sees it.
+
+A change of many articles is made in several write transactions (`reader.store.changes`): each
+journals its own steps under the change's token, numbered on from the last, and commits them
+with what it changed. Undo takes the steps back in transactions of its own too, and forgets each
+step in the transaction that undid it, so an undo cut short can be carried on.
 """
 
 from __future__ import annotations
@@ -59,14 +64,18 @@ _SNAPSHOTS = (
 
 
 class Journal:
-    """The steps of one change, numbered in the order they were made."""
+    """The steps of one change, numbered in the order they were made (on from those of the
+    change's earlier transactions)."""
 
     def __init__(self, conn: sqlite3.Connection, token: int) -> None:
         for statement in _TABLES:
             conn.execute(statement)
         self.conn = conn
         self.token = token
-        self.step = 0
+        row = conn.execute(
+            "SELECT max(step) FROM temp.undo_log WHERE token = ?", (token,)
+        ).fetchone()
+        self.step = int(row[0] or 0)
 
     def log(self, op: str, a: int | None = None, b: int | None = None, c: Any = None) -> int:
         """Record one step (`op` with up to three values); return its number for snapshots."""
@@ -95,6 +104,13 @@ def has_journal(conn: sqlite3.Connection) -> bool:
         ).fetchone()
         is not None
     )
+
+
+def forget_step(conn: sqlite3.Connection, token: int, step: int) -> None:
+    """Drop one step of `token` and what was kept for it (once it was undone)."""
+    conn.execute("DELETE FROM temp.undo_log WHERE token = ? AND step = ?", (token, step))
+    for name in _SNAPSHOTS:
+        conn.execute(f"DELETE FROM temp.{name} WHERE token = ? AND step = ?", (token, step))
 
 
 def forget(conn: sqlite3.Connection, token: int) -> None:
