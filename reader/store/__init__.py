@@ -5,6 +5,7 @@ import-linter contract checks it). Nothing in this package imports Textual.
 """
 
 from reader.store.bulk import ONLY, Only
+from reader.store.changes import PartialChange
 from reader.store.errors import (
     LibraryBusy,
     LibraryError,
@@ -26,6 +27,7 @@ __all__ = [
     "LibraryReadOnly",
     "LibraryUnavailable",
     "Only",
+    "PartialChange",
     "SearchQueryError",
     "Sort",
 ]

@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from support.ui import NARROW, WIDE, AppOpener
 from textual.notifications import Notify
 from textual.widgets import Input, OptionList
 
 from reader.models import ROOT_SCOPE, ArticleDraft
-from reader.store import Library
+from reader.store import Library, LibraryError, changes, reorganise
+from reader.text.i18n import later
 from reader.ui.screens.choosing import CategoryPicker, Choose
 from reader.ui.screens.dialogs import Confirm, Prompt
 from reader.ui.state import Place
@@ -65,6 +67,32 @@ async def test_select_delete_and_undo(open_app: AppOpener, lib_path: Path) -> No
         # The cursor stayed on its article while the rows came back above it.
         assert ui.cursor_row() == rows[2]
         assert ui.footer().get("Undo") is None  # nothing left to undo: not offered
+
+
+async def test_a_delete_cut_short_can_be_undone(
+    open_app: AppOpener, lib_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(changes, "STEP_ARTICLES", 1)
+    monkeypatch.setattr(changes, "STEP_PAUSE_S", 0)
+    steps = []
+    delete_articles = reorganise.delete_articles
+
+    def failing_second(conn: object, journal: object, ids: list[int]) -> int:
+        steps.append(ids)
+        if len(steps) == 2:
+            raise LibraryError(later("the disk is full"))
+        return delete_articles(conn, journal, ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reorganise, "delete_articles", failing_second)
+    total, _ = counts(lib_path)
+    async with open_app(WIDE) as ui:
+        await ui.press("v", "v", "d", "y")
+        await ui.wait_until(lambda: len(ui.rows()) == total - 1, "the first step's row to go")
+        await ui.wait_until(lambda: "the disk is full" in " ".join(told(ui)), "the problem told")
+        assert counts(lib_path)[0] == total - 1
+        assert ui.footer().get("Undo") is not None
+        await ui.press("ctrl+z")
+        await ui.wait_until(lambda: counts(lib_path)[0] == total, "the article to come back")
 
 
 async def test_one_article_goes_without_a_question(open_app: AppOpener, lib_path: Path) -> None:

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.reactive import var
 
 from reader.models import Change
-from reader.store import LibraryError
+from reader.store import LibraryError, PartialChange
 from reader.text.i18n import N_, _, ngettext, told
 from reader.text.sanitize import sanitize_line
 from reader.ui.screens.choosing import TOP_LEVEL, CategoryPicker, Choice, Choose
@@ -370,6 +370,11 @@ class ManagingScreen(LiveScreen, MarkingScreen):
         """Make a change in a worker (writes wait for another program's lock; reads go on)."""
         try:
             done = change()
+        except PartialChange as error:
+            # Cut short after some of its steps: what was made is noted, and can be undone.
+            self.post_message(self.Made(error.change))
+            self.post_message(self.Problem(told(error)))
+            return
         except LibraryError as error:
             self.post_message(self.Problem(told(error)))
             return
