@@ -55,6 +55,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
+    WIDE_FROM = NARROW_BELOW
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (an instance variable on Screen)
         (0, "-tiny"),
         (TINY_BELOW, "-narrow"),
@@ -81,6 +82,17 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             super().__post_init__()
             # Parsing Markdown is the slow part of opening an article: done here, in the worker.
             self.page = build_page(self.view) if self.view is not None else None
+
+    @dataclass
+    class Completed(Message):
+        """An article shown came with its related and random articles (built in the worker)."""
+
+        view: ArticleView
+        page: ArticlePage = field(init=False)
+
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            self.page = build_page(self.view)
 
     @dataclass
     class Counted(Message):
@@ -173,12 +185,11 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         has it, the tree or the list once either has it: Tab, or a click before the terminal
         shrank), so a terminal that narrows shows where the reader was."""
         if event.widget is self.pane and self.pane.view is not None:
-            self.panes.add_class("-reading")
+            self.show_panes(reading=True)
         elif event.widget is self.categories:
-            self.panes.remove_class("-reading")
-            self.panes.add_class("-tree")
+            self.show_panes(reading=False, tree=True)
         elif event.widget is self.articles:
-            self.panes.remove_class("-reading", "-tree")
+            self.show_panes(reading=False, tree=False)
 
     # -- messages from the panes ---------------------------------------------------------------
 
@@ -194,7 +205,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         elif place != self.listing.place:
             self.listing = self.listing.showing(place)
         if choice.enter:
-            self.panes.remove_class("-tree")
+            self.show_panes(tree=False)
             self.set_focus(self.articles)
 
     @on(ArticleList.Opened)
@@ -258,7 +269,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         self, article_id: int, count: bool, push: bool, focus: bool, terms: tuple[str, ...]
     ) -> None:
         try:
-            view = workers.load_view(self.library, article_id, count=count, terms=terms)
+            view = workers.load_article(self.library, article_id, count=count, terms=terms)
         except LibraryError as error:
             self.post_message(self.Problem(told(error)))
             return
@@ -278,6 +289,20 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             return
         self.post_message(self.Ready(view, True, True, True))
         self._count(view)
+
+    @on(ReadingPane.Drawn)
+    def _drawn(self, message: ReadingPane.Drawn) -> None:
+        self._complete(message.view)
+
+    @work(thread=True, group="article-extras")
+    def _complete(self, view: ArticleView) -> None:
+        """Once the body is on screen: its related and random articles (the related ones a
+        search of the library, the slow part of opening). Not sooner: the worker's Python
+        would hold the interpreter while the screen draws the body."""
+        try:
+            self.post_message(self.Completed(workers.with_extras(self.library, view)))
+        except LibraryError as error:
+            self.post_message(self.Problem(told(error)))
 
     def _count(self, view: ArticleView) -> None:
         """In the worker, once the article is shown: count the view, without waiting for
@@ -304,10 +329,22 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.history.push(article.id)
         self.articles.patch(article.id, read=article.read, views=article.views)
         if message.focus:
-            self.panes.add_class("-reading")
+            self.show_panes(reading=True)
             self.pane.focus()
         self._remember({workers.STATE_ARTICLE: article.id})
         self.refresh_bindings()
+
+    def on_main_screen_completed(self, message: Completed) -> None:
+        """Add the related and random articles under the article they belong to, if it is
+        still the one shown."""
+        shown = self.pane.view
+        view = message.view
+        if shown is None or not shown.pending or shown.article.id != view.article.id:
+            return
+        if shown.part == view.part:
+            self.pane.complete(message.page)
+        else:  # the reader went on to another part meanwhile
+            self.pane.complete(build_page(replace(view, part=shown.part), self.pane.page))
 
     def on_main_screen_counted(self, message: Counted) -> None:
         """Show the stored counts of an article whose view was written."""
@@ -333,7 +370,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         about to exit: a position still queued when the library closes is dropped)."""
         view = self.pane.view
         if view is not None and not self.library.readonly:
-            reading = self.panes.has_class("-reading")
+            reading = self.reading
             with contextlib.suppress(LibraryError):
                 self.library.set_progress(view.article.id, self.pane.progress, wait=False)
                 self.library.set_state(workers.STATE_READING, reading, wait=False)
@@ -405,8 +442,8 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.pane.cancel_hints()
         elif self.focused is self.search_bar.input:
             self.action_close_search()
-        elif self.panes.has_class("-reading") and not self.has_class("-wide"):
-            self.panes.remove_class("-reading")
+        elif self.reading and not self.has_class("-wide"):
+            self.show_panes(reading=False)
             self.set_focus(self.articles)
         elif self.focused is self.pane:
             self.set_focus(self.articles)
@@ -416,7 +453,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.set_focus(self.categories)
         elif self.focused is self.articles:
             # Below 60 columns the tree and the list take turns at the whole width.
-            self.panes.add_class("-tree")
+            self.show_panes(tree=True)
             self.call_after_refresh(self.categories.focus)
 
 
