@@ -118,9 +118,9 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
         """The place to scroll to once the pane is laid out (it was hidden when shown)."""
         self._margin = 0
         self._opened: tuple[float, int] | None = None
+        """The place the article opened at (0..1 of its length) and its top line then."""
         self._undrawn: ArticleView | None = None
         """A view shown whose related articles are to come, until its first line is drawn."""
-        """The place the article opened at (0..1 of its length) and its top line then."""
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(512)
         self._roles: dict[str, Style] = {}
 
