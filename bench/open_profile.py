@@ -11,7 +11,7 @@ which thread, relative to the key. Steps:
 - `/` to the search box shown with the cursor in it.
 
 With `--cprofile`, each step also runs under cProfile in the UI thread and in the worker
-threads (`load_view`, `build_page`), and the functions that took most are listed.
+threads (`load_article`, `with_extras`, `build_page`), and the functions that took most are listed.
 
     python -m bench.open_profile [--size 10000] [--runs 10] [--cprofile]
 """
@@ -48,13 +48,14 @@ Event = tuple[str, str, float, str]
 PROBES = [
     ("reader.ui.widgets.article_list", "ArticleList", "action_open", "list: Enter handler"),
     ("reader.ui.screens.main", "MainScreen", "_article_chosen", "screen: Opened handler"),
-    ("reader.ui.screens.main", "MainScreen", "_save_progress", "screen: save progress"),
-    ("reader.ui.workers", None, "load_view", "worker: load_view"),
+    ("reader.ui.screens.opening", "OpeningScreen", "_save_progress", "screen: save progress"),
+    ("reader.ui.workers", None, "load_article", "worker: load_article"),
+    ("reader.ui.workers", None, "with_extras", "worker: related and random (after)"),
     ("reader.store.library", "Library", "count_view", "worker: count_view (write)"),
     ("reader.store.library", "Library", "get", "worker: get article"),
     ("reader.store.library", "Library", "random_sample", "worker: random_sample"),
-    ("reader.ui.screens.main", None, "build_page", "worker: build_page (Markdown)"),
-    ("reader.ui.screens.main", "MainScreen", "on_main_screen_ready", "screen: Ready handler"),
+    ("reader.ui.screens.opening", None, "build_page", "worker: build_page (Markdown)"),
+    ("reader.ui.screens.opening", "OpeningScreen", "on_main_screen_ready", "screen: Ready handler"),
     ("reader.ui.widgets.reading_pane", "ReadingPane", "show", "pane: show"),
     ("reader.ui.widgets.reading_pane", "ReadingPane", "_relayout", "pane: layout (wrap)"),
     ("reader.ui.widgets.article_list", "ArticleList", "patch", "list: patch row"),
@@ -140,7 +141,7 @@ class Recorder:
             if original is None or (owner and name not in vars(holder)):
                 self.missing.append(probe)
                 continue
-            profiled = name in ("load_view", "build_page")
+            profiled = name in ("load_article", "with_extras", "build_page")
             setattr(holder, name, self.wrap(original, probe, profiled))
 
 

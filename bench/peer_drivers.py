@@ -59,19 +59,35 @@ def first_words(body: str, length: int = 5) -> str:
 
 
 def boxes(screen: Screen) -> list[tuple[str, list[str]]]:
-    """The bordered panes of reader's screen: (top border, inner lines) from left to right."""
-    top = next((n for n, line in enumerate(screen) if "╭" in line), None)
-    if top is None:
-        return []
+    """The bordered panes of reader's screen: (top border, inner lines) from left to right.
+
+    While the search line lies over the panes' top borders (the first line), the panes are
+    found by their bottom borders and their top borders are empty."""
     grid = [cells(line) for line in screen]
-    starts = [i for i, ch in enumerate(grid[top]) if ch == "╭"]
-    ends = [i for i, ch in enumerate(grid[top]) if ch == "╮"]
-    bottom = next((n for n in range(top + 1, len(grid)) if "╰" in grid[n]), len(grid))
+    top = next((n for n, row in enumerate(grid) if "╭" in row), None)
+    first = 0 if top is None else top + 1
+    bottom = next((n for n in range(first, len(grid)) if "╰" in grid[n]), None)
+    if top is None and (bottom is None or bottom < 2):
+        return []
+    edge = grid[bottom] if top is None and bottom is not None else grid[top or 0]
+    starts = [i for i, ch in enumerate(edge) if ch in ("╭", "╰")]
+    ends = [i for i, ch in enumerate(edge) if ch in ("╮", "╯")]
     found = []
     for a, b in zip(starts, ends, strict=False):
-        inner = ["".join(row[a + 1 : b]) for row in grid[top + 1 : bottom]]
-        found.append(("".join(grid[top][a : b + 1]), inner))
+        inner = ["".join(row[a + 1 : b]) for row in grid[max(first, 1) : bottom]]
+        found.append(("".join(grid[top][a : b + 1]) if top is not None else "", inner))
     return found
+
+
+def bottoms(screen: Screen) -> list[str]:
+    """The bottom borders of reader's panes (a list's counts), from left to right."""
+    grid = [cells(line) for line in screen]
+    row = next((row for row in grid if "╰" in row), None)
+    if row is None:
+        return []
+    starts = [i for i, ch in enumerate(row) if ch == "╰"]
+    ends = [i for i, ch in enumerate(row) if ch == "╯"]
+    return ["".join(row[a : b + 1]) for a, b in zip(starts, ends, strict=False)]
 
 
 def _filled(lines: list[str], at_least: int) -> bool:
@@ -270,11 +286,15 @@ class ReaderDriver(Driver):
         self.until(self._prompt, "the search box")
 
         def shown(screen: Screen) -> bool:
-            found = boxes(screen)
+            # The search line covers the list's title: its counts below say it holds results.
+            found, under = boxes(screen), bottoms(screen)
             return (
                 "found" in screen[0]
+                and self.query in screen[0]
                 and len(found) >= 2
-                and f"Search: {self.query}" in found[1][0]
+                and len(under) >= 2
+                and " in " in under[1]
+                and "·" not in under[1]
                 and bool(found[1][1][0].strip())
             )
 

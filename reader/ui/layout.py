@@ -44,6 +44,8 @@ class ArticleView:
     """Search terms to highlight."""
     similar: tuple[ArticleSummary, ...] = ()
     """The articles most like it (the "related articles" block)."""
+    pending: bool = False
+    """The related and random articles are still being looked up (the body shows first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,8 @@ def build_page(view: ArticleView, known: ArticlePage | None = None) -> ArticlePa
             part=part + 2, parts=len(parts)
         )
         blocks += [Block(Content.styled(more, "link"), target=ShowPart(part + 1)), BLANK]
+    if view.pending:
+        return ArticlePage(view, blocks, len(parts), headings, whole)
     if view.similar:
         blocks.append(Block(Content.styled("─" * 3, "rule"), kind="rule"))
         blocks.append(Block(Content.styled(_("Related articles"), "section")))

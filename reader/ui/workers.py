@@ -105,14 +105,15 @@ def _int(value: Any, default: int) -> int:
     return value if isinstance(value, int) else default
 
 
-def load_view(
+def load_article(
     library: Library,
     article_id: int,
     *,
     count: bool,
     terms: tuple[str, ...] = (),
 ) -> ArticleView | None:
-    """Fetch an article and pick its random articles; nothing is written.
+    """Fetch an article, its related and random articles still to come (`with_extras`: the
+    body shows first); nothing is written.
 
     With `count` the article is shown as it is once this view is counted (`count_view`).
     """
@@ -121,11 +122,18 @@ def load_view(
         return None
     if count and not library.readonly:
         article = replace(article, views=article.views + 1, read=True)
-    return ArticleView(
-        article,
-        tuple(pick_related(library, article.id, article.category_id)),
-        terms=terms,
+    return ArticleView(article, terms=terms, pending=True)
+
+
+def with_extras(library: Library, view: ArticleView) -> ArticleView:
+    """`view` with the articles most like it and five random ones (the slower part: the
+    related articles are a search of the library)."""
+    article = view.article
+    return replace(
+        view,
+        related=tuple(pick_related(library, article.id, article.category_id)),
         similar=tuple(library.related(article.id, RELATED)),
+        pending=False,
     )
 
 
@@ -150,14 +158,14 @@ def pick_related(library: Library, article_id: int, category_id: int) -> list[Ar
 
 def random_view(library: Library, place: Place) -> ArticleView | None:
     """A random article of a category, a tag or a view (no repeats until all were shown),
-    opened to be counted."""
+    opened to be counted, its related and random articles to come (`with_extras`)."""
     if place.view is not None:
         summary = library.random_in_view(place.view)
     else:
         summary = library.random_article(place.scope)
     if summary is None:
         return None
-    return load_view(library, summary.id, count=True)
+    return load_article(library, summary.id, count=True)
 
 
 def read_rows(library: Library, request: RowsRequest) -> Rows:

@@ -13,7 +13,7 @@ import contextlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -51,7 +51,15 @@ class BrowsingScreen(Screen[None]):
     panes = getters.query_one("#panes", Horizontal)
     """The three panes; its classes say which a narrow terminal shows (`-reading`, `-tree`),
     set on it rather than on the screen so that the footer and the search box are not styled
-    again each time an article opens."""
+    again each time an article opens (see `show_panes`)."""
+
+    WIDE_FROM = 120
+    """Columns from which the three panes stand side by side (the screen's `-wide` class)."""
+
+    reading = False
+    """Whether the article is what a narrow terminal shows (the reading pane has the reader)."""
+    tree_shown = False
+    """Whether the tree is what a tiny terminal shows (the reader went back to it)."""
 
     @dataclass
     class RowsRead(Message):
@@ -106,6 +114,33 @@ class BrowsingScreen(Screen[None]):
         """The tree line the cursor goes to once the tree is next read (a renamed search)."""
         self._keep_cursor: int | None = None
         """Where the list's cursor goes when the next listing arrives (None: the top)."""
+
+    def show_panes(self, *, reading: bool | None = None, tree: bool | None = None) -> None:
+        """Say which pane a narrow terminal shows: the article (`reading`), the tree (`tree`).
+
+        The classes are set on the panes only where a rule uses them (under `WIDE_FROM`
+        columns): a class changed on them styles every pane again, 5-15 ms of an article's
+        opening, for nothing at full width. `on_resize` sets them when the terminal narrows."""
+        if reading is not None:
+            self.reading = reading
+        if tree is not None:
+            self.tree_shown = tree
+        self._set_pane_classes(self.size.width)
+
+    def _set_pane_classes(self, width: int) -> None:
+        narrow = 0 < width < self.WIDE_FROM
+        self.panes.set_class(self.reading and narrow, "-reading")
+        self.panes.set_class(self.tree_shown and narrow, "-tree")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A terminal that narrows shows the pane the reader was in: its class is set before
+        the narrow rules apply, and taken off once the wide ones do (between the two, the pane
+        the reader is in would be hidden, and lose the focus)."""
+        width = event.size.width
+        if 0 < width < self.WIDE_FROM:
+            self._set_pane_classes(width)
+        else:
+            self.call_next(self._set_pane_classes, width)
 
     def watch_listing(self, listing: Listing) -> None:
         """Load the list for the new scope, order or filter, and remember the choice."""

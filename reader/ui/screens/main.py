@@ -9,8 +9,7 @@ full-width reading view. Its parts by role: `browsing.py` (what the tree and the
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -21,22 +20,18 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from reader.models import ArticleSummary
 from reader.store import LibraryError
 from reader.text.i18n import N_, _, told
-from reader.text.sanitize import sanitize_line
 from reader.ui import workers
 from reader.ui.commands import APP_BINDINGS, MAIN_BINDINGS, Section
 from reader.ui.fetching import FetchGate, Fetching
-from reader.ui.history import History
 from reader.ui.language import TranslatedBindings
-from reader.ui.layout import ArticlePage, ArticleView, build_page
 from reader.ui.screens.living import LIVE_INTERVAL_S
 from reader.ui.screens.managing import ManagingScreen
+from reader.ui.screens.opening import OpeningScreen
 from reader.ui.screens.organising import OrganisingScreen
 from reader.ui.screens.refreshing import RefreshingScreen
 from reader.ui.state import Listing, Place
-from reader.ui.titles import set_title
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.category_tree import CategoryTree, TreeChoice
 from reader.ui.widgets.key_footer import KeyFooter
@@ -51,10 +46,13 @@ NARROW_BELOW = 120
 TINY_BELOW = 60
 
 
-class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, OrganisingScreen):
+class MainScreen(
+    TranslatedBindings, ManagingScreen, RefreshingScreen, OrganisingScreen, OpeningScreen
+):
     """Three panes over one library."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(MAIN_BINDINGS)
+    WIDE_FROM = NARROW_BELOW
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (an instance variable on Screen)
         (0, "-tiny"),
         (TINY_BELOW, "-narrow"),
@@ -66,28 +64,6 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         """The tree, counts and remembered state were read."""
 
         start: workers.Start
-
-    @dataclass
-    class Ready(Message):
-        """An article was fetched (and is being counted, when `counted`)."""
-
-        view: ArticleView | None
-        counted: bool
-        push: bool
-        focus: bool
-        page: ArticlePage | None = field(init=False)
-
-        def __post_init__(self) -> None:
-            super().__post_init__()
-            # Parsing Markdown is the slow part of opening an article: done here, in the worker.
-            self.page = build_page(self.view) if self.view is not None else None
-
-    @dataclass
-    class Counted(Message):
-        """A view of an article was written; `summary` is the article as stored now."""
-
-        summary: ArticleSummary
-        was_read: bool
 
     def __init__(
         self,
@@ -104,7 +80,6 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         `fetching`: how to fetch feeds (None: the app cannot), every `refresh_minutes` if set,
         one fetch at a time through `gate`."""
         super().__init__(library)
-        self.history = History()
         self.started = False
         self.debounce = debounce
         self.follow_changes(live_interval)
@@ -173,12 +148,11 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         has it, the tree or the list once either has it: Tab, or a click before the terminal
         shrank), so a terminal that narrows shows where the reader was."""
         if event.widget is self.pane and self.pane.view is not None:
-            self.panes.add_class("-reading")
+            self.show_panes(reading=True)
         elif event.widget is self.categories:
-            self.panes.remove_class("-reading")
-            self.panes.add_class("-tree")
+            self.show_panes(reading=False, tree=True)
         elif event.widget is self.articles:
-            self.panes.remove_class("-reading", "-tree")
+            self.show_panes(reading=False, tree=False)
 
     # -- messages from the panes ---------------------------------------------------------------
 
@@ -194,7 +168,7 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         elif place != self.listing.place:
             self.listing = self.listing.showing(place)
         if choice.enter:
-            self.panes.remove_class("-tree")
+            self.show_panes(tree=False)
             self.set_focus(self.articles)
 
     @on(ArticleList.Opened)
@@ -240,103 +214,6 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
         self.app.push_screen(OutlineScreen(headings, message.current), jump)
 
     # -- opening articles ------------------------------------------------------------------------
-
-    def _open(
-        self,
-        article_id: int,
-        *,
-        count: bool,
-        focus: bool,
-        push: bool = True,
-        terms: tuple[str, ...] = (),
-    ) -> None:
-        self._save_progress()
-        self._load(article_id, count, push, focus, terms)
-
-    @work(thread=True, exclusive=True, group="article")
-    def _load(
-        self, article_id: int, count: bool, push: bool, focus: bool, terms: tuple[str, ...]
-    ) -> None:
-        try:
-            view = workers.load_view(self.library, article_id, count=count, terms=terms)
-        except LibraryError as error:
-            self.post_message(self.Problem(told(error)))
-            return
-        self.post_message(self.Ready(view, count, push, focus))
-        if count and view is not None:
-            self._count(view)
-
-    @work(thread=True, exclusive=True, group="article")
-    def _load_random(self, place: Place) -> None:
-        try:
-            view = workers.random_view(self.library, place)
-        except LibraryError as error:
-            self.post_message(self.Problem(told(error)))
-            return
-        if view is None:
-            self.post_message(self.Problem(_("There are no articles here yet.")))
-            return
-        self.post_message(self.Ready(view, True, True, True))
-        self._count(view)
-
-    def _count(self, view: ArticleView) -> None:
-        """In the worker, once the article is shown: count the view, without waiting for
-        another program's lock (a count that must wait is written later, or dropped)."""
-        try:
-            before = self.library.summaries([view.article.id])
-            counted = workers.count_view(self.library, view.article.id)
-        except LibraryError as error:
-            self.post_message(self.Problem(told(error)))
-            return
-        if counted is not None:
-            self.post_message(self.Counted(counted, bool(before) and before[0].read))
-
-    def on_main_screen_ready(self, message: Ready) -> None:
-        """Show the article, note it in the history and the list, and remember it."""
-        view = message.view
-        if view is None:
-            self.notify(_("That article is no longer in the library."), severity="warning")
-            return
-        article = view.article
-        self.pane.show(view, article.progress, page=message.page)
-        set_title(self.pane, Content(_crumb(article.category)))
-        if message.push:
-            self.history.push(article.id)
-        self.articles.patch(article.id, read=article.read, views=article.views)
-        if message.focus:
-            self.panes.add_class("-reading")
-            self.pane.focus()
-        self._remember({workers.STATE_ARTICLE: article.id})
-        self.refresh_bindings()
-
-    def on_main_screen_counted(self, message: Counted) -> None:
-        """Show the stored counts of an article whose view was written."""
-        summary = message.summary
-        self.articles.patch(summary.id, read=summary.read, views=summary.views)
-        if not message.was_read:
-            # Only a newly read article changes the unread counts the tree shows.
-            self._recount()
-
-    def _save_progress(self) -> None:
-        view = self.pane.view
-        if view is not None and not self.library.readonly:
-            self._write_progress(view.article.id, self.pane.progress)
-
-    @work(thread=True, group="state")
-    def _write_progress(self, article_id: int, progress: float) -> None:
-        # Losing a reading position is better than interrupting the reader.
-        with contextlib.suppress(LibraryError):
-            self.library.set_progress(article_id, progress, wait=False)
-
-    def remember_now(self) -> None:
-        """Write the reading position now, or queue it if the library is busy (the app is
-        about to exit: a position still queued when the library closes is dropped)."""
-        view = self.pane.view
-        if view is not None and not self.library.readonly:
-            reading = self.panes.has_class("-reading")
-            with contextlib.suppress(LibraryError):
-                self.library.set_progress(view.article.id, self.pane.progress, wait=False)
-                self.library.set_state(workers.STATE_READING, reading, wait=False)
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -405,8 +282,8 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.pane.cancel_hints()
         elif self.focused is self.search_bar.input:
             self.action_close_search()
-        elif self.panes.has_class("-reading") and not self.has_class("-wide"):
-            self.panes.remove_class("-reading")
+        elif self.reading and not self.has_class("-wide"):
+            self.show_panes(reading=False)
             self.set_focus(self.articles)
         elif self.focused is self.pane:
             self.set_focus(self.articles)
@@ -416,9 +293,5 @@ class MainScreen(TranslatedBindings, ManagingScreen, RefreshingScreen, Organisin
             self.set_focus(self.categories)
         elif self.focused is self.articles:
             # Below 60 columns the tree and the list take turns at the whole width.
-            self.panes.add_class("-tree")
+            self.show_panes(tree=True)
             self.call_after_refresh(self.categories.focus)
-
-
-def _crumb(path: tuple[str, ...]) -> str:
-    return " › ".join(sanitize_line(name) for name in path) or _("Article")

@@ -55,7 +55,7 @@ class SearchingScreen(BrowsingScreen):
             self.before = Before(self.listing, self.articles.cursor)
         if not self.has_class("-wide"):
             # On a narrow terminal the article gives way to the list the results fill.
-            self.panes.remove_class("-reading", "-tree")
+            self.show_panes(reading=False, tree=False)
         self.search_bar.open()
         if self.search_bar.text.strip():
             self._run_search(self.search_bar.text)

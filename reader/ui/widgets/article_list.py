@@ -351,13 +351,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Keep the cursor row visible and redraw the two rows that changed."""
         self._refresh_row(old)
         self._refresh_row(new)
+        self._scroll_to_cursor(new)
+        self._prefetch(new, self._page_rows())
+
+    def _scroll_to_cursor(self, index: int) -> None:
         height = self.scrollable_content_region.height
-        top, bottom = new * self.row_height, (new + 1) * self.row_height
+        top, bottom = index * self.row_height, (index + 1) * self.row_height
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False, force=True)
         elif height and bottom > self.scroll_y + height:
             self.scroll_to(y=bottom - height, animate=False, force=True)
-        self._prefetch(new, self._page_rows())
 
     def _prefetch(self, index: int, height: int) -> None:
         """Ask for the blocks a page or two either side of `index` before they are drawn.
@@ -390,7 +393,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         if not 0 <= index < self.total:
             return
-        self.cursor = index
+        if index != self.cursor:
+            self.cursor = index
+        else:
+            # The cursor's row is drawn already: a repaint now would start Textual's frame
+            # interval, and the article's first frame would wait up to 33 ms for it to end.
+            self._scroll_to_cursor(index)
         summary = self.row(index)
         if summary is None:
             self._open_when_loaded = index

@@ -77,6 +77,12 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
         article_id: int
 
     @dataclass
+    class Drawn(Message):
+        """The body of a view whose related and random articles are to come was drawn."""
+
+        view: ArticleView
+
+    @dataclass
     class PartChosen(Message):
         """The reader asked for another part (0-based) of a long article."""
 
@@ -111,6 +117,10 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
         self._waiting: float | None = None
         """The place to scroll to once the pane is laid out (it was hidden when shown)."""
         self._margin = 0
+        self._opened: tuple[float, int] | None = None
+        """The place the article opened at (0..1 of its length) and its top line then."""
+        self._undrawn: ArticleView | None = None
+        """A view shown whose related articles are to come, until its first line is drawn."""
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(512)
         self._roles: dict[str, Style] = {}
 
@@ -132,34 +142,91 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
             self.page = page
         else:
             self.page = build_page(view, self.page) if view else None
+        self._undrawn = view if view is not None and view.pending else None
         self._laid_width = 0
         self._relayout()
         # A hidden pane (the list alone at 80 columns) has no lines yet: scroll when it shows.
         self._waiting = None if self._laid_width else progress
-        self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
+        y = round(progress * self.max_scroll_y)
+        self._opened = (progress, y) if self._laid_width else None
+        self.scroll_to(y=y, animate=False, force=True)
+        self.refresh()
+
+    def complete(self, page: ArticlePage) -> None:
+        """The page shown, now with its related and random articles (they come after the
+        body): the reader stays where they are, or at the place the article opened at."""
+        opened = self._opened
+        moved = opened is None or round(self.scroll_y) != opened[1]
+        y = self.scroll_y
+        self.page = page
+        self._laid_width = 0
+        self._relayout()
+        if not self._laid_width:
+            return  # hidden: `_waiting` still holds the place
+        if not moved and opened is not None:
+            y = round(opened[0] * self.max_scroll_y)
+        self.scroll_to(y=y, animate=False, force=True)
         self.refresh()
 
     def _relayout(self) -> None:
-        width = self.scrollable_content_region.width
+        region = self.scrollable_content_region
+        width = region.width
         if width <= 0:
             return
+        self._strips.clear()
+        self._wrap(width)
+        # The scrollbar comes (or goes) with this page: wrap for the width the text will have.
+        bar = self.styles.scrollbar_size_vertical
+        if bar and (len(self.lines) > region.height) != self.show_vertical_scrollbar:
+            self._wrap(width - bar if len(self.lines) > region.height else width + bar)
+        self._set_virtual_size(Size(self._laid_width, len(self.lines)))
+
+    def _wrap(self, width: int) -> None:
         measure = min(width - 2, MEASURE)
         self._margin = max(1, (width - measure) // 2)
         self._laid_width = width
-        self._strips.clear()
         if self.page is None:
             self.lines, self.block_starts = [], []
         else:
             self.lines, self.block_starts = layout(self.page.blocks, measure)
-        self.virtual_size = Size(width, len(self.lines))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Take the new article's length without laying the screen out again.
+
+        Setting `virtual_size` asks for a layout of the whole screen, every pane measured and
+        drawn again (20-100 ms): only the scrollbar's coming or going needs one, as it changes
+        the width the text has. Otherwise the pane keeps its place and size; its scrollbar is
+        told the new length and the pane is drawn again."""
+        height = self.scrollable_content_region.height
+        scrollbar = size.height > height
+        if not self.is_mounted or not height or scrollbar != self.show_vertical_scrollbar:
+            self.virtual_size = size
+            return
+        self.set_reactive(ReadingPane.virtual_size, size)
+        if scrollbar:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.window_size = height
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         """Wrap again at the new width, keeping the reader's place."""
+        self._fit_width()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar came or went: wrap again if the text's width is not the one it was
+        wrapped for (after the layout that moved the scrollbar)."""
+        if self._laid_width:
+            self.call_next(self._fit_width)
+
+    def _fit_width(self) -> None:
         if self.scrollable_content_region.width != self._laid_width:
             progress = self.progress
             self._relayout()
             self._waiting = None
-            self.scroll_to(y=round(progress * self.max_scroll_y), animate=False, force=True)
+            y = round(progress * self.max_scroll_y)
+            self._opened = (progress, y)
+            self.scroll_to(y=y, animate=False, force=True)
 
     @property
     def progress(self) -> float:
@@ -239,6 +306,9 @@ class ReadingPane(LinkHinting, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         """Draw one visible line: margin, then the laid-out content."""
+        if self._undrawn is not None:
+            self.post_message(self.Drawn(self._undrawn))
+            self._undrawn = None
         number = y + round(self.scroll_y)
         width = self.scrollable_content_region.width
         base = self.rich_style

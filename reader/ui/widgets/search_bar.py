@@ -1,4 +1,4 @@
-"""The search bar: a one-line box above the panes, and what the search is scoped and ordered by.
+"""The search bar: a one-line box over the panes' top line, and the search's scope and order.
 
 It only announces intent: `Changed` once typing pauses (so a fast typist starts one search,
 not ten), `Submitted` on Enter. Escape is the screen's: it closes the search. The screen runs

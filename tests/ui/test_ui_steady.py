@@ -1,0 +1,57 @@
+"""Pilot tests that opening an article and the search box change what they must and nothing more:
+the search line moves no pane, the footer changes its keys in place, the panes' narrow-layout
+classes stay off at full width yet follow the reader when the terminal narrows."""
+
+from __future__ import annotations
+
+import pytest
+from support.ui import NARROW, WIDE, AppOpener
+from textual.geometry import Region
+from textual.widgets import Input
+
+
+def regions(ui: object) -> list[Region]:
+    screen = ui.screen  # type: ignore[attr-defined]
+    return [screen.categories.region, screen.articles.region, screen.pane.region]
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_the_search_line_moves_no_pane(open_app: AppOpener, size: tuple[int, int]) -> None:
+    async with open_app(size) as ui:
+        before = regions(ui)
+        await ui.press("slash")
+        assert isinstance(ui.screen.focused, Input)
+        assert ui.screen.search_bar.region == Region(0, 0, size[0], 1)
+        assert regions(ui) == before
+        await ui.press("escape")
+        assert regions(ui) == before
+
+
+async def test_the_footer_changes_its_keys_in_place(open_app: AppOpener) -> None:
+    async with open_app(WIDE) as ui:
+        keys = set(ui.screen.query("Footer FooterKey"))
+        assert "Open" in ui.footer()
+        await ui.press("enter")
+        assert ui.screen.focused is ui.screen.pane
+        assert "Next" in ui.footer() and "Open" not in ui.footer()
+        assert set(ui.screen.query("Footer FooterKey")) <= keys
+        await ui.press("slash")
+        assert "Scope" in ui.footer()
+        assert set(ui.screen.query("Footer FooterKey")) <= keys
+
+
+async def test_the_narrow_classes_follow_the_reader_across_widths(open_app: AppOpener) -> None:
+    async with open_app(NARROW) as ui:
+        screen = ui.screen
+        await ui.press("enter")
+        assert screen.focused is screen.pane and screen.panes.has_class("-reading")
+        await ui.pilot.resize_terminal(*WIDE)
+        await ui.settle()
+        # At full width no rule uses the class: it is off, and the article keeps the focus.
+        assert screen.focused is screen.pane and not screen.panes.has_class("-reading")
+        await ui.press("escape", "enter")
+        assert screen.focused is screen.pane and not screen.panes.has_class("-reading")
+        await ui.pilot.resize_terminal(*NARROW)
+        await ui.settle()
+        assert screen.panes.has_class("-reading")
+        assert screen.pane.display and not screen.articles.region
