@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from reader.models import ROOT_SCOPE, Change
 from reader.store import reorganise
 from reader.store.errors import LibraryError
+from reader.store.reorganise import MAX_ID
 from reader.store.undo import Journal, forget, forget_step, steps
 from reader.text.i18n import Later, later, later_plural
 from reader.text.linebreak import fit
@@ -61,8 +62,8 @@ def _articles(count: int) -> Later:
 def _lone_title(conn: sqlite3.Connection, article_ids: Sequence[int]) -> str | None:
     """The title of the one article a change is about, cut to a line's length, so that what
     the change says names it; None for several."""
-    if len(article_ids) != 1:
-        return None
+    if len(article_ids) != 1 or not 0 < article_ids[0] <= MAX_ID:
+        return None  # several, or an id no article can have
     row = conn.execute("SELECT title FROM articles WHERE id = ?", (article_ids[0],)).fetchone()
     return None if row is None else fit(sanitize_line(row[0] or ""), TITLE_WIDTH).rstrip()
 
