@@ -25,7 +25,6 @@ import os
 import platform
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,8 +36,8 @@ from bench.generate import GENERATOR_VERSION, _write_file
 from bench.store_library import (
     DATA,
     PER_FILE,
-    _env,
     build_library,
+    import_cli,
     label,
     reader_commit,
     write_results,
@@ -62,24 +61,6 @@ def new_files(first: int, count: int, seed: int) -> list[Path]:
             partial.rename(path)
         files.append(path)
     return files
-
-
-def import_cli(db: Path, files: list[Path]) -> tuple[int, float, float]:
-    """Run `reader import`; the articles added, its peak memory in MB (the command or its
-    read-ahead helper, whichever was larger) and the CPU seconds of both (user and system)."""
-    args = [sys.executable, "-m", "reader", "import", "--db", str(db), "--json", *map(str, files)]
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(args, env=_env(), stdout=subprocess.PIPE, stderr=errors)
-        assert process.stdout is not None
-        out = process.stdout.read().decode()
-        process.stdout.close()
-        _, status, usage = os.wait4(process.pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            text = errors.read().decode(errors="replace")[-2000:]
-            raise RuntimeError(f"reader import failed: {text}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return int(json.loads(out)["added"]), usage.ru_maxrss / 1024, cpu
 
 
 def _index_bytes(db: Path) -> tuple[int, int]:

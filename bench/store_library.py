@@ -115,8 +115,9 @@ def _draft(item: dict[str, Any]) -> ArticleDraft:
     )
 
 
-def _import_cli(db: Path, files: list[Path]) -> tuple[int, float | None]:
-    """Run `reader import`; return the articles added and its peak memory in MB.
+def import_cli(db: Path, files: list[Path]) -> tuple[int, float, float]:
+    """Run `reader import`; the articles added, its peak memory in MB and the CPU seconds
+    (user and system) of the command and its read-ahead helper.
 
     The peak is the resident set of the command or of its read-ahead helper, whichever was
     larger (`wait4`, as `/usr/bin/time` reports it).
@@ -133,7 +134,13 @@ def _import_cli(db: Path, files: list[Path]) -> tuple[int, float | None]:
             errors.seek(0)
             text = errors.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"reader import failed ({process.returncode}): {text}")
-    return int(json.loads(out)["added"]), usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    return int(json.loads(out)["added"]), usage.ru_maxrss / 1024, cpu
+
+
+def _import_cli(db: Path, files: list[Path]) -> tuple[int, float | None]:
+    added, peak_mb, _ = import_cli(db, files)
+    return added, peak_mb
 
 
 def _import_save(db: Path, files: list[Path]) -> tuple[int, float | None]:
