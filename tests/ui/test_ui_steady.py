@@ -55,3 +55,53 @@ async def test_the_narrow_classes_follow_the_reader_across_widths(open_app: AppO
         await ui.settle()
         assert screen.panes.has_class("-reading")
         assert screen.pane.display and not screen.articles.region
+
+
+async def test_the_search_line_draws_again_only_the_cursor_row(
+    open_app: AppOpener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.ui.widgets import article_list
+
+    drawn: list[int] = []
+    row_strip = article_list.row_strip
+
+    def counted(row: object, *args: object, **kwargs: object) -> object:
+        drawn.append(row.id)  # type: ignore[attr-defined]
+        return row_strip(row, *args, **kwargs)  # type: ignore[arg-type]
+
+    async with open_app(WIDE) as ui:
+        articles = ui.screen.articles
+        cursor_row = articles.row(articles.cursor)
+        y = articles.cursor - round(articles.scroll_y)
+        focused_look = list(articles.render_line(y))
+        monkeypatch.setattr(article_list, "row_strip", counted)
+        await ui.press("slash")
+        assert isinstance(ui.screen.focused, Input)
+        # The list lost the focus: its border and cursor row look different, the other rows
+        # are the same and are not drawn again.
+        assert drawn == [cursor_row.id]
+        assert list(articles.render_line(y)) != focused_look
+        await ui.press("escape")
+        assert list(articles.render_line(y)) == focused_look
+
+
+async def test_a_new_theme_draws_every_row_in_its_colours(open_app: AppOpener) -> None:
+    from dataclasses import replace
+
+    async with open_app(WIDE) as ui:
+        articles = ui.screen.articles
+        y = articles.cursor + 1 - round(articles.scroll_y)  # a row without the cursor
+        mark = articles._style("article-list--mark")  # the unread mark, in the accent colour
+        base = articles._style("base")
+        before = {segment.style for segment in articles.render_line(y)}
+        assert mark in before
+        # The same theme with another accent only: the rows' background and text stay.
+        dark = ui.app.get_theme(ui.app.theme)
+        assert dark is not None
+        ui.app.register_theme(replace(dark, name="other-accent", accent="#ff00ff"))
+        ui.app.theme = "other-accent"
+        await ui.settle()
+        assert articles._style("base") == base
+        new_mark = articles._style("article-list--mark")
+        after = {segment.style for segment in articles.render_line(y)}
+        assert new_mark != mark and new_mark in after and mark not in after

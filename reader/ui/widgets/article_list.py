@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import ArticleSummary, Cursor, SearchCursor
-from reader.text.i18n import N_
+from reader.text.i18n import N_, is_chinese
 from reader.ui.commands import LIST_BINDINGS
 from reader.ui.state import BLOCK, Listing, Reload, Reloaded, Rows, RowsRequest
 from reader.ui.widgets.article_rows import (
@@ -42,6 +42,8 @@ FOLLOWING = 5
 """How many articles after the cursor's are remembered for a reload: when the cursor's article
 leaves the list (deleted, moved, read under the unread filter), the next one still there takes
 its place."""
+_DRAWN_ROWS = 1024
+"""Rows kept drawn (a few pages of each look): past it, the drawings start again."""
 
 
 class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -108,6 +110,15 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._typed_ahead: list[Callable[[], None]] = []
         """Moves and opens asked for while a new listing was on its way, in order."""
         self._styles: dict[tuple[str, bool, bool], Style] = {}
+        self._drawn: dict[tuple[object, ...], Strip] = {}
+        """Rows drawn, by what they show and their style: a change of focus or a page back
+        draws again only the rows that look different."""
+        self._look: tuple[Style, ...] = ()
+        """The parts' styles the rows in `_drawn` were drawn with (the widget's own and the
+        cursor's are in each row's key): a theme or CSS change that alters one forgets them."""
+        self._look_checked = False
+        self._joined: dict[int, tuple[Strip, Strip]] = {}
+        """By line: the strip Textual drew (border included) and the same with fewer styles."""
         self._excerpts: dict[int, Content] = {}
         """Search results' excerpts by article id, sanitised, matches spanned as `match`."""
 
@@ -461,6 +472,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Forget the cached styles when the theme or CSS changes."""
         super().notify_style_update()
         self._styles.clear()
+        self._look_checked = False
 
     def _style(self, role: str, is_cursor: bool = False) -> Style:
         """The style of a row part, computed once per style change (not once per row)."""
@@ -480,10 +492,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         the blank cells past the row's end drawn in its style: fewer bytes written to the
         terminal for each row redrawn (the list has no scroll bar for the same reason: it
         would be written again, cell by cell, on every page down)."""
-        return [
-            Strip(fewer_styles(list(strip)), strip.cell_length)
-            for strip in super().render_lines(crop)
-        ]
+        lines = []
+        for y, strip in enumerate(super().render_lines(crop), crop.y):
+            joined = self._joined.get(y)
+            if joined is None or joined[0] is not strip:
+                joined = self._joined[y] = (
+                    strip,
+                    Strip(fewer_styles(list(strip)), strip.cell_length),
+                )
+            lines.append(joined[1])
+        return lines
 
     def render_line(self, y: int) -> Strip:
         """Draw one row: marks, title, then category, date and views on the right (and a search
@@ -518,10 +536,22 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 return self._style(role, is_cursor) + self._style("article-list--selected")
             return self._style(role, is_cursor)
 
-        return row_strip(
-            summary,
-            self.category_names.get(summary.category_id, ""),
-            width,
-            style_of,
-            selected=selected,
-        )
+        category = self.category_names.get(summary.category_id, "")
+        key = (summary, category, width, selected, self._style("base", is_cursor), is_chinese())
+        if not self._look_checked:
+            look = tuple(
+                self.get_component_rich_style(name, partial=True)
+                for name in sorted(self.COMPONENT_CLASSES - {"article-list--cursor"})
+            )
+            if look != self._look:
+                self._drawn.clear()
+                self._look = look
+            self._look_checked = True
+        strip = self._drawn.get(key)
+        if strip is None:
+            if len(self._drawn) >= _DRAWN_ROWS:
+                self._drawn.clear()
+            strip = self._drawn[key] = row_strip(
+                summary, category, width, style_of, selected=selected
+            )
+        return strip
