@@ -94,3 +94,18 @@ async def test_a_theme_that_does_not_exist_is_one_line(open_app: AppOpener) -> N
         assert said == [
             "config.toml: there is no theme called 'no-such-theme' (Ctrl+P, then Theme, lists them)"
         ]
+
+
+async def test_what_the_start_built_is_kept_from_the_collector_while_the_app_runs(
+    open_app: AppOpener,
+) -> None:
+    import gc
+
+    async with open_app(WIDE) as ui:
+        await ui.settle()
+        # Out of the full collections that would walk it all again and again.
+        assert gc.get_freeze_count() > 10_000
+        frozen = gc.get_freeze_count()
+        await ui.press("enter")  # what a key builds later stays collectable
+        assert gc.get_freeze_count() <= frozen  # some of it freed as ever
+    assert gc.get_freeze_count() == 0

@@ -9,6 +9,7 @@ full-width reading view. Its parts by role: `browsing.py` (what the tree and the
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -139,9 +140,21 @@ class MainScreen(
         self.categories.show_place(self.listing.place)
         self.library_total = start.shelves.totals[0]
         self.started = True
+        self.call_after_refresh(self._freeze_start)
         if start.article is not None:
             # Read at the last exit: the article takes the screen again (alone, when narrow).
             self._open(start.article, count=False, focus=start.reading)
+
+    def _freeze_start(self) -> None:
+        """What the start built (Textual, the styles, the panes) lives as long as the app: out of
+        the collector's full passes, which walked it all (50-70 ms) and now and then held up a
+        key (10-16 ms now)."""
+        if self.is_attached:
+            gc.freeze()
+
+    def on_unmount(self) -> None:
+        """The app ends: what the start built goes back to the collector."""
+        gc.unfreeze()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The narrow layouts show the pane that has focus (the article while the reading pane
