@@ -2,10 +2,11 @@
 
 Runs the store benchmark and, when present, `bench.search_bench`, `bench.ui_bench`,
 `bench.export_bench`, `bench.ssh_sessions` (ten SSH sessions on one library; a line saying why
-when no sshd can be started), `bench.peer` (reader against newsboat) and `bench.wire` (bytes
+when no sshd can be started), `bench.peer` (reader against newsboat), `bench.wire` (bytes
 written to the terminal per action), `bench.big_sources` (one large feed, JSON Lines file and
-JSON array imported), each through its `main(argv)` with the same `--quick` /
-`--sizes` options.
+JSON array imported) and `bench.floor_keys` (the peer bench's two quickest keys in raw Python
+and in a bare Textual app), each through its `main(argv)` with the same `--quick` / `--sizes`
+options.
 
     python -m bench.run [--quick] [--sizes 10000,100000,1000000]
 """
@@ -31,6 +32,7 @@ BENCHES = (
     "bench.peer",
     "bench.wire",
     "bench.big_sources",
+    "bench.floor_keys",
 )
 
 
