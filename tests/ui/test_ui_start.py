@@ -3,6 +3,7 @@ list's order each reader chose come back at the next start."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -99,8 +100,6 @@ async def test_a_theme_that_does_not_exist_is_one_line(open_app: AppOpener) -> N
 async def test_what_the_start_built_is_kept_from_the_collector_while_the_app_runs(
     open_app: AppOpener,
 ) -> None:
-    import gc
-
     async with open_app(WIDE) as ui:
         await ui.settle()
         # Out of the full collections that would walk it all again and again.

@@ -1,13 +1,18 @@
 """Pilot tests that opening an article and the search box change what they must and nothing more:
 the search line moves no pane, the footer changes its keys in place, the panes' narrow-layout
-classes stay off at full width yet follow the reader when the terminal narrows."""
+classes stay off at full width yet follow the reader when the terminal narrows; the list draws
+again only the rows whose look changed."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 from support.ui import NARROW, WIDE, AppOpener
 from textual.geometry import Region
 from textual.widgets import Input
+
+from reader.ui.widgets import article_list
 
 
 def regions(ui: object) -> list[Region]:
@@ -60,8 +65,6 @@ async def test_the_narrow_classes_follow_the_reader_across_widths(open_app: AppO
 async def test_the_search_line_draws_again_only_the_cursor_row(
     open_app: AppOpener, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.ui.widgets import article_list
-
     drawn: list[int] = []
     row_strip = article_list.row_strip
 
@@ -86,8 +89,6 @@ async def test_the_search_line_draws_again_only_the_cursor_row(
 
 
 async def test_a_new_theme_draws_every_row_in_its_colours(open_app: AppOpener) -> None:
-    from dataclasses import replace
-
     async with open_app(WIDE) as ui:
         articles = ui.screen.articles
         y = articles.cursor + 1 - round(articles.scroll_y)  # a row without the cursor
