@@ -25,7 +25,6 @@ import os
 import platform
 import shlex
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench.peer_report import cell, load_text, stats
 from bench.store_library import write_results
 from bench.tmux_control import Tmux
 
@@ -137,16 +137,13 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"{result['date']}, Python {result['python']}, Textual {result['textual']}, tmux"
         f" {result['width']}x{result['height']}, {result['runs']} runs per key and program, taken"
-        f" in turn; load average {' / '.join(f'{x:.2f}' for x in result['load'])} before.",
+        f" in turn; load average {load_text(result['load'])} before.",
         "",
         "| program | Enter to a 5 KB body | `/` to a prompt |",
         "|---|---|---|",
     ]
     for name, steps in result["programs"].items():
-        cells = []
-        for key in ("Enter", "/"):
-            ms = sorted(steps[key])
-            cells.append(f"{statistics.median(ms):.1f} ms ({ms[0]:.1f}-{ms[-1]:.1f})")
+        cells = [cell(stats(steps[key]), " ms") for key in ("Enter", "/")]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", __doc__.split("\n\n    python")[0], ""]
     return "\n".join(lines)

@@ -52,7 +52,8 @@ def stats(values: list[float]) -> dict[str, Any]:
     }
 
 
-def _cell(entry: dict[str, Any] | None, unit: str = "") -> str:
+def cell(entry: dict[str, Any] | None, unit: str = "") -> str:
+    """`stats` as a table cell: median (min-max), with `unit` after the median."""
     if not entry or not entry.get("runs"):
         return "-"
     text = f"{entry['median']:,.1f}{unit} ({entry['min']:,.1f}-{entry['max']:,.1f})"
@@ -83,8 +84,8 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         found.append(
             (
                 name.format(query=result["query"]),
-                _cell(entry.get("reader"), " ms"),
-                _cell(entry.get("newsboat"), " ms"),
+                cell(entry.get("reader"), " ms"),
+                cell(entry.get("newsboat"), " ms"),
                 _ratio(entry.get("reader"), entry.get("newsboat")),
             )
         )
@@ -92,8 +93,8 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     found.append(
         (
             "peak memory of the session",
-            _cell(memory.get("reader"), " MB"),
-            _cell(memory.get("newsboat"), " MB"),
+            cell(memory.get("reader"), " MB"),
+            cell(memory.get("newsboat"), " MB"),
             _ratio(memory.get("reader"), memory.get("newsboat")),
         )
     )
@@ -102,31 +103,32 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     found.append(
         (
             "import the same feeds, items/s",
-            _cell(reader["items_per_s"]),
-            _cell(newsboat["items_per_s"]),
+            cell(reader["items_per_s"]),
+            cell(newsboat["items_per_s"]),
             _ratio(newsboat["items_per_s"], reader["items_per_s"]),
         )
     )
     found.append(
         (
             "import the same feeds, seconds",
-            _cell(reader["seconds"], " s"),
-            _cell(newsboat["seconds"], " s"),
+            cell(reader["seconds"], " s"),
+            cell(newsboat["seconds"], " s"),
             _ratio(reader["seconds"], newsboat["seconds"]),
         )
     )
     found.append(
         (
             "import, peak memory",
-            _cell(reader["peak_mb"], " MB"),
-            _cell(newsboat["peak_mb"], " MB"),
+            cell(reader["peak_mb"], " MB"),
+            cell(newsboat["peak_mb"], " MB"),
             _ratio(reader["peak_mb"], newsboat["peak_mb"]),
         )
     )
     return found
 
 
-def _load(load: list[float]) -> str:
+def load_text(load: list[float]) -> str:
+    """The load averages as `1.00 / 0.50 / 0.25`."""
     return " / ".join(f"{x:.2f}" for x in load)
 
 
@@ -138,8 +140,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"{result['date']}, reader {result['reader_commit']}, {result['newsboat']}, Python"
         f" {result['machine']['python']}, {result['machine']['cpus']} CPUs shared with other"
-        f" work (load average 1/5/15 min: {_load(result['load']['before'])} before,"
-        f" {_load(result['load']['after'])} after). {f['items']:,} items in {f['feeds']} feeds"
+        f" work (load average 1/5/15 min: {load_text(result['load']['before'])} before,"
+        f" {load_text(result['load']['after'])} after). {f['items']:,} items in {f['feeds']} feeds"
         f" ({f['bytes'] / 1e6:,.0f} MB of RSS in {f.get('files', f['parts'])} files); the"
         " biggest feed,"
         f" {f['biggest']['title']}, has {f['biggest']['items']:,}. Terminal {result['terminal']};"
